@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { createInventoryDatabaseClient } from '@dtx/inventory-data-access';
+import { ServicePlatformModule } from '@dtx/service-platform';
+import type { InventoryConfig } from './inventory.config.js';
+
+@Module({})
+export class InventoryAppModule {
+  static register(config: InventoryConfig): DynamicModule {
+    return {
+      module: InventoryAppModule,
+      imports: [
+        ServicePlatformModule.forRoot({
+          serviceName: 'inventory',
+          config,
+          createDatabaseClient: createInventoryDatabaseClient,
+        }),
+      ],
+    };
+  }
+}

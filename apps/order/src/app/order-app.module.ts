@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { createOrderDatabaseClient } from '@dtx/order-data-access';
+import { ServicePlatformModule } from '@dtx/service-platform';
+import type { OrderConfig } from './order.config.js';
+
+@Module({})
+export class OrderAppModule {
+  static register(config: OrderConfig): DynamicModule {
+    return {
+      module: OrderAppModule,
+      imports: [
+        ServicePlatformModule.forRoot({
+          serviceName: 'order',
+          config,
+          createDatabaseClient: createOrderDatabaseClient,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,7 @@
+import { serviceEnvironmentSchema } from '@dtx/config';
+import type { z } from 'zod';
+
+/** Environment variables of the payment service (see README, "Configuration"). */
+export const paymentEnvironment = serviceEnvironmentSchema(3003);
+
+export type PaymentConfig = z.output<typeof paymentEnvironment>;

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createCoordinatorDatabaseClient, type CoordinatorDatabaseClient } from '@dtx/coordinator-data-access';
+import { applyMigrations } from '@dtx/prisma';
+import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+
+describe('coordinator database: generated client against the migrated schema', () => {
+  let database: TestDatabase;
+  let client: CoordinatorDatabaseClient;
+  before(async () => {
+    database = await createTestDatabase('coordinator');
+    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('coordinator') });
+    client = createCoordinatorDatabaseClient(database.url);
+  });
+  after(async () => {
+    await client.$disconnect();
+    await database.drop();
+  });
+
+  it('writes a transaction with its participants and reads them back', async () => {
+    const id = randomUUID();
+    await client.transaction.create({
+      data: {
+        id,
+        orderId: randomUUID(),
+        state: 'PREPARING',
+        participants: { create: [{ name: 'inventory' }, { name: 'payment', vote: 'YES' }] },
+      },
+    });
+    await client.transactionParticipant.update({
+      where: { transactionId_name: { transactionId: id, name: 'inventory' } },
+      data: { vote: 'NO' },
+    });
+    const transaction = await client.transaction.findUniqueOrThrow({
+      where: { id },
+      include: { participants: { orderBy: { name: 'asc' } } },
+    });
+    assert.deepEqual(
+      transaction.participants.map((participant) => [participant.name, participant.vote, participant.outcome]),
+      [
+        ['inventory', 'NO', null],
+        ['payment', 'YES', null],
+      ],
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createOrderDatabaseClient, type OrderDatabaseClient } from '@dtx/order-data-access';
+import { applyMigrations } from '@dtx/prisma';
+import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+
+describe('order database: generated client against the migrated schema', () => {
+  let database: TestDatabase;
+  let client: OrderDatabaseClient;
+  before(async () => {
+    database = await createTestDatabase('order');
+    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('order') });
+    client = createOrderDatabaseClient(database.url);
+  });
+  after(async () => {
+    await client.$disconnect();
+    await database.drop();
+  });
+
+  it('writes an order with its items and reads them back', async () => {
+    const id = randomUUID();
+    await client.order.create({
+      data: {
+        id,
+        customerId: 'customer-1',
+        status: 'PENDING',
+        mode: 'orchestration',
+        totalAmount: 2_500n,
+        items: {
+          create: [
+            { lineNo: 1, sku: 'SKU-A', quantity: 2, unitPrice: 1_000n },
+            { lineNo: 2, sku: 'SKU-B', quantity: 1, unitPrice: 500n },
+          ],
+        },
+      },
+    });
+
+    const order = await client.order.findUniqueOrThrow({ where: { id }, include: { items: true } });
+    assert.equal(order.totalAmount, 2_500n);
+    assert.equal(order.reason, null);
+    assert.deepEqual(
+      order.items.map((item) => [item.sku, item.quantity, item.unitPrice]),
+      [
+        ['SKU-A', 2, 1_000n],
+        ['SKU-B', 1, 500n],
+      ],
+    );
+    const updated = await client.order.update({ where: { id }, data: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' } });
+    assert.ok(updated.updatedAt >= order.updatedAt);
+  });
+
+  it('rejects a quantity outside 1..1000 in the database itself', async () => {
+    await assert.rejects(
+      client.order.create({
+        data: {
+          id: randomUUID(),
+          customerId: 'customer-1',
+          status: 'PENDING',
+          mode: 'choreography',
+          totalAmount: 0n,
+          items: { create: [{ lineNo: 1, sku: 'SKU-A', quantity: 0, unitPrice: 0n }] },
+        },
+      }),
+      /order_items_quantity_check/,
+    );
+  });
+});

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '@dtx/payment-data-access';
+import { applyMigrations } from '@dtx/prisma';
+import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+
+describe('payments database: generated client against the migrated schema', () => {
+  let database: TestDatabase;
+  let client: PaymentDatabaseClient;
+  before(async () => {
+    database = await createTestDatabase('payment');
+    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('payment') });
+    client = createPaymentDatabaseClient(database.url);
+  });
+  after(async () => {
+    await client.$disconnect();
+    await database.drop();
+  });
+
+  it('writes an account and a payment in one transaction and reads them back', async () => {
+    const orderId = randomUUID();
+    await client.$transaction([
+      client.account.create({ data: { customerId: 'customer-1', balance: 10_000n, reserved: 2_500n } }),
+      client.payment.create({
+        data: { id: randomUUID(), orderId, customerId: 'customer-1', amount: 2_500n, status: 'AUTHORIZED' },
+      }),
+    ]);
+    const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-1' } });
+    const payments = await client.payment.findMany({ where: { orderId } });
+    assert.deepEqual([account.balance, account.reserved], [10_000n, 2_500n]);
+    assert.deepEqual(
+      payments.map((payment) => [payment.amount, payment.status]),
+      [[2_500n, 'AUTHORIZED']],
+    );
+  });
+
+  it('refuses a negative balance', async () => {
+    await assert.rejects(
+      client.account.create({ data: { customerId: 'customer-2', balance: -1n } }),
+      /accounts_balance_check/,
+    );
+  });
+});

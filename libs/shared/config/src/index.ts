@@ -1,0 +1,9 @@
+export { ConfigurationError, loadConfig, loadConfigOrExit } from './lib/load-config.js';
+export {
+  kafkaBrokersVariable,
+  logLevelVariable,
+  portVariable,
+  postgresUrlVariable,
+  serviceEnvironmentSchema,
+  type ServiceEnvironment,
+} from './lib/environment-variables.js';

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** A TCP port number, given as a string in the environment. */
+export const portVariable = (defaultPort: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(defaultPort);
+
+/** A PostgreSQL connection URL such as postgresql://user@127.0.0.1:5432/orders. */
+export const postgresUrlVariable = z
+  .string({ error: 'is required (a postgresql:// URL)' })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'postgresql:' || url.protocol === 'postgres:') && url.pathname.length > 1;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be a postgresql://host:port/database URL' },
+  );
+
+/** A comma-separated list of Kafka bootstrap servers, each host:port. */
+export const kafkaBrokersVariable = z
+  .string({ error: 'is required (host:port[,host:port...])' })
+  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .refine((brokers) => brokers.length > 0 && brokers.every((broker) => /^[^:\s]+:\d{1,5}$/.test(broker)), {
+    message: 'must be host:port[,host:port...]',
+  });
+
+export const logLevelVariable = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  .default('info');
+
+/** The variables every service reads; each service extends this with its own. */
+export const serviceEnvironmentSchema = (defaultPort: number) =>
+  z.object({
+    PORT: portVariable(defaultPort),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    SERVICE_VERSION: z.string().min(1).default('0.1.0'),
+    DATABASE_URL: postgresUrlVariable,
+    KAFKA_BROKERS: kafkaBrokersVariable,
+    LOG_LEVEL: logLevelVariable,
+    SHUTDOWN_TIMEOUT_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int()
+      .min(100, 'must be at least 100')
+      .max(60000, 'must be at most 60000')
+      .default(8000),
+  });
+
+export type ServiceEnvironment = z.output<ReturnType<typeof serviceEnvironmentSchema>>;

@@ -1,0 +1,64 @@
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { ServiceEnvironment } from '@dtx/config';
+import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
+import type { Kafka } from 'kafkajs';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { HealthController } from '../health/health.controller.js';
+import { ReadinessIndicators } from '../health/readiness-indicators.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { pinoHttpOptions } from './logging.js';
+import { ServiceLifecycle } from './service-lifecycle.js';
+import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient } from './tokens.js';
+
+export interface ServicePlatformOptions {
+  serviceName: string;
+  config: ServiceEnvironment;
+  createDatabaseClient: (databaseUrl: string) => DatabaseClient;
+}
+
+/** Closes the database pool and the Kafka probe after everything that uses them has stopped. */
+@Injectable()
+class ConnectionCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(DATABASE) private readonly database: DatabaseClient,
+    private readonly kafkaProbe: KafkaReadinessProbe,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect()]);
+  }
+}
+
+/**
+ * What every service has: structured logs, its database client and Kafka client,
+ * `/health/live`, `/health/ready`, `/metrics`, and an orderly shutdown.
+ */
+@Module({})
+export class ServicePlatformModule {
+  static forRoot(options: ServicePlatformOptions): DynamicModule {
+    return {
+      module: ServicePlatformModule,
+      global: true,
+      imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.serviceName, options.config) }), TerminusModule],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
+        { provide: DATABASE, useFactory: () => options.createDatabaseClient(options.config.DATABASE_URL) },
+        {
+          provide: KAFKA,
+          inject: [PinoLogger],
+          useFactory: (logger: PinoLogger) =>
+            createKafkaClient({ clientId: options.serviceName, brokers: options.config.KAFKA_BROKERS, logger: logger.logger }),
+        },
+        { provide: KafkaReadinessProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaReadinessProbe(kafka) },
+        { provide: MetricsRegistry, useFactory: () => new MetricsRegistry(options.serviceName, options.config.SERVICE_VERSION) },
+        ServiceLifecycle,
+        ReadinessIndicators,
+        ConnectionCloser,
+      ],
+      exports: [DATABASE, KAFKA, MetricsRegistry, ServiceLifecycle],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ServiceEnvironment } from '@dtx/config';
+import { Logger } from 'nestjs-pino';
+import { ServiceLifecycle } from './service-lifecycle.js';
+
+export interface StartServiceOptions {
+  serviceName: string;
+  description: string;
+  rootModule: DynamicModule;
+  /** HOST, PORT, SERVICE_VERSION and SHUTDOWN_TIMEOUT_MS (past which shutdown is cut short, exit 1). */
+  config: ServiceEnvironment;
+}
+
+/** Boots a service: HTTP on host:port, OpenAPI at /docs, and SIGTERM/SIGINT handled in order. */
+export async function startService(options: StartServiceOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(options.rootModule, { bufferLogs: true, forceCloseConnections: true });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  app.flushLogs();
+  publishOpenApi(app, options);
+  stopOnSignals(app, logger, options);
+  await app.listen(options.config.PORT, options.config.HOST);
+  logger.log(`${options.serviceName} listening on http://${options.config.HOST}:${options.config.PORT}`, 'startService');
+  return app;
+}
+
+function publishOpenApi(app: INestApplication, options: StartServiceOptions): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(`${options.serviceName} service`)
+      .setDescription(options.description)
+      .setVersion(options.config.SERVICE_VERSION)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+function stopOnSignals(app: INestApplication, logger: Logger, options: StartServiceOptions): void {
+  const stop = async (signal: NodeJS.Signals) => {
+    const lifecycle = app.get(ServiceLifecycle);
+    if (!lifecycle.acceptingWork) {
+      return;
+    }
+    lifecycle.beginShutdown(signal);
+    logger.log(`${signal} received: stopping`, 'shutdown');
+    setTimeout(() => {
+      logger.error(`shutdown did not finish within ${options.config.SHUTDOWN_TIMEOUT_MS} ms; exiting`, 'shutdown');
+      process.exit(1);
+    }, options.config.SHUTDOWN_TIMEOUT_MS).unref();
+    try {
+      await app.close();
+      logger.log('stopped cleanly', 'shutdown');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed', 'shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', (signal) => void stop(signal));
+  process.once('SIGINT', (signal) => void stop(signal));
+}

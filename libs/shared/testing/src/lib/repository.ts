@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServiceName = 'order' | 'inventory' | 'payment' | 'orchestrator' | 'coordinator';
+
+/** The monorepo's root folder (the one holding nx.json). */
+export function repositoryRoot(): string {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'nx.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) {
+      throw new Error('repositoryRoot: no nx.json above ' + fileURLToPath(import.meta.url));
+    }
+    folder = parent;
+  }
+  return folder;
+}
+
+/** Where a service's SQL migrations live: prisma/<service>/migrations. */
+export function serviceMigrationsDirectory(service: ServiceName): string {
+  return join(repositoryRoot(), 'prisma', service, 'migrations');
+}

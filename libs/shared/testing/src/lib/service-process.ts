@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { sleep } from '@dtx/util';
+import { repositoryRoot, type ServiceName } from './repository.js';
+
+export interface ServiceProcess {
+  pid: number;
+  baseUrl: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends SIGTERM and waits for the exit; resolves with the exit code and how long it took. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }>;
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+}
+
+/** Runs a built service (apps/<service>/dist/src/main.js) as its own OS process. */
+export function spawnService(service: ServiceName, environment: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repositoryRoot(), 'apps', service, 'dist/src/main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Starts a service and waits until it answers /health/live. */
+export async function startServiceProcess(
+  service: ServiceName,
+  environment: Record<string, string> & { PORT: string },
+  options: { startTimeoutMs?: number } = {},
+): Promise<ServiceProcess> {
+  const child = spawnService(service, environment);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const baseUrl = `http://127.0.0.1:${environment.PORT}`;
+  const exited = once(child, 'exit');
+
+  const handle: ServiceProcess = {
+    pid: child.pid ?? -1,
+    baseUrl,
+    output: () => output,
+    stop: async () => {
+      const startedAt = performance.now();
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      return { code: child.exitCode, signal: child.signalCode, elapsedMs: performance.now() - startedAt };
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${service} exited with code ${child.exitCode} during start-up:\n${output}`);
+    }
+    if (await answers(`${baseUrl}/health/live`)) {
+      return handle;
+    }
+    await sleep(100);
+  }
+  await handle.kill();
+  throw new Error(`${service} did not answer /health/live within the start timeout:\n${output}`);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

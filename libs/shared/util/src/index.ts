@@ -1,0 +1,2 @@
+export { sleep, TimeoutError, withTimeout } from './lib/timing.js';
+export { errorMessage } from './lib/errors.js';

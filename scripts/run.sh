@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Project tasks under Node 24, installing dependencies first when needed.
+#
+#   run.sh generate    Prisma clients for every service (offline)
+#   run.sh build       generate + compile every project (tsc -b, strict)
+#   run.sh typecheck   the same compile, as a check
+#   run.sh lint        ESLint, including Nx module boundaries
+#   run.sh migrate     apply SQL migrations to every service database
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
+source "$REPO_ROOT/scripts/lib/deps.sh"
+source "$REPO_ROOT/scripts/lib/env.sh"
+cd "$REPO_ROOT"
+
+generate() {
+  # prisma generate needs no schema engine, but insists that the variable names an existing file.
+  mkdir -p .local
+  touch .local/no-schema-engine
+  local service
+  for service in "${SERVICES[@]}"; do
+    PRISMA_SCHEMA_ENGINE_BINARY="$REPO_ROOT/.local/no-schema-engine" PRISMA_HIDE_UPDATE_MESSAGE=1 \
+      npx --no-install prisma generate --schema "prisma/$service/schema.prisma" > .local/prisma-generate.log 2>&1 \
+      || { cat .local/prisma-generate.log >&2; exit 1; }
+  done
+  echo "generate: Prisma clients for ${SERVICES[*]}"
+}
+
+build() {
+  generate
+  npx --no-install tsc -b tsconfig.json
+  echo "build: compiled"
+}
+
+lint() {
+  npx --no-install eslint --max-warnings=0 .
+  echo "lint: clean"
+}
+
+migrate() {
+  local service
+  for service in "${SERVICES[@]}"; do
+    node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
+      --database-url "$(service_database_url "$service")" --migrations "prisma/$service/migrations"
+  done
+}
+
+ensure_dependencies
+case "${1:-}" in
+  generate) generate ;;
+  build | typecheck) build ;;
+  lint) lint ;;
+  migrate) migrate ;;
+  *) echo "usage: $0 generate|build|typecheck|lint|migrate" >&2; exit 2 ;;
+esac

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# npm start: the whole system on this machine, from a fresh clone.
+# Installs dependencies, starts PostgreSQL and Kafka, migrates, builds, starts
+# every service, waits until all are ready and prints their URLs. Ctrl-C
+# stops the services it started, and the infrastructure if it started that too.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
+source "$REPO_ROOT/scripts/lib/deps.sh"
+source "$REPO_ROOT/scripts/lib/env.sh"
+cd "$REPO_ROOT"
+
+READY_TIMEOUT_S="${READY_TIMEOUT_S:-90}"
+started_services=()
+started_infrastructure=false
+
+stop_what_we_started() {
+  trap - INT TERM EXIT
+  echo
+  local service
+  for service in "${started_services[@]}"; do bash scripts/service.sh stop "$service"; done
+  if [[ "$started_infrastructure" == true ]]; then bash scripts/infra.sh down; fi
+}
+
+wait_until_ready() {
+  local service url deadline=$((SECONDS + READY_TIMEOUT_S))
+  for service in "${SERVICES[@]}"; do
+    url="http://127.0.0.1:$(service_port "$service")/health/ready"
+    until curl -fsS -o /dev/null --max-time 3 "$url"; do
+      if ((SECONDS > deadline)); then
+        echo "start: $service is not ready after ${READY_TIMEOUT_S}s; last log lines:" >&2
+        tail -20 ".local/logs/$service.log" >&2
+        return 1
+      fi
+      sleep 0.5
+    done
+  done
+}
+
+print_urls() {
+  local service port
+  echo
+  echo "All services are ready:"
+  for service in "${SERVICES[@]}"; do
+    port="$(service_port "$service")"
+    printf '  %-13s http://127.0.0.1:%s   (OpenAPI: /docs, health: /health/ready, metrics: /metrics)\n' "$service" "$port"
+  done
+  echo "  PostgreSQL    postgresql://postgres@127.0.0.1:$POSTGRES_PORT/<database>"
+  echo "  Kafka         $KAFKA_BROKERS"
+  echo
+  echo "Logs: .local/logs/<service>.log. Press Ctrl-C to stop."
+}
+
+ensure_dependencies
+bash scripts/infra.sh status > /dev/null 2>&1 || started_infrastructure=true
+trap stop_what_we_started INT TERM EXIT
+bash scripts/infra.sh up
+bash scripts/run.sh build
+bash scripts/run.sh migrate
+for service in "${SERVICES[@]}"; do
+  if [[ "$(bash scripts/service.sh status "$service")" == *stopped ]]; then
+    bash scripts/service.sh start "$service"
+    started_services+=("$service")
+  else
+    bash scripts/service.sh status "$service"
+  fi
+done
+wait_until_ready
+print_urls
+
+declare -A reported_stopped=()
+while true; do
+  for service in "${started_services[@]}"; do
+    if [[ -z "${reported_stopped[$service]:-}" && "$(bash scripts/service.sh status "$service")" == *stopped ]]; then
+      echo "start: $service has stopped; see .local/logs/$service.log (restart it: npm run service -- start $service)" >&2
+      reported_stopped[$service]=1
+    fi
+  done
+  sleep 2
+done

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# npm test: the whole suite, from a fresh clone.
+# Installs dependencies, ensures PostgreSQL and Kafka are up, compiles (strict
+# type-check), lints (including Nx module boundaries), then runs the unit
+# tests and the integration tests against the real infrastructure.
+#
+#   test.sh              everything
+#   test.sh unit         unit tests only (no infrastructure needed)
+#   test.sh integration  integration tests only
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
+source "$REPO_ROOT/scripts/lib/deps.sh"
+source "$REPO_ROOT/scripts/lib/env.sh"
+cd "$REPO_ROOT"
+
+REPORTS="$REPO_ROOT/.local/test-reports"
+mkdir -p "$REPORTS"
+passed=0
+failed=0
+checks_failed=()
+
+count() { # <report file> <pass|fail>
+  local value
+  value="$(grep -E "^ℹ $2 [0-9]+" "$1" | tail -1 | awk '{print $3}')"
+  echo "${value:-0}"
+}
+
+run_tests() { # <phase> <concurrency> <glob...>
+  local phase="$1" concurrency="$2"
+  shift 2
+  echo "== $phase tests"
+  node --test --test-reporter=spec --test-concurrency="$concurrency" --test-timeout=180000 \
+    --enable-source-maps --disable-warning=TimeoutNegativeWarning "$@" 2>&1 | tee "$REPORTS/$phase.log"
+  local status="${PIPESTATUS[0]}" phase_passed phase_failed
+  phase_passed="$(count "$REPORTS/$phase.log" pass)"
+  phase_failed="$(count "$REPORTS/$phase.log" fail)"
+  if [[ "$status" -ne 0 && "$phase_failed" -eq 0 ]]; then
+    phase_failed=1 # the runner itself failed (a file that does not load, say)
+  fi
+  passed=$((passed + phase_passed))
+  failed=$((failed + phase_failed))
+}
+
+check() { # <name> <command...>
+  echo "== $1"
+  "${@:2}" || checks_failed+=("$1")
+}
+
+finish() {
+  if ((${#checks_failed[@]} > 0)); then
+    echo "failed checks: ${checks_failed[*]}"
+    failed=$((failed + ${#checks_failed[@]}))
+  fi
+  echo "$passed passed, $failed failed"
+  [[ "$failed" -eq 0 ]]
+  exit $?
+}
+
+phase="${1:-all}"
+ensure_dependencies || { checks_failed+=(install); finish; }
+check typecheck bash scripts/run.sh build
+if ((${#checks_failed[@]} > 0)); then finish; fi
+
+if [[ "$phase" == all ]]; then check lint bash scripts/run.sh lint; fi
+
+if [[ "$phase" == all || "$phase" == unit ]]; then
+  run_tests unit 2 'libs/**/dist/src/**/*.spec.js' 'apps/*/dist/src/**/*.spec.js'
+fi
+
+if [[ "$phase" == all || "$phase" == integration ]]; then
+  if [[ -z "${TEST_POSTGRES_URL:-}" || -z "${TEST_KAFKA_BROKERS:-}" ]]; then
+    check infrastructure bash scripts/infra.sh up
+    export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/postgres"
+    export TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
+  fi
+  run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'
+fi
+finish
