@@ -1,7 +1,13 @@
 export { createTestDatabase, type TestDatabase } from './lib/test-database.js';
 export { testInfrastructure, type TestInfrastructure } from './lib/test-infrastructure.js';
 export { uniqueName } from './lib/unique-name.js';
-export { repositoryRoot, serviceMigrationsDirectory, type ServiceName } from './lib/repository.js';
+export {
+  repositoryRoot,
+  SERVICE_NAMES,
+  serviceDatabaseName,
+  serviceMigrationsDirectory,
+  type ServiceName,
+} from './lib/repository.js';
 export { spawnService, startServiceProcess, type ServiceProcess } from './lib/service-process.js';
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort } from './lib/free-port.js';

@@ -21,3 +21,11 @@ export function repositoryRoot(): string {
 export function serviceMigrationsDirectory(service: ServiceName): string {
   return join(repositoryRoot(), 'prisma', service, 'migrations');
 }
+
+/** Every service, in the order they are listed in API.md. */
+export const SERVICE_NAMES: readonly ServiceName[] = ['order', 'inventory', 'payment', 'orchestrator', 'coordinator'];
+
+/** The database each service owns (database-per-service). */
+export function serviceDatabaseName(service: ServiceName): string {
+  return { order: 'orders', inventory: 'inventory', payment: 'payments', orchestrator: 'orchestrator', coordinator: 'coordinator' }[service];
+}
