@@ -32,8 +32,19 @@ build() {
 }
 
 lint() {
-  npx --no-install eslint --max-warnings=0 .
-  echo "lint: clean"
+  # The module-boundaries rule reads Nx's cached project graph and silently skips itself without one.
+  NX_DAEMON=false npx --no-install nx show projects > /dev/null
+  local output
+  if ! output="$(NX_DAEMON=false npx --no-install eslint --max-warnings=0 . 2>&1)"; then
+    echo "$output" >&2
+    return 1
+  fi
+  if grep -q 'No cached ProjectGraph' <<< "$output"; then
+    echo "$output" >&2
+    echo "lint: the Nx project graph was missing, so module boundaries were not checked" >&2
+    return 1
+  fi
+  echo "lint: clean (including Nx module boundaries)"
 }
 
 migrate() {

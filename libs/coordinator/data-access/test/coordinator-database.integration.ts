@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createCoordinatorDatabaseClient, type CoordinatorDatabaseClient } from '@dtx/coordinator-data-access';
+import { createCoordinatorDatabaseClient, type CoordinatorDatabaseClient } from '../src/index.js';
 import { applyMigrations } from '@dtx/prisma';
 import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
 

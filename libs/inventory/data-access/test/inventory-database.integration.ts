@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createInventoryDatabaseClient, type InventoryDatabaseClient } from '@dtx/inventory-data-access';
+import { createInventoryDatabaseClient, type InventoryDatabaseClient } from '../src/index.js';
 import { applyMigrations } from '@dtx/prisma';
 import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
 

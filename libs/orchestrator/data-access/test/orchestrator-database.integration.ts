@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createOrchestratorDatabaseClient, type OrchestratorDatabaseClient } from '@dtx/orchestrator-data-access';
+import { createOrchestratorDatabaseClient, type OrchestratorDatabaseClient } from '../src/index.js';
 import { applyMigrations } from '@dtx/prisma';
 import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createOrderDatabaseClient, type OrderDatabaseClient } from '@dtx/order-data-access';
+import { createOrderDatabaseClient, type OrderDatabaseClient } from '../src/index.js';
 import { applyMigrations } from '@dtx/prisma';
 import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
 

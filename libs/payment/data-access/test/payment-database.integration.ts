@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '@dtx/payment-data-access';
+import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '../src/index.js';
 import { applyMigrations } from '@dtx/prisma';
 import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKafkaClient, ensureTopics, KafkaReadinessProbe } from '@dtx/messaging';
+import { createKafkaClient, ensureTopics, KafkaReadinessProbe } from '../src/index.js';
 import { freePort, testInfrastructure, uniqueName } from '@dtx/testing';
 import type { Admin, EachMessagePayload, Kafka } from 'kafkajs';
 

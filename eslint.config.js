@@ -1,0 +1,64 @@
+// ESLint: TypeScript rules, and Nx module boundaries that keep the layering honest.
+//
+// Layers (tag "type:*"): app -> feature -> data-access / domain -> util.
+// contracts depend on nothing but util. Scopes (tag "scope:*"): a service's
+// projects use their own scope and "shared", never another service's.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+/** Which layers each layer may import; test files may also import the test harness. */
+function layers({ inTests }) {
+  const testing = inTests ? ['type:testing'] : [];
+  const below = {
+    'type:app': ['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:util'],
+    'type:feature': ['type:feature', 'type:data-access', 'type:domain', 'type:contracts', 'type:util'],
+    'type:data-access': ['type:data-access', 'type:domain', 'type:contracts', 'type:util'],
+    'type:domain': ['type:domain', 'type:contracts', 'type:util'],
+    'type:contracts': ['type:contracts', 'type:util'],
+    'type:util': ['type:util'],
+    'type:testing': ['type:util'],
+    'type:e2e': ['type:testing', 'type:util'],
+  };
+  return Object.entries(below).map(([sourceTag, allowed]) => ({
+    sourceTag,
+    onlyDependOnLibsWithTags: [...allowed, ...testing],
+  }));
+}
+
+const scopes = ['order', 'inventory', 'payment', 'orchestrator', 'coordinator', 'shared'].map((scope) => ({
+  sourceTag: `scope:${scope}`,
+  onlyDependOnLibsWithTags: [...new Set([`scope:${scope}`, 'scope:shared'])],
+}));
+
+const boundaries = ({ inTests }) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [...layers({ inTests }), ...scopes],
+  },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/generated/**', '.tools/**', '.local/**', '.nx/**'],
+  },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ inTests: false }),
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    // Tests may also use the test harness and whatever they test.
+    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ inTests: true }),
+    },
+  },
+);
