@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The local infrastructure: PostgreSQL 15 and Kafka (KRaft), as processes this
-# project installs and owns under .local/. No Docker engine is needed; with
-# Docker, docker-compose.yml runs the same pieces in containers instead.
+# project installs and owns under .local/. No Docker engine is needed.
 #
 #   infra.sh up | down [--wipe] | status
 set -euo pipefail
