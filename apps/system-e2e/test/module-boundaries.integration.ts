@@ -17,7 +17,7 @@ async function boundaryErrors(file: string, code: string): Promise<string[]> {
 describe('Nx module boundaries are enforced by lint', () => {
   before(async () => {
     // The rule reads Nx's cached project graph; computing it here makes the test independent of lint.
-    const nx = join(repositoryRoot(), 'node_modules/nx/bin/nx.js');
+    const nx = join(repositoryRoot(), 'node_modules/nx/dist/bin/nx.js');
     await promisify(execFile)(process.execPath, [nx, 'show', 'projects'], {
       cwd: repositoryRoot(),
       env: { ...process.env, NX_DAEMON: 'false' },
