@@ -17,7 +17,8 @@ stop_what_we_started() {
   trap - INT TERM EXIT
   echo
   local service
-  for service in "${started_services[@]}"; do bash scripts/service.sh stop "$service"; done
+  for service in "${started_services[@]}"; do bash scripts/service.sh stop "$service" & done
+  wait
   if [[ "$started_infrastructure" == true ]]; then bash scripts/infra.sh down; fi
 }
 
@@ -25,7 +26,7 @@ wait_until_ready() {
   local service url deadline=$((SECONDS + READY_TIMEOUT_S))
   for service in "${SERVICES[@]}"; do
     url="http://127.0.0.1:$(service_port "$service")/health/ready"
-    until curl -fsS -o /dev/null --max-time 3 "$url"; do
+    until curl -fs -o /dev/null --max-time 3 "$url"; do
       if ((SECONDS > deadline)); then
         echo "start: $service is not ready after ${READY_TIMEOUT_S}s; last log lines:" >&2
         tail -20 ".local/logs/$service.log" >&2
