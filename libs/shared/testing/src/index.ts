@@ -11,3 +11,4 @@ export {
 export { spawnService, startServiceProcess, type ServiceProcess } from './lib/service-process.js';
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort } from './lib/free-port.js';
+export { readTopics, type ReadRecord } from './lib/kafka-reader.js';

@@ -1,0 +1,24 @@
+export {
+  ContractViolationError,
+  createMessage,
+  envelopeSchema,
+  parseMessage,
+  type AnyMessage,
+  type MessageEnvelope,
+  type ParseFailureReason,
+  type ParseResult,
+} from './lib/envelope.js';
+export { kafkaHeadersOf, MessageHeaders, type TraceContext } from './lib/headers.js';
+export { isMessageType, messageCatalog, type MessageType, type PayloadOf } from './lib/message-catalog.js';
+export {
+  cancellationReasonSchema,
+  customerIdSchema,
+  moneySchema,
+  orderIdSchema,
+  orderLineSchema,
+  orderModeSchema,
+  skuSchema,
+  type OrderLine,
+  type OrderMode,
+} from './lib/primitives.js';
+export { deadLetterTopic, Topics, type Topic } from './lib/topics.js';

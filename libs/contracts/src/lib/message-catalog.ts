@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import { OrderCancelled, OrderConfirmed, OrderCreated } from './order-events.js';
+import { StockCommitted, StockReleased, StockReserved, StockUnavailable } from './inventory-events.js';
+import { PaymentAuthorized, PaymentCaptured, PaymentDeclined, PaymentRefunded, PaymentVoided } from './payment-events.js';
+import { Topics } from './topics.js';
+
+/** Every message type: the topic it travels on, its payload schema, and its schema version. */
+export const messageCatalog = {
+  OrderCreated: { topic: Topics.orderEvents, schema: OrderCreated, schemaVersion: 1 },
+  OrderConfirmed: { topic: Topics.orderEvents, schema: OrderConfirmed, schemaVersion: 1 },
+  OrderCancelled: { topic: Topics.orderEvents, schema: OrderCancelled, schemaVersion: 1 },
+  StockReserved: { topic: Topics.inventoryEvents, schema: StockReserved, schemaVersion: 1 },
+  StockUnavailable: { topic: Topics.inventoryEvents, schema: StockUnavailable, schemaVersion: 1 },
+  StockReleased: { topic: Topics.inventoryEvents, schema: StockReleased, schemaVersion: 1 },
+  StockCommitted: { topic: Topics.inventoryEvents, schema: StockCommitted, schemaVersion: 1 },
+  PaymentAuthorized: { topic: Topics.paymentEvents, schema: PaymentAuthorized, schemaVersion: 1 },
+  PaymentDeclined: { topic: Topics.paymentEvents, schema: PaymentDeclined, schemaVersion: 1 },
+  PaymentCaptured: { topic: Topics.paymentEvents, schema: PaymentCaptured, schemaVersion: 1 },
+  PaymentVoided: { topic: Topics.paymentEvents, schema: PaymentVoided, schemaVersion: 1 },
+  PaymentRefunded: { topic: Topics.paymentEvents, schema: PaymentRefunded, schemaVersion: 1 },
+} as const;
+
+export type MessageType = keyof typeof messageCatalog;
+
+export type PayloadOf<Type extends MessageType> = z.infer<(typeof messageCatalog)[Type]['schema']>;
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(messageCatalog, type);
+}

@@ -1,0 +1,12 @@
+export { DeadLetterHeaders, type DeadLetterReason } from './lib/dead-letter-publisher.js';
+export { FaultInjector, InjectedFaultError, type FaultSettings } from './lib/fault-injector.js';
+export { recordInInbox } from './lib/inbox-record.js';
+export {
+  MessageDispatcher,
+  type DispatcherMetrics,
+  type HandlerContext,
+  type MessageDispatcherOptions,
+  type MessageHandler,
+  type MessageHandlers,
+} from './lib/message-dispatcher.js';
+export { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './lib/retry-policy.js';

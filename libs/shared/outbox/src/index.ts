@@ -1,0 +1,11 @@
+export { tickLamportClock } from './lib/lamport-clock.js';
+export { Outbox, outgoing, type Causation, type OutboxOptions, type OutgoingMessage } from './lib/outbox.js';
+export {
+  OutboxRelay,
+  publishWithProducer,
+  type OutboxRecord,
+  type OutboxRelayOptions,
+  type PublishRecords,
+} from './lib/outbox-relay.js';
+export { pgTransactionRunner } from './lib/pg-transaction.js';
+export type { SqlTransaction, TransactionRunner } from './lib/sql-transaction.js';

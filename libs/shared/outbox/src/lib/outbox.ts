@@ -1,0 +1,85 @@
+import {
+  createMessage,
+  kafkaHeadersOf,
+  messageCatalog,
+  type MessageEnvelope,
+  type MessageType,
+  type PayloadOf,
+  type TraceContext,
+} from '@dtx/contracts';
+import { tickLamportClock } from './lamport-clock.js';
+import type { SqlTransaction } from './sql-transaction.js';
+
+/** A message a handler or a command wants to emit; the outbox adds identity, causality and time. */
+export interface OutgoingMessage<Type extends MessageType = MessageType> {
+  type: Type;
+  payload: PayloadOf<Type>;
+}
+
+/** Names an outgoing message with a checked payload type. */
+export function outgoing<Type extends MessageType>(type: Type, payload: PayloadOf<Type>): OutgoingMessage<Type> {
+  return { type, payload };
+}
+
+/** Why the messages are emitted: the order they are about and what caused them. */
+export interface Causation {
+  aggregateId: string;
+  correlationId: string;
+  /** The message that caused these, if any. */
+  cause?: Pick<MessageEnvelope, 'id' | 'lamport'>;
+  trace?: TraceContext;
+}
+
+export interface OutboxOptions {
+  /** The emitting service, written as `source` on every message. */
+  source: string;
+  /** Prepended to every topic name, so that test suites can share one broker. */
+  topicPrefix?: string;
+  /** The LISTEN/NOTIFY channel the relay waits on. */
+  notifyChannel: string;
+}
+
+/** Writes messages to the outbox table inside the caller's transaction. */
+export class Outbox {
+  constructor(private readonly options: OutboxOptions) {}
+
+  get notifyChannel(): string {
+    return this.options.notifyChannel;
+  }
+
+  topicOf(type: MessageType): string {
+    return `${this.options.topicPrefix ?? ''}${messageCatalog[type].topic}`;
+  }
+
+  /** Stamps, validates and stores messages; they reach Kafka only if `tx` commits. */
+  async emit(tx: SqlTransaction, messages: OutgoingMessage[], causation: Causation): Promise<MessageEnvelope[]> {
+    if (messages.length === 0) {
+      return [];
+    }
+    const firstStamp = await tickLamportClock(tx, causation.cause?.lamport ?? 0, messages.length);
+    const envelopes = messages.map((message, index) =>
+      createMessage(message.type, message.payload, {
+        source: this.options.source,
+        aggregateId: causation.aggregateId,
+        correlationId: causation.correlationId,
+        causationId: causation.cause?.id ?? null,
+        lamport: firstStamp + index,
+      }),
+    );
+    for (const envelope of envelopes) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
+         VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)`,
+        envelope.id,
+        this.topicOf(envelope.type),
+        envelope.aggregateId,
+        envelope.type,
+        JSON.stringify(kafkaHeadersOf(envelope, causation.trace)),
+        JSON.stringify(envelope),
+      );
+    }
+    // Delivered to listeners only when the transaction commits.
+    await tx.$executeRawUnsafe('SELECT pg_notify($1, $2)', this.options.notifyChannel, '');
+    return envelopes;
+  }
+}

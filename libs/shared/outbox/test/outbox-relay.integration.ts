@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createKafkaClient } from '@dtx/messaging';
+import { applyMigrations } from '@dtx/prisma';
+import {
+  createTestDatabase,
+  readTopics,
+  serviceMigrationsDirectory,
+  testInfrastructure,
+  uniqueName,
+  type ReadRecord,
+  type TestDatabase,
+} from '@dtx/testing';
+import type { Producer } from 'kafkajs';
+import pg from 'pg';
+import { Outbox, OutboxRelay, outgoing, pgTransactionRunner, publishWithProducer, type PublishRecords } from '../src/index.js';
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+
+describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let producer: Producer;
+  let brokers: string[];
+  let outbox: Outbox;
+  let topic: string;
+  const relays: OutboxRelay[] = [];
+
+  const transaction = () => pgTransactionRunner(pool);
+  const emitConfirmation = (orderId: string) =>
+    transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId })], { aggregateId: orderId, correlationId: orderId }));
+  const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
+    const relay = new OutboxRelay({ databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silent, pollIntervalMs });
+    relays.push(relay);
+    relay.start();
+    return relay;
+  };
+  const stopRelays = async () => {
+    await Promise.all(relays.splice(0).map((relay) => relay.stop()));
+  };
+  const pendingCount = async () =>
+    Number((await pool.query<{ count: string }>('SELECT count(*) FROM outbox_messages WHERE published_at IS NULL')).rows[0]?.count);
+  const envelopeIds = (records: ReadRecord[]) => records.map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
+
+  before(async () => {
+    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    database = await createTestDatabase('outbox');
+    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('order') });
+    pool = new pg.Pool({ connectionString: database.url, max: 5 });
+    producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+
+  after(async () => {
+    await stopRelays();
+    await producer.disconnect();
+    await pool.end();
+    await database.drop();
+  });
+
+  it('publishes a committed message with its key, headers and envelope, woken by NOTIFY rather than the poll', async () => {
+    topic = uniqueName('outbox.a.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    startRelay();
+    const orderId = randomUUID();
+    const startedAt = Date.now();
+    const [envelope] = await emitConfirmation(orderId);
+
+    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    const elapsedMs = Date.now() - startedAt;
+    await stopRelays();
+
+    assert.equal(records.length, 1);
+    const [record] = records;
+    assert.equal(record?.key, orderId);
+    assert.deepEqual(record?.headers, {
+      'message-id': envelope?.id,
+      'message-type': 'OrderConfirmed',
+      'correlation-id': orderId,
+    });
+    assert.deepEqual(JSON.parse(record?.value ?? '{}'), envelope);
+    assert.ok(elapsedMs < 10_000, `delivered in ${elapsedMs} ms although the poll interval is 60 s`);
+    assert.equal(await pendingCount(), 0);
+  });
+
+  it('publishes nothing for a transaction that rolled back', async () => {
+    topic = uniqueName('outbox.b.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const rolledBack = randomUUID();
+    await assert.rejects(
+      transaction()(async (tx) => {
+        await outbox.emit(tx, [outgoing('OrderConfirmed', { orderId: rolledBack })], { aggregateId: rolledBack, correlationId: rolledBack });
+        throw new Error('business rule failed');
+      }),
+      /business rule failed/,
+    );
+    const committed = randomUUID();
+    await emitConfirmation(committed);
+    startRelay();
+    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1, timeoutMs: 5_000 });
+    await stopRelays();
+    assert.deepEqual(records.map((record) => record.key), [committed]);
+  });
+
+  it('keeps per-order order and strictly increasing Lamport stamps across 100 transactions', async () => {
+    topic = uniqueName('outbox.c.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const orderId = randomUUID();
+    const emitted: string[] = [];
+    for (let index = 0; index < 100; index++) {
+      const [envelope] = await emitConfirmation(orderId);
+      emitted.push(envelope?.id ?? '');
+    }
+    startRelay();
+    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 100 });
+    await stopRelays();
+    assert.deepEqual(envelopeIds(records), emitted);
+    const stamps = records.map((record) => (JSON.parse(record.value ?? '{}') as { lamport: number }).lamport);
+    assert.ok(stamps.every((stamp, index) => index === 0 || stamp > (stamps[index - 1] ?? 0)), 'lamport increases');
+  });
+
+  it('three relays on one database publish each of 300 messages exactly once', async () => {
+    topic = uniqueName('outbox.d.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    for (let index = 0; index < 3; index++) {
+      startRelay(publishWithProducer(producer), 50);
+    }
+    await Promise.all(Array.from({ length: 300 }, () => emitConfirmation(randomUUID())));
+    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 300 });
+    // Give a double publication time to show up before counting.
+    const late = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length > 300, timeoutMs: 3_000 });
+    await stopRelays();
+    assert.equal(records.length, 300);
+    assert.equal(new Set(envelopeIds(late)).size, 300);
+    assert.equal(late.length, 300, 'no message was published twice');
+  });
+
+  it('a relay that dies after publishing and before marking leaves a duplicate, never a loss', async () => {
+    topic = uniqueName('outbox.e.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const orderId = randomUUID();
+    const [envelope] = await emitConfirmation(orderId);
+
+    const realPublish = publishWithProducer(producer);
+    let crashed = false;
+    const dying = startRelay(async (records) => {
+      await realPublish(records);
+      crashed = true;
+      throw new Error('process killed between publish and mark');
+    });
+    while (!crashed) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await dying.stop();
+    relays.splice(relays.indexOf(dying), 1);
+    assert.equal(await pendingCount(), 1, 'the row is still pending after the crash');
+
+    startRelay();
+    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 2 });
+    await stopRelays();
+    assert.deepEqual(envelopeIds(records), [envelope?.id, envelope?.id]);
+    assert.equal(await pendingCount(), 0);
+  });
+
+  it('purges published rows past the retention period and keeps pending ones', async () => {
+    outbox = new Outbox({ source: 'order', topicPrefix: uniqueName('outbox.f.'), notifyChannel: uniqueName('outbox') });
+    await pool.query('DELETE FROM outbox_messages');
+    await emitConfirmation(randomUUID());
+    await emitConfirmation(randomUUID());
+    await pool.query(
+      `UPDATE outbox_messages SET published_at = now() - interval '2 days'
+        WHERE id = (SELECT id FROM outbox_messages ORDER BY sequence LIMIT 1)`,
+    );
+    const relay = new OutboxRelay({
+      databaseUrl: database.url,
+      notifyChannel: outbox.notifyChannel,
+      publish: async () => undefined,
+      logger: silent,
+      retentionMs: 24 * 60 * 60 * 1000,
+    });
+    assert.equal(await relay.purgePublished(), 1);
+    await relay.stop();
+    assert.equal(await pendingCount(), 1);
+  });
+});

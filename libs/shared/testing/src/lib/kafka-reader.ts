@@ -1,0 +1,71 @@
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { uniqueName } from './unique-name.js';
+
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * Reads topics from the beginning with a throwaway consumer group until
+ * `until(records)` holds or the timeout passes; returns what it read.
+ */
+export async function readTopics(options: {
+  brokers: string[];
+  topics: string[];
+  until: (records: ReadRecord[]) => boolean;
+  timeoutMs?: number;
+}): Promise<ReadRecord[]> {
+  const kafka = new Kafka({ clientId: uniqueName('reader'), brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const records: ReadRecord[] = [];
+  await createMissingTopics(kafka, options.topics);
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.timeoutMs ?? 20_000);
+      void consumer.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          records.push(toRecord(topic, partition, message));
+          if (options.until(records)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+function toRecord(topic: string, partition: number, message: KafkaMessage): ReadRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)])),
+  };
+}
+
+async function createMissingTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3 })) });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
