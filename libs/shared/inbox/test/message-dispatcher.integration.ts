@@ -1,0 +1,220 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createMessage, kafkaHeadersOf, type MessageEnvelope } from '@dtx/contracts';
+import { createKafkaClient } from '@dtx/messaging';
+import { Outbox, outgoing, pgTransactionRunner } from '@dtx/outbox';
+import { applyMigrations } from '@dtx/prisma';
+import {
+  createTestDatabase,
+  readTopics,
+  serviceMigrationsDirectory,
+  testInfrastructure,
+  uniqueName,
+  type TestDatabase,
+} from '@dtx/testing';
+import { sleep } from '@dtx/util';
+import type { Kafka, Producer } from 'kafkajs';
+import pg from 'pg';
+import { DeadLetterHeaders, FaultInjector, MessageDispatcher, type MessageHandlers } from '../src/index.js';
+
+const silent = { error() {}, warn() {}, info() {}, debug() {} };
+
+describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and Kafka', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let kafka: Kafka;
+  let producer: Producer;
+  let brokers: string[];
+  let prefix: string;
+  let dispatcher: MessageDispatcher | undefined;
+
+  const topic = () => `${prefix}orders.events`;
+  const deadLetterTopic = () => `${prefix}test.dead-letters`;
+  const confirmation = (orderId: string, lamport = 7): MessageEnvelope<'OrderConfirmed'> =>
+    createMessage('OrderConfirmed', { orderId }, { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport });
+  const send = (envelope: MessageEnvelope, copies = 1) =>
+    producer.send({
+      topic: topic(),
+      messages: Array.from({ length: copies }, () => ({
+        key: envelope.aggregateId,
+        value: JSON.stringify(envelope),
+        headers: kafkaHeadersOf(envelope),
+      })),
+    });
+  const effects = async (orderId: string) =>
+    Number((await pool.query<{ count: string }>('SELECT count(*) FROM test_effects WHERE order_id = $1', [orderId])).rows[0]?.count);
+  const until = async (condition: () => Promise<boolean>, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      assert.ok(Date.now() < deadline, 'condition not met in time');
+      await sleep(100);
+    }
+  };
+  const startDispatcher = (handlers: MessageHandlers, faults?: FaultInjector) => {
+    dispatcher = new MessageDispatcher({
+      consumerGroup: uniqueName('dispatcher-test'),
+      topics: [topic()],
+      handlers,
+      kafka,
+      producer,
+      deadLetterTopic: deadLetterTopic(),
+      transaction: pgTransactionRunner(pool),
+      outbox: new Outbox({ source: 'inventory', topicPrefix: prefix, notifyChannel: 'unused' }),
+      logger: silent,
+      retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
+      faults,
+    });
+    dispatcher.start();
+  };
+  const recordEffect: MessageHandlers = {
+    OrderConfirmed: async ({ tx, message }) => {
+      await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+    },
+  };
+
+  before(async () => {
+    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    database = await createTestDatabase('inbox');
+    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('inventory') });
+    pool = new pg.Pool({ connectionString: database.url, max: 5 });
+    await pool.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
+    kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+
+  beforeEach(() => {
+    prefix = uniqueName('inbox.');
+  });
+
+  after(async () => {
+    await dispatcher?.stop();
+    await producer.disconnect();
+    await pool.end();
+    await database.drop();
+  });
+
+  it('the same message delivered five times has exactly one effect', async () => {
+    const orderId = randomUUID();
+    const marker = randomUUID();
+    await send(confirmation(orderId), 5);
+    await send(confirmation(marker));
+    startDispatcher(recordEffect);
+    await until(async () => (await effects(marker)) === 1);
+    await dispatcher?.stop();
+
+    assert.equal(await effects(orderId), 1);
+    const inbox = await pool.query('SELECT 1 FROM inbox_messages WHERE message_type = $1', ['OrderConfirmed']);
+    assert.ok(inbox.rowCount && inbox.rowCount >= 2);
+  });
+
+  it('stores what a handler returns in the outbox, caused by the message and later in Lamport time', async () => {
+    const orderId = randomUUID();
+    const incoming = confirmation(orderId, 1_000);
+    await send(incoming);
+    startDispatcher({
+      OrderConfirmed: async ({ message }) => [outgoing('StockCommitted', { orderId: message.payload.orderId, items: [] })],
+    });
+    const rows = async () =>
+      (await pool.query<{ value: string }>(`SELECT value FROM outbox_messages WHERE message_key = $1`, [orderId])).rows;
+    await until(async () => (await rows()).length === 1);
+    await dispatcher?.stop();
+
+    const emitted = JSON.parse((await rows())[0]?.value ?? '{}') as MessageEnvelope;
+    assert.equal(emitted.type, 'StockCommitted');
+    assert.equal(emitted.causationId, incoming.id);
+    assert.equal(emitted.correlationId, incoming.correlationId);
+    assert.equal(emitted.source, 'inventory');
+    assert.ok(emitted.lamport > incoming.lamport, `${emitted.lamport} > ${incoming.lamport}`);
+  });
+
+  it('sends a poison message to the dead-letter topic at once and goes on with the next one', async () => {
+    const goodOrder = randomUUID();
+    await producer.send({
+      topic: topic(),
+      messages: [
+        { key: 'poison', value: '{not json', headers: { 'message-id': 'poison-1' } },
+        {
+          key: 'bad-payload',
+          value: JSON.stringify({ ...confirmation(randomUUID()), payload: { orderId: 'not-a-uuid' } }),
+        },
+      ],
+    });
+    await send(confirmation(goodOrder));
+    startDispatcher(recordEffect);
+    await until(async () => (await effects(goodOrder)) === 1);
+    const deadLetters = await readTopics({ brokers, topics: [deadLetterTopic()], until: (read) => read.length >= 2 });
+    await dispatcher?.stop();
+
+    const byKey = new Map(deadLetters.map((record) => [record.key, record]));
+    const poison = byKey.get('poison');
+    assert.equal(poison?.value, '{not json');
+    assert.equal(poison?.headers[DeadLetterHeaders.reason], 'INVALID_JSON');
+    assert.equal(poison?.headers[DeadLetterHeaders.originalTopic], topic());
+    assert.equal(poison?.headers[DeadLetterHeaders.attempts], '0');
+    assert.ok(poison?.headers[DeadLetterHeaders.originalOffset]);
+    assert.equal(poison?.headers['message-id'], 'poison-1', 'original headers are kept');
+    assert.equal(byKey.get('bad-payload')?.headers[DeadLetterHeaders.reason], 'INVALID_PAYLOAD');
+  });
+
+  it('retries a failing handler with backoff and applies the effect once when it recovers', async () => {
+    const orderId = randomUUID();
+    let calls = 0;
+    await send(confirmation(orderId));
+    startDispatcher({
+      OrderConfirmed: async ({ tx, message }) => {
+        calls++;
+        await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        if (calls < 3) {
+          throw new Error(`transient failure ${calls}`);
+        }
+      },
+    });
+    await until(async () => (await effects(orderId)) === 1);
+    await dispatcher?.stop();
+    assert.equal(calls, 3);
+    assert.equal(await effects(orderId), 1, 'the failed attempts were rolled back');
+  });
+
+  it('dead-letters a message whose handler always fails, with the error, and handles the next one', async () => {
+    const doomed = randomUUID();
+    const next = randomUUID();
+    await send(confirmation(doomed));
+    await send(confirmation(next));
+    startDispatcher({
+      OrderConfirmed: async ({ tx, message }) => {
+        await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        if (message.payload.orderId === doomed) {
+          throw new Error('the stock service is on fire');
+        }
+      },
+    });
+    await until(async () => (await effects(next)) === 1);
+    const [deadLetter] = await readTopics({ brokers, topics: [deadLetterTopic()], until: (read) => read.length >= 1 });
+    await dispatcher?.stop();
+
+    assert.equal(deadLetter?.key, doomed);
+    assert.equal(deadLetter?.headers[DeadLetterHeaders.reason], 'HANDLER_FAILED');
+    assert.equal(deadLetter?.headers[DeadLetterHeaders.error], 'the stock service is on fire');
+    assert.equal(deadLetter?.headers[DeadLetterHeaders.attempts], '3');
+    assert.equal(await effects(doomed), 0, 'no partial effect survives');
+  });
+
+  it('injected faults fail handlers until they are switched off', async () => {
+    const faults = new FaultInjector();
+    faults.set({ delayMs: 0, failRate: 1 });
+    const orderId = randomUUID();
+    await send(confirmation(orderId));
+    startDispatcher(recordEffect, faults);
+    const [deadLetter] = await readTopics({ brokers, topics: [deadLetterTopic()], until: (read) => read.length >= 1 });
+    faults.set({ delayMs: 0, failRate: 0 });
+    const healthy = randomUUID();
+    await send(confirmation(healthy));
+    await until(async () => (await effects(healthy)) === 1);
+    await dispatcher?.stop();
+
+    assert.match(deadLetter?.headers[DeadLetterHeaders.error] ?? '', /injected fault/);
+    assert.equal(await effects(orderId), 0);
+  });
+});
