@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createInventoryDatabaseClient } from '@dtx/inventory-data-access';
+import { InventoryFeatureModule } from '@dtx/inventory-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
 import type { InventoryConfig } from './inventory.config.js';
+import { InventoryController } from './inventory.controller.js';
 
 @Module({})
 export class InventoryAppModule {
@@ -14,7 +16,9 @@ export class InventoryAppModule {
           config,
           createDatabaseClient: createInventoryDatabaseClient,
         }),
+        InventoryFeatureModule,
       ],
+      controllers: [InventoryController],
     };
   }
 }

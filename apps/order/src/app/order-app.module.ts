@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createOrderDatabaseClient } from '@dtx/order-data-access';
+import { OrderFeatureModule } from '@dtx/order-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
 import type { OrderConfig } from './order.config.js';
+import { OrdersController } from './orders.controller.js';
 
 @Module({})
 export class OrderAppModule {
@@ -14,7 +16,9 @@ export class OrderAppModule {
           config,
           createDatabaseClient: createOrderDatabaseClient,
         }),
+        OrderFeatureModule,
       ],
+      controllers: [OrdersController],
     };
   }
 }

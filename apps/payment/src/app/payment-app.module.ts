@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createPaymentDatabaseClient } from '@dtx/payment-data-access';
+import { PaymentFeatureModule } from '@dtx/payment-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
 import type { PaymentConfig } from './payment.config.js';
+import { AccountsController } from './accounts.controller.js';
 
 @Module({})
 export class PaymentAppModule {
@@ -14,7 +16,9 @@ export class PaymentAppModule {
           config,
           createDatabaseClient: createPaymentDatabaseClient,
         }),
+        PaymentFeatureModule,
       ],
+      controllers: [AccountsController],
     };
   }
 }

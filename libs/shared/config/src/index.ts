@@ -1,5 +1,6 @@
 export { ConfigurationError, loadConfig, loadConfigOrExit } from './lib/load-config.js';
 export {
+  booleanVariable,
   kafkaBrokersVariable,
   logLevelVariable,
   portVariable,

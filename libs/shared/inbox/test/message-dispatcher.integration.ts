@@ -32,7 +32,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   const topic = () => `${prefix}orders.events`;
   const deadLetterTopic = () => `${prefix}test.dead-letters`;
   const confirmation = (orderId: string, lamport = 7): MessageEnvelope<'OrderConfirmed'> =>
-    createMessage('OrderConfirmed', { orderId }, { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport });
+    createMessage('OrderConfirmed', { orderId, mode: 'choreography' }, { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport });
   const send = (envelope: MessageEnvelope, copies = 1) =>
     producer.send({
       topic: topic(),
@@ -137,7 +137,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
         { key: 'poison', value: '{not json', headers: { 'message-id': 'poison-1' } },
         {
           key: 'bad-payload',
-          value: JSON.stringify({ ...confirmation(randomUUID()), payload: { orderId: 'not-a-uuid' } }),
+          value: JSON.stringify({ ...confirmation(randomUUID()), payload: { orderId: 'not-a-uuid', mode: 'choreography' } }),
         },
       ],
     });

@@ -29,7 +29,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
 
   const transaction = () => pgTransactionRunner(pool);
   const emitConfirmation = (orderId: string) =>
-    transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId })], { aggregateId: orderId, correlationId: orderId }));
+    transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })], { aggregateId: orderId, correlationId: orderId }));
   const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
     const relay = new OutboxRelay({ databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silent, pollIntervalMs });
     relays.push(relay);
@@ -90,7 +90,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     const rolledBack = randomUUID();
     await assert.rejects(
       transaction()(async (tx) => {
-        await outbox.emit(tx, [outgoing('OrderConfirmed', { orderId: rolledBack })], { aggregateId: rolledBack, correlationId: rolledBack });
+        await outbox.emit(tx, [outgoing('OrderConfirmed', { orderId: rolledBack, mode: 'choreography' })], { aggregateId: rolledBack, correlationId: rolledBack });
         throw new Error('business rule failed');
       }),
       /business rule failed/,

@@ -1,5 +1,9 @@
-export { DATABASE, KAFKA, type DatabaseClient } from './lib/tokens.js';
+export { DATABASE, KAFKA, type DatabaseClient, type PlatformOptions } from './lib/tokens.js';
 export { ServiceLifecycle } from './lib/service-lifecycle.js';
 export { ServicePlatformModule, type ServicePlatformOptions } from './lib/service-platform.module.js';
 export { startService, type StartServiceOptions } from './lib/start-service.js';
 export { MetricsRegistry } from './metrics/metrics-registry.js';
+export { ApiError, type ApiErrorBody, type ApiErrorDetail } from './http/api-error.js';
+export { openApiSchema } from './http/openapi-schema.js';
+export { ZodValidationPipe, type InputSource } from './http/zod-validation.pipe.js';
+export { Messaging } from './messaging/messaging.js';

@@ -32,6 +32,11 @@ export const kafkaBrokersVariable = z
     message: 'must be host:port[,host:port...]',
   });
 
+/** "true" or "false" (also 1/0, yes/no). */
+export const booleanVariable = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
 export const logLevelVariable = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -47,6 +52,11 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
     DATABASE_URL: postgresUrlVariable,
     KAFKA_BROKERS: kafkaBrokersVariable,
     LOG_LEVEL: logLevelVariable,
+    KAFKA_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'may only contain A-Z a-z 0-9 . _ -')
+      .default(''),
+    ENABLE_FAULT_INJECTION: booleanVariable.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()

@@ -43,3 +43,16 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig(schema, { ...valid, PORT: '70000' }), /PORT: must be between 1 and 65535/);
   });
 });
+
+describe('service environment', () => {
+  it('reads fault injection as a boolean, off by default', () => {
+    assert.equal(loadConfig(schema, valid).ENABLE_FAULT_INJECTION, false);
+    assert.equal(loadConfig(schema, { ...valid, ENABLE_FAULT_INJECTION: 'true' }).ENABLE_FAULT_INJECTION, true);
+    assert.throws(() => loadConfig(schema, { ...valid, ENABLE_FAULT_INJECTION: 'maybe' }), /ENABLE_FAULT_INJECTION/);
+  });
+
+  it('accepts a topic prefix of safe characters only', () => {
+    assert.equal(loadConfig(schema, { ...valid, KAFKA_TOPIC_PREFIX: 'test-1.' }).KAFKA_TOPIC_PREFIX, 'test-1.');
+    assert.throws(() => loadConfig(schema, { ...valid, KAFKA_TOPIC_PREFIX: 'a/b' }), /KAFKA_TOPIC_PREFIX/);
+  });
+});

@@ -1,20 +1,22 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import type { ServiceEnvironment } from '@dtx/config';
 import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
 import type { Kafka } from 'kafkajs';
+import { FaultInjector } from '@dtx/inbox';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { FaultsController } from '../faults/faults.controller.js';
+import { ApiExceptionFilter } from '../http/api-exception.filter.js';
+import { Messaging } from '../messaging/messaging.js';
 import { HealthController } from '../health/health.controller.js';
 import { ReadinessIndicators } from '../health/readiness-indicators.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { pinoHttpOptions } from './logging.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
-import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient } from './tokens.js';
+import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient, type PlatformOptions } from './tokens.js';
 
-export interface ServicePlatformOptions {
-  serviceName: string;
-  config: ServiceEnvironment;
+export interface ServicePlatformOptions extends PlatformOptions {
   createDatabaseClient: (databaseUrl: string) => DatabaseClient;
 }
 
@@ -42,7 +44,7 @@ export class ServicePlatformModule {
       module: ServicePlatformModule,
       global: true,
       imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.serviceName, options.config) }), TerminusModule],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, ...(options.config.ENABLE_FAULT_INJECTION ? [FaultsController] : [])],
       providers: [
         { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
         { provide: DATABASE, useFactory: () => options.createDatabaseClient(options.config.DATABASE_URL) },
@@ -54,11 +56,14 @@ export class ServicePlatformModule {
         },
         { provide: KafkaReadinessProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaReadinessProbe(kafka) },
         { provide: MetricsRegistry, useFactory: () => new MetricsRegistry(options.serviceName, options.config.SERVICE_VERSION) },
+        { provide: FaultInjector, useFactory: () => new FaultInjector() },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
         ServiceLifecycle,
         ReadinessIndicators,
         ConnectionCloser,
+        Messaging,
       ],
-      exports: [DATABASE, KAFKA, MetricsRegistry, ServiceLifecycle],
+      exports: [DATABASE, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
     };
   }
 }

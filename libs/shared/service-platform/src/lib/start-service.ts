@@ -1,5 +1,6 @@
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnvironment } from '@dtx/config';
 import { Logger } from 'nestjs-pino';
@@ -15,7 +16,12 @@ export interface StartServiceOptions {
 
 /** Boots a service: HTTP on host:port, OpenAPI at /docs, and SIGTERM/SIGINT handled in order. */
 export async function startService(options: StartServiceOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(options.rootModule, { bufferLogs: true, forceCloseConnections: true });
+  const app = await NestFactory.create<NestExpressApplication>(options.rootModule, {
+    bufferLogs: true,
+    forceCloseConnections: true,
+    bodyParser: false,
+  });
+  app.useBodyParser('json', { limit: '64kb' });
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();

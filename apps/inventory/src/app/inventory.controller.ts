@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { skuSchema } from '@dtx/contracts';
+import { StockService, type StockLevel } from '@dtx/inventory-feature';
+import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { z } from 'zod';
+
+const setStockSchema = z.strictObject({ available: z.number().int().min(0).max(2_147_483_647) });
+const skuPipe = new ZodValidationPipe(skuSchema, 'path', 'sku');
+
+@ApiTags('inventory')
+@Controller('inventory')
+export class InventoryController {
+  constructor(private readonly stock: StockService) {}
+
+  @Put(':sku')
+  @ApiOperation({ summary: 'Set the units available for new orders (admin, seed)' })
+  @ApiBody({ schema: openApiSchema(setStockSchema) })
+  set(
+    @Param('sku', skuPipe) sku: string,
+    @Body(new ZodValidationPipe(setStockSchema)) body: z.output<typeof setStockSchema>,
+  ): Promise<StockLevel> {
+    return this.stock.setAvailable(sku, body.available);
+  }
+
+  @Get(':sku')
+  @ApiOperation({ summary: 'Units available and reserved for a SKU' })
+  async get(@Param('sku', skuPipe) sku: string): Promise<StockLevel> {
+    const level = await this.stock.find(sku);
+    if (!level) {
+      throw ApiError.notFound(`No stock record for SKU ${sku}`);
+    }
+    return level;
+  }
+}

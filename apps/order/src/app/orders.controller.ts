@@ -1,0 +1,62 @@
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { orderIdSchema } from '@dtx/contracts';
+import {
+  idempotencyKeySchema,
+  OrderPlacementService,
+  OrderQueriesService,
+  placeOrderSchema,
+  type OrderView,
+  type PlaceOrderRequest,
+} from '@dtx/order-feature';
+import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import type { Response } from 'express';
+import { z } from 'zod';
+
+const listOrdersQuerySchema = z.strictObject({
+  customerId: z.string().min(1).max(128).optional(),
+  status: z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const idempotencyKeyPipe = new ZodValidationPipe(idempotencyKeySchema, 'header', 'Idempotency-Key');
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly placement: OrderPlacementService,
+    private readonly queries: OrderQueriesService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place an order; saga modes answer 202 at once, the order finishes asynchronously' })
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters of [A-Za-z0-9_.:-]' })
+  @ApiBody({ schema: openApiSchema(placeOrderSchema) })
+  async place(
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Body(new ZodValidationPipe(placeOrderSchema)) request: PlaceOrderRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const placed = await this.placement.place(idempotencyKeyPipe.transform(idempotencyKey), request, traceparent);
+    response.status(placed.status);
+    return placed.body;
+  }
+
+  @Get(':orderId')
+  @ApiOperation({ summary: 'One order with its status and, once cancelled, the reason' })
+  async get(@Param('orderId', new ZodValidationPipe(orderIdSchema, 'path', 'orderId')) orderId: string): Promise<OrderView> {
+    const order = await this.queries.find(orderId);
+    if (!order) {
+      throw ApiError.notFound(`No order ${orderId}`);
+    }
+    return order;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Orders, newest first, filtered by customer and status' })
+  list(@Query(new ZodValidationPipe(listOrdersQuerySchema, 'query')) query: z.output<typeof listOrdersQuerySchema>): Promise<OrderView[]> {
+    return this.queries.list(query);
+  }
+}

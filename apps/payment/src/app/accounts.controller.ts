@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { customerIdSchema, moneySchema, orderIdSchema } from '@dtx/contracts';
+import { AccountsService, type AccountView, type PaymentView } from '@dtx/payment-feature';
+import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { z } from 'zod';
+
+const setBalanceSchema = z.strictObject({ balance: moneySchema });
+const paymentsQuerySchema = z.strictObject({ orderId: orderIdSchema });
+const customerIdPipe = new ZodValidationPipe(customerIdSchema, 'path', 'customerId');
+
+@ApiTags('payments')
+@Controller()
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Put('accounts/:customerId')
+  @ApiOperation({ summary: "Set a customer's balance in minor units (admin, seed)" })
+  @ApiBody({ schema: openApiSchema(setBalanceSchema) })
+  setBalance(
+    @Param('customerId', customerIdPipe) customerId: string,
+    @Body(new ZodValidationPipe(setBalanceSchema)) body: z.output<typeof setBalanceSchema>,
+  ): Promise<AccountView> {
+    return this.accounts.setBalance(customerId, body.balance);
+  }
+
+  @Get('accounts/:customerId')
+  @ApiOperation({ summary: 'Balance and the amount held by pending authorisations' })
+  async getAccount(@Param('customerId', customerIdPipe) customerId: string): Promise<AccountView> {
+    const account = await this.accounts.findAccount(customerId);
+    if (!account) {
+      throw ApiError.notFound(`No account for customer ${customerId}`);
+    }
+    return account;
+  }
+
+  @Get('payments')
+  @ApiOperation({ summary: "An order's payments" })
+  payments(@Query(new ZodValidationPipe(paymentsQuerySchema, 'query')) query: z.output<typeof paymentsQuerySchema>): Promise<PaymentView[]> {
+    return this.accounts.paymentsOfOrder(query.orderId);
+  }
+}

@@ -1,0 +1,3 @@
+export { InventoryFeatureModule } from './lib/inventory-feature.module.js';
+export { StockService, type StockLevel } from './lib/stock.service.js';
+export { decideReservation, demandPerSku, type ReservationDecision } from './lib/reservation-decision.js';

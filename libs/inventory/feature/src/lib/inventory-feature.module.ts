@@ -1,0 +1,17 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@dtx/contracts';
+import { Messaging } from '@dtx/service-platform';
+import { choreographyHandlers } from './inventory-handlers.js';
+import { StockService } from './stock.service.js';
+
+@Module({
+  providers: [StockService],
+  exports: [StockService],
+})
+export class InventoryFeatureModule implements OnModuleInit {
+  constructor(private readonly messaging: Messaging) {}
+
+  onModuleInit(): void {
+    this.messaging.consume([Topics.orderEvents], choreographyHandlers());
+  }
+}

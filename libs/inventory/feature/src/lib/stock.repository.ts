@@ -1,0 +1,66 @@
+import type { SqlTransaction } from '@dtx/outbox';
+
+export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED' | 'CANCELLED';
+
+export interface ReservationRow {
+  status: ReservationStatus;
+  items: { sku: string; quantity: number }[];
+}
+
+/** The order's reservation, locked for the rest of the transaction; undefined if inventory never saw the order. */
+export async function findReservationForUpdate(tx: SqlTransaction, orderId: string): Promise<ReservationRow | undefined> {
+  const rows = await tx.$queryRawUnsafe<ReservationRow[]>(
+    'SELECT status, items FROM reservations WHERE order_id = $1::uuid FOR UPDATE',
+    orderId,
+  );
+  return rows[0];
+}
+
+export async function insertReservation(
+  tx: SqlTransaction,
+  orderId: string,
+  status: ReservationStatus,
+  items: ReservationRow['items'],
+): Promise<void> {
+  await tx.$executeRawUnsafe(
+    'INSERT INTO reservations (order_id, status, items) VALUES ($1::uuid, $2, $3::jsonb)',
+    orderId,
+    status,
+    JSON.stringify(items),
+  );
+}
+
+export async function setReservationStatus(tx: SqlTransaction, orderId: string, status: ReservationStatus): Promise<void> {
+  await tx.$executeRawUnsafe(
+    'UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1::uuid',
+    orderId,
+    status,
+  );
+}
+
+/** Locks the stock rows of `skus` (in the given, sorted order) and returns what is available. */
+export async function lockAvailableStock(tx: SqlTransaction, skus: string[]): Promise<Map<string, number>> {
+  const rows = await tx.$queryRawUnsafe<{ sku: string; available: number }[]>(
+    'SELECT sku, available FROM stock_items WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
+    skus,
+  );
+  return new Map(rows.map((row) => [row.sku, row.available]));
+}
+
+/** Moves quantities between available and reserved; positive reserves, negative releases. */
+export async function moveToReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `UPDATE stock_items SET available = available - $2, reserved = reserved + $2, updated_at = now() WHERE sku = $1`,
+    sku,
+    quantity,
+  );
+}
+
+/** A reservation becomes a sale: the reserved units leave the warehouse. */
+export async function removeReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`,
+    sku,
+    quantity,
+  );
+}

@@ -1,0 +1,18 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@dtx/contracts';
+import { Messaging } from '@dtx/service-platform';
+import { choreographyHandlers } from './order-handlers.js';
+import { OrderPlacementService } from './order-placement.service.js';
+import { OrderQueriesService } from './order-queries.service.js';
+
+@Module({
+  providers: [OrderPlacementService, OrderQueriesService],
+  exports: [OrderPlacementService, OrderQueriesService],
+})
+export class OrderFeatureModule implements OnModuleInit {
+  constructor(private readonly messaging: Messaging) {}
+
+  onModuleInit(): void {
+    this.messaging.consume([Topics.inventoryEvents, Topics.paymentEvents], choreographyHandlers());
+  }
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { outgoing } from '@dtx/outbox';
+import { ApiError, Messaging } from '@dtx/service-platform';
+import { claimIdempotencyKey, insertOrder } from './order.repository.js';
+import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
+import { traceContextForRequest } from './trace-context.js';
+
+export interface PlacedOrder {
+  status: number;
+  body: { orderId: string; status: 'PENDING'; mode: string; traceId: string };
+}
+
+/**
+ * POST /orders for the saga modes: the order, its OrderCreated event and the
+ * answer for its idempotency key are written in one transaction. A retry with
+ * the same key and body gets the stored answer; nothing new is created.
+ */
+@Injectable()
+export class OrderPlacementService {
+  constructor(private readonly messaging: Messaging) {}
+
+  async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlacedOrder> {
+    const total = orderTotal(request.items);
+    if (total === undefined) {
+      throw ApiError.badRequest('Invalid request body: the order total is too large', [
+        { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
+      ]);
+    }
+    if (request.mode === '2pc') {
+      throw new ApiError(501, 'NOT_IMPLEMENTED', 'mode "2pc" is not available in this version; use "choreography" or "orchestration"');
+    }
+    const orderId = randomUUID();
+    const trace = traceContextForRequest(traceparent);
+    const answer: PlacedOrder = {
+      status: 202,
+      body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId },
+    };
+    const requestHash = requestFingerprint(request);
+
+    return this.messaging.transaction(async (tx) => {
+      const earlier = await claimIdempotencyKey(tx, idempotencyKey, { requestHash, orderId, ...answer });
+      if (earlier) {
+        if (earlier.requestHash !== requestHash) {
+          throw new ApiError(
+            422,
+            'IDEMPOTENCY_KEY_REUSED',
+            `Idempotency-Key "${idempotencyKey}" was already used with a different request body`,
+            [{ path: 'Idempotency-Key', message: 'already used with a different request body' }],
+          );
+        }
+        return earlier as PlacedOrder;
+      }
+      await insertOrder(tx, { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total, traceId: trace.traceId });
+      await this.messaging.outbox.emit(
+        tx,
+        [outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total })],
+        { aggregateId: orderId, correlationId: orderId, trace },
+      );
+      return answer;
+    });
+  }
+}

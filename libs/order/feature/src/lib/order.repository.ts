@@ -1,0 +1,95 @@
+import type { OrderLine, OrderMode } from '@dtx/contracts';
+import type { SqlTransaction } from '@dtx/outbox';
+
+export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+
+export interface NewOrder {
+  orderId: string;
+  customerId: string;
+  mode: OrderMode;
+  items: OrderLine[];
+  total: number;
+  traceId: string;
+}
+
+export async function insertOrder(tx: SqlTransaction, order: NewOrder): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
+     VALUES ($1::uuid, $2, 'PENDING', $3, $4, $5)`,
+    order.orderId,
+    order.customerId,
+    order.mode,
+    order.total,
+    order.traceId,
+  );
+  await tx.$executeRawUnsafe(
+    `INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+     SELECT $1::uuid, line_no, sku, quantity, unit_price
+       FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
+    order.orderId,
+    order.items.map((item) => item.sku),
+    order.items.map((item) => item.quantity),
+    order.items.map((item) => item.unitPrice),
+  );
+}
+
+/**
+ * Moves a PENDING order of `mode` to its final status. Returns false when the
+ * order was already final (or of another mode): a decision is made once.
+ */
+export async function finishOrder(
+  tx: SqlTransaction,
+  orderId: string,
+  mode: OrderMode,
+  outcome: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string },
+): Promise<boolean> {
+  const updated = await tx.$executeRawUnsafe(
+    `UPDATE orders SET status = $3, reason = $4, updated_at = now()
+      WHERE id = $1::uuid AND mode = $2 AND status = 'PENDING'`,
+    orderId,
+    mode,
+    outcome.status,
+    outcome.status === 'CANCELLED' ? outcome.reason : null,
+  );
+  return updated === 1;
+}
+
+export interface StoredAnswer {
+  requestHash: string;
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Claims an idempotency key for this request, storing the answer it will get.
+ * Returns the answer stored by an earlier request with the same key instead,
+ * if there was one. A concurrent request with the same key waits here until
+ * the first commits or rolls back.
+ */
+export async function claimIdempotencyKey(
+  tx: SqlTransaction,
+  key: string,
+  answer: StoredAnswer & { orderId: string },
+): Promise<StoredAnswer | undefined> {
+  const claimed = await tx.$executeRawUnsafe(
+    `INSERT INTO idempotency_keys (key, request_hash, order_id, response_status, response_body)
+     VALUES ($1, $2, $3::uuid, $4, $5::jsonb) ON CONFLICT (key) DO NOTHING`,
+    key,
+    answer.requestHash,
+    answer.orderId,
+    answer.status,
+    JSON.stringify(answer.body),
+  );
+  if (claimed === 1) {
+    return undefined;
+  }
+  const rows = await tx.$queryRawUnsafe<{ request_hash: string; response_status: number; response_body: unknown }[]>(
+    'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1',
+    key,
+  );
+  const row = rows[0];
+  if (!row) {
+    throw new Error(`idempotency key ${key} conflicted but cannot be read`);
+  }
+  return { requestHash: row.request_hash, status: row.response_status, body: row.response_body };
+}

@@ -1,0 +1,2 @@
+export { AccountsService, type AccountView, type PaymentView } from './lib/accounts.service.js';
+export { PaymentFeatureModule } from './lib/payment-feature.module.js';

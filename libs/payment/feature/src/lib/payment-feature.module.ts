@@ -1,0 +1,17 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@dtx/contracts';
+import { Messaging } from '@dtx/service-platform';
+import { AccountsService } from './accounts.service.js';
+import { choreographyHandlers } from './payment-handlers.js';
+
+@Module({
+  providers: [AccountsService],
+  exports: [AccountsService],
+})
+export class PaymentFeatureModule implements OnModuleInit {
+  constructor(private readonly messaging: Messaging) {}
+
+  onModuleInit(): void {
+    this.messaging.consume([Topics.inventoryEvents, Topics.orderEvents], choreographyHandlers());
+  }
+}

@@ -1,0 +1,26 @@
+import { Body, Controller, Put } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FaultInjector, type FaultSettings } from '@dtx/inbox';
+import { z } from 'zod';
+import { openApiSchema } from '../http/openapi-schema.js';
+import { ZodValidationPipe } from '../http/zod-validation.pipe.js';
+
+const faultSettingsSchema = z.strictObject({
+  delayMs: z.number().int().min(0).max(600_000),
+  failRate: z.number().min(0).max(1),
+});
+
+/** PUT /admin/faults: only registered when ENABLE_FAULT_INJECTION=true. */
+@ApiTags('admin')
+@Controller('admin/faults')
+export class FaultsController {
+  constructor(private readonly faults: FaultInjector) {}
+
+  @Put()
+  @ApiOperation({ summary: "Make this service's message handlers slow (delayMs) or fail (failRate) until set back to zero" })
+  @ApiBody({ schema: openApiSchema(faultSettingsSchema) })
+  set(@Body(new ZodValidationPipe(faultSettingsSchema)) settings: FaultSettings): FaultSettings {
+    this.faults.set(settings);
+    return this.faults.current;
+  }
+}

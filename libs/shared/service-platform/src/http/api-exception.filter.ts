@@ -1,0 +1,65 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { ApiErrorBody } from './api-error.js';
+
+const codeOfStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE_ENTITY',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Errors raised by the HTTP body parser (invalid JSON, body too large). */
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
+}
+
+/**
+ * Every error answer in the project's shape `{ error, message, details? }`.
+ * Anything unexpected is logged with its stack and answered as a plain 500,
+ * without internals.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toAnswer(exception);
+    if (status >= 500) {
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    }
+    response.status(status).json(body);
+  }
+
+  private toAnswer(exception: unknown): { status: number; body: ApiErrorBody } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const answer = exception.getResponse();
+      if (typeof answer === 'object' && answer !== null && 'error' in answer && 'message' in answer && typeof answer.error === 'string' && answer.error === answer.error.toUpperCase()) {
+        return { status, body: answer as ApiErrorBody };
+      }
+      return { status, body: { error: codeOfStatus[status] ?? 'ERROR', message: exception.message } };
+    }
+    if (isBodyParserError(exception)) {
+      if (exception.type === 'entity.too.large') {
+        return { status: 413, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 64 kB' } };
+      }
+      if (exception.type === 'entity.parse.failed') {
+        return { status: 400, body: { error: 'BAD_REQUEST', message: `Request body is not valid JSON: ${exception.message}`, details: [{ path: 'body', message: 'not valid JSON' }] } };
+      }
+      return { status: exception.status, body: { error: codeOfStatus[exception.status] ?? 'BAD_REQUEST', message: exception.message } };
+    }
+    return { status: 500, body: { error: 'INTERNAL_ERROR', message: 'An unexpected error occurred; it has been logged' } };
+  }
+}

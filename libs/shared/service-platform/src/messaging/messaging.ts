@@ -1,0 +1,120 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { deadLetterTopic } from '@dtx/contracts';
+import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
+import { Outbox, OutboxRelay, publishWithProducer, type TransactionRunner } from '@dtx/outbox';
+import { errorMessage, sleep } from '@dtx/util';
+import type { Kafka, Producer } from 'kafkajs';
+import { PinoLogger } from 'nestjs-pino';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient, type PlatformOptions } from '../lib/tokens.js';
+import { MessagingMetrics } from './messaging-metrics.js';
+
+/** Long enough for a burst of concurrent orders to queue on one hot row. */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
+
+/**
+ * A service's messaging: one transaction runner, the outbox and its relay,
+ * the consumers the service registers, and one idempotent producer.
+ * Consumers stop first on shutdown, then the relay, then the producer.
+ */
+@Injectable()
+export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+  readonly outbox: Outbox;
+  readonly transaction: TransactionRunner;
+  private readonly producer: Producer;
+  private readonly relay: OutboxRelay;
+  private readonly dispatchers: MessageDispatcher[] = [];
+  private producerConnected: Promise<void> | undefined;
+  private stopping = false;
+  private readonly metrics: MessagingMetrics;
+
+  constructor(
+    @Inject(SERVICE_PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(DATABASE) database: DatabaseClient,
+    private readonly logger: PinoLogger,
+    private readonly faults: FaultInjector,
+    registry: MetricsRegistry,
+  ) {
+    const { serviceName, config } = options;
+    this.metrics = new MessagingMetrics(registry);
+    this.outbox = new Outbox({ source: serviceName, topicPrefix: config.KAFKA_TOPIC_PREFIX, notifyChannel: `outbox_${serviceName}` });
+    this.transaction = (work) => database.$transaction(work, TRANSACTION_OPTIONS);
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.relay = new OutboxRelay({
+      databaseUrl: config.DATABASE_URL,
+      notifyChannel: this.outbox.notifyChannel,
+      publish: async (records) => {
+        await this.producerConnected;
+        await publishWithProducer(this.producer)(records);
+      },
+      logger: logger.logger,
+      onPublished: (count) => this.metrics.outboxPublished.inc(count),
+    });
+  }
+
+  /** A topic name with this deployment's prefix. */
+  topic(name: string): string {
+    return `${this.options.config.KAFKA_TOPIC_PREFIX}${name}`;
+  }
+
+  /** Registers a consumer of `topics`; it starts with the application. Call from onModuleInit. */
+  consume(topics: string[], handlers: MessageHandlers): void {
+    const { serviceName } = this.options;
+    this.dispatchers.push(
+      new MessageDispatcher({
+        consumerGroup: serviceName,
+        topics: topics.map((topic) => this.topic(topic)),
+        handlers,
+        kafka: this.kafka,
+        producer: this.producer,
+        deadLetterTopic: this.topic(deadLetterTopic(serviceName)),
+        transaction: this.transaction,
+        outbox: this.outbox,
+        logger: this.logger.logger,
+        faults: this.faults,
+        metrics: this.metrics.forDispatcher(),
+      }),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.producerConnected = this.connectProducer();
+    this.relay.start();
+    for (const dispatcher of this.dispatchers) {
+      dispatcher.start();
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch(() => undefined);
+  }
+
+  private async connectProducer(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.producer.connect();
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error }, `Kafka producer could not connect (${errorMessage(error)}); retrying`);
+        await sleep(2_000);
+      }
+    }
+  }
+}
