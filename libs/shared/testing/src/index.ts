@@ -12,3 +12,4 @@ export { spawnService, startServiceProcess, type ServiceProcess } from './lib/se
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort } from './lib/free-port.js';
 export { readTopics, type ReadRecord } from './lib/kafka-reader.js';
+export { startSystem, type RunningSystem } from './lib/running-system.js';

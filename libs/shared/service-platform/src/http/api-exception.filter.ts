@@ -44,22 +44,40 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toAnswer(exception: unknown): { status: number; body: ApiErrorBody } {
     if (exception instanceof HttpException) {
-      const status = exception.getStatus();
       const answer = exception.getResponse();
-      if (typeof answer === 'object' && answer !== null && 'error' in answer && 'message' in answer && typeof answer.error === 'string' && answer.error === answer.error.toUpperCase()) {
-        return { status, body: answer as ApiErrorBody };
+      if (isApiErrorBody(answer)) {
+        return { status: exception.getStatus(), body: answer };
       }
-      return { status, body: { error: codeOfStatus[status] ?? 'ERROR', message: exception.message } };
+      return this.frameworkAnswer(exception.getStatus(), exception.message);
     }
     if (isBodyParserError(exception)) {
-      if (exception.type === 'entity.too.large') {
-        return { status: 413, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 64 kB' } };
-      }
-      if (exception.type === 'entity.parse.failed') {
-        return { status: 400, body: { error: 'BAD_REQUEST', message: `Request body is not valid JSON: ${exception.message}`, details: [{ path: 'body', message: 'not valid JSON' }] } };
-      }
-      return { status: exception.status, body: { error: codeOfStatus[exception.status] ?? 'BAD_REQUEST', message: exception.message } };
+      return this.frameworkAnswer(exception.status, exception.message);
     }
     return { status: 500, body: { error: 'INTERNAL_ERROR', message: 'An unexpected error occurred; it has been logged' } };
   }
+
+  /** Errors raised before our code ran: routing and body parsing. */
+  private frameworkAnswer(status: number, message: string): { status: number; body: ApiErrorBody } {
+    if (status === 400) {
+      return {
+        status,
+        body: { error: 'BAD_REQUEST', message: `Request body is not valid JSON: ${message}`, details: [{ path: 'body', message: 'not valid JSON' }] },
+      };
+    }
+    if (status === 413) {
+      return { status, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 64 kB', details: [{ path: 'body', message: 'larger than 64 kB' }] } };
+    }
+    return { status, body: { error: codeOfStatus[status] ?? 'ERROR', message } };
+  }
+}
+
+function isApiErrorBody(answer: unknown): answer is ApiErrorBody {
+  return (
+    typeof answer === 'object' &&
+    answer !== null &&
+    'error' in answer &&
+    'message' in answer &&
+    typeof answer.error === 'string' &&
+    /^[A-Z_]+$/.test(answer.error)
+  );
 }
