@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createKafkaClient } from '@dtx/messaging';
+import { readTopics, startSystem, type RunningSystem } from '@dtx/testing';
+import { sleep } from '@dtx/util';
+import type { Producer } from 'kafkajs';
+import { counterTotal, messagesOf, type TrailMessage } from './support/kafka-trail.js';
+import { eventually, ShopClient, type Order } from './support/shop-client.js';
+
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Which service handles which message type in choreography. */
+const handledBy: Record<string, 'order' | 'inventory' | 'payment'> = {
+  OrderCreated: 'inventory',
+  StockReserved: 'payment',
+  StockUnavailable: 'order',
+  PaymentAuthorized: 'order',
+  PaymentDeclined: 'order',
+};
+const handledByInventoryAndPayment = new Set(['OrderConfirmed', 'OrderCancelled']);
+
+const finalTypes: Record<string, string[]> = {
+  CONFIRMED: ['OrderCreated', 'StockReserved', 'PaymentAuthorized', 'OrderConfirmed', 'StockCommitted', 'PaymentCaptured'],
+  OUT_OF_STOCK: ['OrderCreated', 'StockUnavailable', 'OrderCancelled'],
+  PAYMENT_DECLINED: ['OrderCreated', 'StockReserved', 'PaymentDeclined', 'OrderCancelled', 'StockReleased'],
+};
+
+describe('choreography under duplicates, poison messages and crashes', () => {
+  let system: RunningSystem;
+  let shop: ShopClient;
+  let producer: Producer;
+  let orders: Order[] = [];
+
+  const expectedTrail = (order: Order) => finalTypes[order.status === 'CONFIRMED' ? 'CONFIRMED' : (order.reason ?? '')] ?? [];
+  const trailComplete = (messages: TrailMessage[]) =>
+    orders.every((order) => {
+      const types = messages.filter((message) => message.aggregateId === order.orderId).map((message) => message.type);
+      return expectedTrail(order).every((type) => types.includes(type));
+    });
+
+  before(async () => {
+    system = await startSystem(['order', 'inventory', 'payment']);
+    shop = new ShopClient(system);
+    producer = createKafkaClient({ clientId: unique('test-producer'), brokers: system.brokers }).producer();
+    await producer.connect();
+
+    const [sku, scarce, rich, poor] = [unique('sku'), unique('scarce'), unique('rich'), unique('poor')];
+    await shop.setStock(sku, 10);
+    await shop.setStock(scarce, 0);
+    await shop.setBalance(rich, 10_000);
+    await shop.setBalance(poor, 0);
+    const placed = await Promise.all([
+      shop.placeOrder({ customerId: rich, mode: 'choreography', items: [{ sku, quantity: 2, unitPrice: 1_000 }] }),
+      shop.placeOrder({ customerId: rich, mode: 'choreography', items: [{ sku: scarce, quantity: 1, unitPrice: 1_000 }] }),
+      shop.placeOrder({ customerId: poor, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 1_000 }] }),
+    ]);
+    orders = await Promise.all(placed.map((answer) => shop.finalOrder(answer.body.orderId)));
+    assert.deepEqual(
+      orders.map((order) => order.reason ?? order.status),
+      ['CONFIRMED', 'OUT_OF_STOCK', 'PAYMENT_DECLINED'],
+    );
+  });
+
+  after(async () => {
+    await producer?.disconnect();
+    await system?.shutdown();
+  });
+
+  it('along every order, each message is caused by one before it, with a strictly greater Lamport time', async () => {
+    const messages = await messagesOf(system, orders.map((order) => order.orderId), trailComplete);
+    const byId = new Map(messages.map((message) => [message.id, message]));
+    for (const order of orders) {
+      const trail = messages.filter((message) => message.aggregateId === order.orderId);
+      assert.deepEqual(new Set(trail.map((message) => message.type)), new Set(expectedTrail(order)));
+      for (const message of trail) {
+        if (message.type === 'OrderCreated') {
+          assert.equal(message.causationId, null, 'OrderCreated is caused by the HTTP request');
+          continue;
+        }
+        const cause = byId.get(message.causationId ?? '');
+        assert.ok(cause, `${message.type} names a cause that exists`);
+        assert.equal(message.record.headers['causation-id'], cause.id);
+        assert.ok(message.lamport > cause.lamport, `${cause.type}(${cause.lamport}) -> ${message.type}(${message.lamport})`);
+      }
+    }
+  });
+
+  it('every message redelivered five more times has no second effect', async () => {
+    const messages = await messagesOf(system, orders.map((order) => order.orderId), trailComplete);
+    const before = {
+      stock: await Promise.all(orders.flatMap((order) => order.items.map((item) => shop.stock(item.sku)))),
+      accounts: await Promise.all(orders.map((order) => shop.account(order.customerId))),
+      payments: await Promise.all(orders.map((order) => shop.payments(order.orderId))),
+      orders: await Promise.all(orders.map((order) => shop.order(order.orderId))),
+    };
+    const duplicatesBefore = await totalDuplicates();
+
+    for (let copy = 0; copy < 5; copy++) {
+      for (const message of messages) {
+        const { topic, key, value, headers } = message.record;
+        await producer.send({ topic, messages: [{ key, value, headers }] });
+      }
+    }
+    const expectedDuplicates = 5 * messages.reduce(
+      (count, message) => count + (handledBy[message.type] ? 1 : 0) + (handledByInventoryAndPayment.has(message.type) ? 2 : 0),
+      0,
+    );
+    await eventually(totalDuplicates, (total) => total - duplicatesBefore >= expectedDuplicates, 60_000);
+
+    assert.deepEqual(
+      {
+        stock: await Promise.all(orders.flatMap((order) => order.items.map((item) => shop.stock(item.sku)))),
+        accounts: await Promise.all(orders.map((order) => shop.account(order.customerId))),
+        payments: await Promise.all(orders.map((order) => shop.payments(order.orderId))),
+        orders: await Promise.all(orders.map((order) => shop.order(order.orderId))),
+      },
+      before,
+    );
+  });
+
+  it('a poison message goes to the dead-letter topics and the next order still completes', async () => {
+    await producer.send({
+      topic: `${system.topicPrefix}orders.events`,
+      messages: [{ key: 'poison', value: '{"this is": not json', headers: { 'message-id': 'poison' } }],
+    });
+    const [sku, customer] = [unique('sku'), unique('after-poison')];
+    await shop.setStock(sku, 1);
+    await shop.setBalance(customer, 100);
+    const placed = await shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    assert.equal((await shop.finalOrder(placed.body.orderId)).status, 'CONFIRMED');
+
+    for (const service of ['inventory', 'payment']) {
+      const deadLetters = await readTopics({
+        brokers: system.brokers,
+        topics: [`${system.topicPrefix}${service}.dead-letters`],
+        until: (records) => records.some((record) => record.key === 'poison'),
+      });
+      const poison = deadLetters.find((record) => record.key === 'poison');
+      assert.equal(poison?.headers['dead-letter-reason'], 'INVALID_JSON', service);
+      assert.equal(poison?.headers['original-topic'], `${system.topicPrefix}orders.events`);
+    }
+  });
+
+  it('inventory killed (SIGKILL) mid-stream and restarted: every order reaches a final state, nothing doubled', async () => {
+    const sku = unique('crash');
+    const customers = Array.from({ length: 40 }, (_, index) => unique(`crash${index}`));
+    await shop.setStock(sku, 25);
+    await Promise.all(customers.map((customer) => shop.setBalance(customer, 500)));
+
+    const placing = customers.map((customerId) =>
+      shop.placeOrder({ customerId, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 500 }] }),
+    );
+    await sleep(150);
+    await system.kill('inventory');
+    const placed = await Promise.all(placing);
+    await sleep(500);
+    await system.restart('inventory');
+    const final = await Promise.all(placed.map((answer) => shop.finalOrder(answer.body.orderId, 90_000)));
+
+    const confirmed = final.filter((order) => order.status === 'CONFIRMED').length;
+    assert.equal(confirmed, 25);
+    assert.ok(final.filter((order) => order.status === 'CANCELLED').every((order) => order.reason === 'OUT_OF_STOCK'));
+    await eventually(() => shop.stock(sku), (stock) => stock.available === 0 && stock.reserved === 0);
+    const accounts = await Promise.all(customers.map((customer) => shop.account(customer)));
+    assert.equal(accounts.reduce((sum, account) => sum + account.balance + account.reserved, 0), 40 * 500 - confirmed * 500);
+    const payments = (await Promise.all(final.map((order) => shop.payments(order.orderId)))).flat();
+    assert.equal(payments.filter((payment) => payment.status === 'CAPTURED').length, confirmed);
+  });
+
+  async function totalDuplicates(): Promise<number> {
+    const counts = await Promise.all(
+      (['order', 'inventory', 'payment'] as const).map((service) => counterTotal(system.url(service), 'inbox_duplicates_skipped_total')),
+    );
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
+});

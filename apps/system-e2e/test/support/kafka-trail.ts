@@ -1,0 +1,42 @@
+import { readTopics, type ReadRecord, type RunningSystem } from '@dtx/testing';
+
+export interface TrailMessage {
+  id: string;
+  type: string;
+  source: string;
+  aggregateId: string;
+  causationId: string | null;
+  lamport: number;
+  record: ReadRecord;
+}
+
+export const businessTopics = ['orders.events', 'inventory.events', 'payments.events'];
+
+/** Every message of the given orders on the system's topics, as far as `until` asks for. */
+export async function messagesOf(
+  system: RunningSystem,
+  orderIds: string[],
+  until: (messages: TrailMessage[]) => boolean,
+): Promise<TrailMessage[]> {
+  const wanted = new Set(orderIds);
+  const select = (records: ReadRecord[]) =>
+    records
+      .filter((record) => record.key !== null && wanted.has(record.key))
+      .map((record) => ({ ...(JSON.parse(record.value ?? '{}') as Omit<TrailMessage, 'record'>), record }));
+  const records = await readTopics({
+    brokers: system.brokers,
+    topics: businessTopics.map((topic) => `${system.topicPrefix}${topic}`),
+    until: (read) => until(select(read)),
+    timeoutMs: 30_000,
+  });
+  return select(records);
+}
+
+/** The sum of a Prometheus counter over all its label sets. */
+export async function counterTotal(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
