@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm start: the whole system on this machine, from a fresh clone.
 # Installs dependencies, starts PostgreSQL and Kafka, migrates, builds, starts
-# every service, waits until all are ready and prints their URLs. Ctrl-C
+# every service, waits until all are ready, runs the demo (a few orders and
+# how each ended) and prints the URLs. Ctrl-C
 # stops the services it started, and the infrastructure if it started that too.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
@@ -66,6 +67,9 @@ for service in "${SERVICES[@]}"; do
   fi
 done
 wait_until_ready
+echo
+echo "Demo: seeding stock and balances, placing orders"
+node apps/demo/dist/src/demo.js || echo "start: the demo failed (see above); the services keep running" >&2
 print_urls
 
 declare -A reported_stopped=()

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import { serviceUrlsFromEnvironment, ShopApi, type OrderLine } from './shop-api.js';
+
+/**
+ * The npm start demo: seeds stock and balances, places one order that
+ * confirms, one out of stock and one declined, and prints how each ended.
+ */
+const api = new ShopApi(serviceUrlsFromEnvironment());
+const run = randomUUID().slice(0, 6);
+const book = `DEMO-BOOK-${run}`;
+const lamp = `DEMO-LAMP-${run}`;
+const alice = `demo-alice-${run}`;
+const bob = `demo-bob-${run}`;
+
+await api.setStock(book, 10);
+await api.setStock(lamp, 0);
+await api.setBalance(alice, 100_00);
+await api.setBalance(bob, 5_00);
+console.log(`Seeded: ${book} x10, ${lamp} x0; ${alice} has 100.00, ${bob} has 5.00`);
+
+const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
+  { title: 'alice buys two books', customerId: alice, items: [{ sku: book, quantity: 2, unitPrice: 12_50 }] },
+  { title: 'alice buys a lamp (none in stock)', customerId: alice, items: [{ sku: lamp, quantity: 1, unitPrice: 40_00 }] },
+  { title: 'bob buys a book (balance too low)', customerId: bob, items: [{ sku: book, quantity: 1, unitPrice: 12_50 }] },
+];
+
+for (const mode of ['choreography']) {
+  console.log(`\nOrders by ${mode}:`);
+  for (const scenario of scenarios) {
+    const placed = await api.placeOrder(scenario.customerId, scenario.items, mode);
+    const order = await api.finalOrder(placed.orderId, { timeoutMs: 30_000, pollMs: 50 });
+    const outcome = order.reason ? `${order.status} (${order.reason})` : order.status;
+    console.log(`  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`);
+  }
+}
+
+// Compensations run after the order is final: wait for bob's reserved book to be released.
+const settleBy = Date.now() + 10_000;
+while ((await api.stock(book)).reserved > 0 && Date.now() < settleBy) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+const [bookStock, lampStock, aliceAccount, bobAccount] = await Promise.all([
+  api.stock(book),
+  api.stock(lamp),
+  api.account(alice),
+  api.account(bob),
+]);
+console.log(`\nAfterwards: ${book} available ${bookStock.available} (reserved ${bookStock.reserved}), ${lamp} available ${lampStock.available}`);
+console.log(`            ${alice} balance ${aliceAccount.balance}, ${bob} balance ${bobAccount.balance} (minor units)`);
