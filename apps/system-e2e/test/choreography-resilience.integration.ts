@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createKafkaClient } from '@dtx/messaging';
-import { readTopics, startSystem, type RunningSystem } from '@dtx/testing';
+import { readTopics, sendRecords, startSystem, type RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
-import type { Producer } from 'kafkajs';
 import { counterTotal, messagesOf, type TrailMessage } from './support/kafka-trail.js';
 import { eventually, ShopClient, type Order } from './support/shop-client.js';
 
@@ -29,7 +27,6 @@ const finalTypes: Record<string, string[]> = {
 describe('choreography under duplicates, poison messages and crashes', () => {
   let system: RunningSystem;
   let shop: ShopClient;
-  let producer: Producer;
   let orders: Order[] = [];
 
   const expectedTrail = (order: Order) => finalTypes[order.status === 'CONFIRMED' ? 'CONFIRMED' : (order.reason ?? '')] ?? [];
@@ -42,8 +39,6 @@ describe('choreography under duplicates, poison messages and crashes', () => {
   before(async () => {
     system = await startSystem(['order', 'inventory', 'payment']);
     shop = new ShopClient(system);
-    producer = createKafkaClient({ clientId: unique('test-producer'), brokers: system.brokers }).producer();
-    await producer.connect();
 
     const [sku, scarce, rich, poor] = [unique('sku'), unique('scarce'), unique('rich'), unique('poor')];
     await shop.setStock(sku, 10);
@@ -63,7 +58,6 @@ describe('choreography under duplicates, poison messages and crashes', () => {
   });
 
   after(async () => {
-    await producer?.disconnect();
     await system?.shutdown();
   });
 
@@ -96,12 +90,10 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     };
     const duplicatesBefore = await totalDuplicates();
 
-    for (let copy = 0; copy < 5; copy++) {
-      for (const message of messages) {
-        const { topic, key, value, headers } = message.record;
-        await producer.send({ topic, messages: [{ key, value, headers }] });
-      }
-    }
+    await sendRecords(
+      system.brokers,
+      [1, 2, 3, 4, 5].flatMap(() => messages.map((message) => message.record)),
+    );
     const expectedDuplicates = 5 * messages.reduce(
       (count, message) => count + (handledBy[message.type] ? 1 : 0) + (handledByInventoryAndPayment.has(message.type) ? 2 : 0),
       0,
@@ -120,10 +112,9 @@ describe('choreography under duplicates, poison messages and crashes', () => {
   });
 
   it('a poison message goes to the dead-letter topics and the next order still completes', async () => {
-    await producer.send({
-      topic: `${system.topicPrefix}orders.events`,
-      messages: [{ key: 'poison', value: '{"this is": not json', headers: { 'message-id': 'poison' } }],
-    });
+    await sendRecords(system.brokers, [
+      { topic: `${system.topicPrefix}orders.events`, key: 'poison', value: '{"this is": not json', headers: { 'message-id': 'poison' } },
+    ]);
     const [sku, customer] = [unique('sku'), unique('after-poison')];
     await shop.setStock(sku, 1);
     await shop.setBalance(customer, 100);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createMessage, kafkaHeadersOf, type MessageEnvelope } from '@dtx/contracts';
-import { createKafkaClient } from '@dtx/messaging';
+import { createKafkaClient, silentLogger } from '@dtx/messaging';
 import { Outbox, outgoing, pgTransactionRunner } from '@dtx/outbox';
 import { applyMigrations } from '@dtx/prisma';
 import {
@@ -18,7 +18,6 @@ import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
 import { DeadLetterHeaders, FaultInjector, MessageDispatcher, type MessageHandlers } from '../src/index.js';
 
-const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
 describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -61,7 +60,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       deadLetterTopic: deadLetterTopic(),
       transaction: pgTransactionRunner(pool),
       outbox: new Outbox({ source: 'inventory', topicPrefix: prefix, notifyChannel: 'unused' }),
-      logger: silent,
+      logger: silentLogger,
       retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
       faults,
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createKafkaClient } from '@dtx/messaging';
+import { createKafkaClient, silentLogger } from '@dtx/messaging';
 import { applyMigrations } from '@dtx/prisma';
 import {
   createTestDatabase,
@@ -16,7 +16,6 @@ import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { Outbox, OutboxRelay, outgoing, pgTransactionRunner, publishWithProducer, type PublishRecords } from '../src/index.js';
 
-const silent = { error() {}, warn() {}, info() {}, debug() {} };
 
 describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -31,7 +30,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   const emitConfirmation = (orderId: string) =>
     transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })], { aggregateId: orderId, correlationId: orderId }));
   const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
-    const relay = new OutboxRelay({ databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silent, pollIntervalMs });
+    const relay = new OutboxRelay({ databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silentLogger, pollIntervalMs });
     relays.push(relay);
     relay.start();
     return relay;
@@ -176,7 +175,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       databaseUrl: database.url,
       notifyChannel: outbox.notifyChannel,
       publish: async () => undefined,
-      logger: silent,
+      logger: silentLogger,
       retentionMs: 24 * 60 * 60 * 1000,
     });
     assert.equal(await relay.purgePublished(), 1);

@@ -11,5 +11,5 @@ export {
 export { spawnService, startServiceProcess, type ServiceProcess } from './lib/service-process.js';
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort } from './lib/free-port.js';
-export { readTopics, type ReadRecord } from './lib/kafka-reader.js';
+export { readTopics, sendRecords, type ReadRecord } from './lib/kafka-reader.js';
 export { startSystem, type RunningSystem } from './lib/running-system.js';

@@ -49,3 +49,11 @@ function forwardKafkaLog(logger: StructuredLogger | undefined, { namespace, leve
       logger.debug(fields, message);
   }
 }
+
+/** A logger that drops everything, for tests and tools. */
+export const silentLogger: StructuredLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+};

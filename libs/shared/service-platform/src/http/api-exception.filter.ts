@@ -45,8 +45,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private toAnswer(exception: unknown): { status: number; body: ApiErrorBody } {
     if (exception instanceof HttpException) {
       const answer = exception.getResponse();
-      if (isApiErrorBody(answer)) {
-        return { status: exception.getStatus(), body: answer };
+      if (isApiErrorBody(answer) || isHealthReport(answer)) {
+        return { status: exception.getStatus(), body: answer as ApiErrorBody };
       }
       return this.frameworkAnswer(exception.getStatus(), exception.message);
     }
@@ -80,4 +80,9 @@ function isApiErrorBody(answer: unknown): answer is ApiErrorBody {
     typeof answer.error === 'string' &&
     /^[A-Z_]+$/.test(answer.error)
   );
+}
+
+/** Terminus answers an unhealthy /health/ready with its own report, which probes and people read as is. */
+function isHealthReport(answer: unknown): boolean {
+  return typeof answer === 'object' && answer !== null && 'status' in answer && 'details' in answer;
 }

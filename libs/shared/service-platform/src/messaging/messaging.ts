@@ -70,7 +70,8 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     const { serviceName } = this.options;
     this.dispatchers.push(
       new MessageDispatcher({
-        consumerGroup: serviceName,
+        // Prefixed like the topics, so deployments sharing a broker never share a group.
+        consumerGroup: this.topic(serviceName),
         topics: topics.map((topic) => this.topic(topic)),
         handlers,
         kafka: this.kafka,

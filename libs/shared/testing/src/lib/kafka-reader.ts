@@ -69,3 +69,20 @@ async function createMissingTopics(kafka: Kafka, topics: string[]): Promise<void
     await admin.disconnect();
   }
 }
+
+/** Sends records as they are (key, value and headers untouched), e.g. to redeliver or to inject a poison message. */
+export async function sendRecords(
+  brokers: string[],
+  records: { topic: string; key: string | null; value: string | null; headers?: Record<string, string> }[],
+): Promise<void> {
+  const kafka = new Kafka({ clientId: uniqueName('sender'), brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    for (const record of records) {
+      await producer.send({ topic: record.topic, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
