@@ -159,6 +159,31 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     assert.equal(payments.filter((payment) => payment.status === 'CAPTURED').length, confirmed);
   });
 
+  it('a payment handler failing by fault injection dead-letters the message, with the reason; nothing is lost silently', async () => {
+    const [sku, customer] = [unique('sku'), unique('faulty')];
+    await shop.setStock(sku, 3);
+    await shop.setBalance(customer, 1_000);
+    const faults = await shop.request('payment', 'PUT', '/admin/faults', { json: { delayMs: 0, failRate: 1 } });
+    assert.equal(faults.status, 200);
+    try {
+      const placed = await shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+      const deadLetters = await readTopics({
+        brokers: system.brokers,
+        topics: [`${system.topicPrefix}payment.dead-letters`],
+        until: (records) => records.some((record) => record.key === placed.body.orderId),
+        timeoutMs: 60_000,
+      });
+      const deadLetter = deadLetters.find((record) => record.key === placed.body.orderId);
+      assert.equal(deadLetter?.headers['message-type'], 'StockReserved');
+      assert.equal(deadLetter?.headers['dead-letter-reason'], 'HANDLER_FAILED');
+      assert.match(deadLetter?.headers['dead-letter-error'] ?? '', /injected fault/);
+      assert.equal((await shop.order(placed.body.orderId)).status, 'PENDING', 'the saga waits for an operator');
+      assert.deepEqual(await shop.payments(placed.body.orderId), []);
+    } finally {
+      await shop.request('payment', 'PUT', '/admin/faults', { json: { delayMs: 0, failRate: 0 } });
+    }
+  });
+
   async function totalDuplicates(): Promise<number> {
     const counts = await Promise.all(
       (['order', 'inventory', 'payment'] as const).map((service) => counterTotal(system.url(service), 'inbox_duplicates_skipped_total')),
