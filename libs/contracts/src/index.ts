@@ -22,3 +22,12 @@ export {
   type OrderMode,
 } from './lib/primitives.js';
 export { deadLetterTopic, Topics, type Topic } from './lib/topics.js';
+export {
+  ACTION_REFUSED,
+  inventoryParticipant,
+  orderParticipant,
+  paymentParticipant,
+  type CommandArguments,
+  type CommandSpec,
+} from './lib/participants.js';
+export { sagaStepFields } from './lib/saga-commands.js';

@@ -2,6 +2,17 @@ import type { z } from 'zod';
 import { OrderCancelled, OrderConfirmed, OrderCreated } from './order-events.js';
 import { StockCommitted, StockReleased, StockReserved, StockUnavailable } from './inventory-events.js';
 import { PaymentAuthorized, PaymentCaptured, PaymentDeclined, PaymentRefunded, PaymentVoided } from './payment-events.js';
+import {
+  ApproveOrder,
+  AuthorizePayment,
+  CapturePayment,
+  CommitStock,
+  RejectOrder,
+  ReleaseStock,
+  ReserveStock,
+  SagaReply,
+  VoidPayment,
+} from './saga-commands.js';
 import { Topics } from './topics.js';
 
 /** Every message type: the topic it travels on, its payload schema, and its schema version. */
@@ -18,6 +29,15 @@ export const messageCatalog = {
   PaymentCaptured: { topic: Topics.paymentEvents, schema: PaymentCaptured, schemaVersion: 1 },
   PaymentVoided: { topic: Topics.paymentEvents, schema: PaymentVoided, schemaVersion: 1 },
   PaymentRefunded: { topic: Topics.paymentEvents, schema: PaymentRefunded, schemaVersion: 1 },
+  ReserveStock: { topic: Topics.inventoryCommands, schema: ReserveStock, schemaVersion: 1 },
+  ReleaseStock: { topic: Topics.inventoryCommands, schema: ReleaseStock, schemaVersion: 1 },
+  CommitStock: { topic: Topics.inventoryCommands, schema: CommitStock, schemaVersion: 1 },
+  AuthorizePayment: { topic: Topics.paymentCommands, schema: AuthorizePayment, schemaVersion: 1 },
+  VoidPayment: { topic: Topics.paymentCommands, schema: VoidPayment, schemaVersion: 1 },
+  CapturePayment: { topic: Topics.paymentCommands, schema: CapturePayment, schemaVersion: 1 },
+  ApproveOrder: { topic: Topics.orderCommands, schema: ApproveOrder, schemaVersion: 1 },
+  RejectOrder: { topic: Topics.orderCommands, schema: RejectOrder, schemaVersion: 1 },
+  SagaReply: { topic: Topics.sagaReplies, schema: SagaReply, schemaVersion: 1 },
 } as const;
 
 export type MessageType = keyof typeof messageCatalog;

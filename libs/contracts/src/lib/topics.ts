@@ -6,6 +6,14 @@ export const Topics = {
   inventoryEvents: 'inventory.events',
   /** PaymentAuthorized, PaymentDeclined, PaymentCaptured, PaymentVoided, PaymentRefunded: published by payment. */
   paymentEvents: 'payments.events',
+  /** ReserveStock, ReleaseStock, CommitStock: sent by the orchestrator. */
+  inventoryCommands: 'inventory.commands',
+  /** AuthorizePayment, VoidPayment, CapturePayment: sent by the orchestrator. */
+  paymentCommands: 'payments.commands',
+  /** ApproveOrder, RejectOrder: sent by the orchestrator. */
+  orderCommands: 'orders.commands',
+  /** SagaReply: every participant's answer to a command. */
+  sagaReplies: 'orchestrator.replies',
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];

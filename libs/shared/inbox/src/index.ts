@@ -2,6 +2,7 @@ export { DeadLetterHeaders, type DeadLetterReason } from './lib/dead-letter-publ
 export { FaultInjector, InjectedFaultError, type FaultSettings } from './lib/fault-injector.js';
 export { recordInInbox } from './lib/inbox-record.js';
 export {
+  defaultRetryPolicy,
   MessageDispatcher,
   type DispatcherMetrics,
   type HandlerContext,
@@ -9,4 +10,3 @@ export {
   type MessageHandler,
   type MessageHandlers,
 } from './lib/message-dispatcher.js';
-export { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './lib/retry-policy.js';

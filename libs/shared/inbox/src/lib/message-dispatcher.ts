@@ -8,12 +8,11 @@ import {
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Outbox, OutgoingMessage, SqlTransaction, TransactionRunner } from '@dtx/outbox';
-import { errorMessage, sleep } from '@dtx/util';
+import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DeadLetterPublisher, type DeadLetterReason } from './dead-letter-publisher.js';
 import type { FaultInjector } from './fault-injector.js';
 import { recordInInbox } from './inbox-record.js';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 
 export interface HandlerContext<Type extends MessageType> {
   /** The transaction that also records the message as handled and stores what the handler returns. */
@@ -51,6 +50,9 @@ export interface MessageDispatcherOptions {
   /** Partitions handled in parallel (order is kept within each). */
   partitionsConsumedConcurrently?: number;
 }
+
+/** Handler runs before a message is dead-lettered, and the backoff between them. */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
 
 type Outcome = 'handled' | 'duplicate' | 'dead-lettered' | 'ignored';
 
