@@ -1,7 +1,16 @@
 import { serviceEnvironmentSchema } from '@dtx/config';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const milliseconds = (defaultValue: number) => z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1).max(3_600_000).default(defaultValue);
 
 /** Environment variables of the orchestrator service (see README, "Configuration"). */
-export const orchestratorEnvironment = serviceEnvironmentSchema(3004);
+export const orchestratorEnvironment = serviceEnvironmentSchema(3004).extend({
+  SAGA_STEP_TIMEOUT_MS: milliseconds(5_000),
+  SAGA_STEP_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100).default(3),
+  SAGA_RETRY_INITIAL_DELAY_MS: milliseconds(200),
+  SAGA_RETRY_MAX_DELAY_MS: milliseconds(10_000),
+  SAGA_ATTENTION_AFTER_ATTEMPTS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10_000).default(10),
+  SAGA_TIMER_POLL_INTERVAL_MS: milliseconds(200),
+});
 
 export type OrchestratorConfig = z.output<typeof orchestratorEnvironment>;

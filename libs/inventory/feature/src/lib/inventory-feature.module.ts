@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@dtx/contracts';
 import { Messaging } from '@dtx/service-platform';
-import { choreographyHandlers } from './inventory-handlers.js';
+import { choreographyHandlers, orchestrationHandlers } from './inventory-handlers.js';
 import { StockService } from './stock.service.js';
 
 @Module({
@@ -12,6 +12,9 @@ export class InventoryFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.consume([Topics.orderEvents], choreographyHandlers());
+    this.messaging.consume([Topics.orderEvents, Topics.inventoryCommands], {
+      ...choreographyHandlers(),
+      ...orchestrationHandlers(),
+    });
   }
 }

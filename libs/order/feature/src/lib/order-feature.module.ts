@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@dtx/contracts';
 import { Messaging } from '@dtx/service-platform';
-import { choreographyHandlers } from './order-handlers.js';
+import { choreographyHandlers, orchestrationHandlers } from './order-handlers.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { OrderQueriesService } from './order-queries.service.js';
 
@@ -13,6 +13,9 @@ export class OrderFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.consume([Topics.inventoryEvents, Topics.paymentEvents], choreographyHandlers());
+    this.messaging.consume([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands], {
+      ...choreographyHandlers(),
+      ...orchestrationHandlers(),
+    });
   }
 }

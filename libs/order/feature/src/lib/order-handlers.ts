@@ -1,4 +1,4 @@
-import type { MessageHandlers } from '@dtx/inbox';
+import { sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
 import { outgoing, type OutgoingMessage, type SqlTransaction } from '@dtx/outbox';
 import { finishOrder } from './order.repository.js';
 
@@ -22,5 +22,31 @@ export function choreographyHandlers(): MessageHandlers {
     StockUnavailable: async ({ tx, message }) => cancel(tx, message.payload.orderId, message.payload.reason),
     PaymentAuthorized: async ({ tx, message }) => confirm(tx, message.payload.orderId),
     PaymentDeclined: async ({ tx, message }) => cancel(tx, message.payload.orderId, message.payload.reason),
+  };
+}
+
+/**
+ * The order's part in the orchestrated saga: the orchestrator decides, the
+ * order records the decision. Approval and rejection share one guarded step,
+ * so an order is decided once.
+ */
+export function orchestrationHandlers(): MessageHandlers {
+  return {
+    ApproveOrder: sagaCommandHandler<'ApproveOrder'>({
+      resource: 'order-decision',
+      kind: 'action',
+      run: async (tx, command) => {
+        await finishOrder(tx, command.orderId, 'orchestration', { status: 'CONFIRMED' });
+        return { outcome: 'OrderApproved', events: [] };
+      },
+    }),
+    RejectOrder: sagaCommandHandler<'RejectOrder'>({
+      resource: 'order-decision',
+      kind: 'action',
+      run: async (tx, command) => {
+        await finishOrder(tx, command.orderId, 'orchestration', { status: 'CANCELLED', reason: command.reason });
+        return { outcome: 'OrderRejected', events: [] };
+      },
+    }),
   };
 }

@@ -62,18 +62,3 @@ export async function adjustAccount(
     change.reserved,
   );
 }
-
-/** Remembers that the order was cancelled; true if this is news. */
-export async function recordCancellation(tx: SqlTransaction, orderId: string, reason: string): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
-    'INSERT INTO order_cancellations (order_id, reason) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING',
-    orderId,
-    reason,
-  );
-  return inserted === 1;
-}
-
-export async function wasCancelled(tx: SqlTransaction, orderId: string): Promise<boolean> {
-  const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM order_cancellations WHERE order_id = $1::uuid', orderId);
-  return rows.length > 0;
-}

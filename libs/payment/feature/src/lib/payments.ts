@@ -1,63 +1,59 @@
-import type { PayloadOf } from '@dtx/contracts';
-import { outgoing, type OutgoingMessage, type SqlTransaction } from '@dtx/outbox';
-import {
-  adjustAccount,
-  findPaymentForUpdate,
-  insertPayment,
-  lockSpendableBalance,
-  recordCancellation,
-  setPaymentStatus,
-  wasCancelled,
-} from './payment.repository.js';
+import type { StepResult } from '@dtx/inbox';
+import { outgoing, type SqlTransaction } from '@dtx/outbox';
+import { adjustAccount, findPaymentForUpdate, insertPayment, lockSpendableBalance, setPaymentStatus } from './payment.repository.js';
+
+export interface AuthorizationRequest {
+  orderId: string;
+  customerId: string;
+  amount: number;
+}
 
 /**
- * Holds the order's total on the customer's account, or declines when the
- * spendable balance cannot cover it. At most one payment per order; an order
- * already cancelled is not authorised (the cancellation came first).
+ * Holds the amount on the customer's account, or declines when the spendable
+ * balance (balance minus holds) cannot cover it. The participant guard makes
+ * sure this runs once per order; the unique payment per order backs it up.
  */
-export async function authorizePayment(tx: SqlTransaction, request: PayloadOf<'StockReserved'>): Promise<OutgoingMessage[]> {
-  const { orderId, customerId, total: amount } = request;
-  if ((await findPaymentForUpdate(tx, orderId)) || (await wasCancelled(tx, orderId))) {
-    return [];
-  }
+export async function authorizePayment(tx: SqlTransaction, request: AuthorizationRequest): Promise<StepResult> {
+  const { orderId, customerId, amount } = request;
   const spendable = await lockSpendableBalance(tx, customerId);
   if (spendable === undefined || spendable < amount) {
     const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'DECLINED' });
-    return [outgoing('PaymentDeclined', { orderId, paymentId, customerId, amount, reason: 'PAYMENT_DECLINED' })];
+    return {
+      outcome: 'PaymentDeclined',
+      reason: 'PAYMENT_DECLINED',
+      events: [outgoing('PaymentDeclined', { orderId, paymentId, customerId, amount, reason: 'PAYMENT_DECLINED' })],
+    };
   }
   await adjustAccount(tx, customerId, { balance: 0, reserved: amount });
   const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'AUTHORIZED' });
-  return [outgoing('PaymentAuthorized', { orderId, paymentId, customerId, amount })];
+  return { outcome: 'PaymentAuthorized', events: [outgoing('PaymentAuthorized', { orderId, paymentId, customerId, amount })] };
 }
 
 /** The order is confirmed: the held amount leaves the account. */
-export async function capturePayment(tx: SqlTransaction, orderId: string): Promise<OutgoingMessage[]> {
+export async function capturePayment(tx: SqlTransaction, orderId: string): Promise<StepResult> {
   const payment = await findPaymentForUpdate(tx, orderId);
   if (payment?.status !== 'AUTHORIZED') {
-    return [];
+    return { outcome: 'PaymentCaptured', events: [] };
   }
   await adjustAccount(tx, payment.customerId, { balance: -payment.amount, reserved: -payment.amount });
   await setPaymentStatus(tx, payment.id, 'CAPTURED');
-  return [outgoing('PaymentCaptured', { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount })];
+  const facts = { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
+  return { outcome: 'PaymentCaptured', events: [outgoing('PaymentCaptured', facts)] };
 }
 
-/**
- * The order is cancelled: lift a hold (void) or give captured money back
- * (refund). With no payment yet, remember the cancellation so that a late
- * authorisation is refused.
- */
-export async function compensatePayment(tx: SqlTransaction, orderId: string, reason: string): Promise<OutgoingMessage[]> {
+/** The order is cancelled: lift a hold (void), or give captured money back (refund). */
+export async function compensatePayment(tx: SqlTransaction, orderId: string): Promise<StepResult> {
   const payment = await findPaymentForUpdate(tx, orderId);
-  await recordCancellation(tx, orderId, reason);
-  if (payment?.status === 'AUTHORIZED') {
+  const facts = payment && { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
+  if (payment?.status === 'AUTHORIZED' && facts) {
     await adjustAccount(tx, payment.customerId, { balance: 0, reserved: -payment.amount });
     await setPaymentStatus(tx, payment.id, 'VOIDED');
-    return [outgoing('PaymentVoided', { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount })];
+    return { outcome: 'PaymentVoided', events: [outgoing('PaymentVoided', facts)] };
   }
-  if (payment?.status === 'CAPTURED') {
+  if (payment?.status === 'CAPTURED' && facts) {
     await adjustAccount(tx, payment.customerId, { balance: payment.amount, reserved: 0 });
     await setPaymentStatus(tx, payment.id, 'REFUNDED');
-    return [outgoing('PaymentRefunded', { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount })];
+    return { outcome: 'PaymentVoided', events: [outgoing('PaymentRefunded', facts)] };
   }
-  return [];
+  return { outcome: 'PaymentVoided', events: [] };
 }

@@ -14,6 +14,8 @@ import type { SqlTransaction } from './sql-transaction.js';
 export interface OutgoingMessage<Type extends MessageType = MessageType> {
   type: Type;
   payload: PayloadOf<Type>;
+  /** Overrides the causation's correlation id, e.g. a saga's commands carry the saga id. */
+  correlationId?: string;
 }
 
 /** Names an outgoing message with a checked payload type. */
@@ -61,7 +63,7 @@ export class Outbox {
       createMessage(message.type, message.payload, {
         source: this.options.source,
         aggregateId: causation.aggregateId,
-        correlationId: causation.correlationId,
+        correlationId: message.correlationId ?? causation.correlationId,
         causationId: causation.cause?.id ?? null,
         lamport: firstStamp + index,
       }),

@@ -10,7 +10,7 @@ import { deadLetterTopic } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer, type TransactionRunner } from '@dtx/outbox';
 import { errorMessage, sleep } from '@dtx/util';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient, type PlatformOptions } from '../lib/tokens.js';
@@ -47,7 +47,7 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     this.metrics = new MessagingMetrics(registry);
     this.outbox = new Outbox({ source: serviceName, topicPrefix: config.KAFKA_TOPIC_PREFIX, notifyChannel: `outbox_${serviceName}` });
     this.transaction = (work) => database.$transaction(work, TRANSACTION_OPTIONS);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.relay = new OutboxRelay({
       databaseUrl: config.DATABASE_URL,
       notifyChannel: this.outbox.notifyChannel,

@@ -1,0 +1,46 @@
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@dtx/contracts';
+import type { StepPolicy } from '@dtx/saga';
+import { Messaging } from '@dtx/service-platform';
+import { createOrderSaga } from './create-order/create-order.saga.js';
+import { DEADLINE_POLL_INTERVAL_MS, SagaDeadlinePoller } from './saga-deadline-poller.js';
+import { SagaMetrics } from './saga-metrics.js';
+import { CREATE_ORDER_SAGA, SagaOrchestrator } from './saga-orchestrator.js';
+import { SagaQueriesService } from './saga-queries.service.js';
+
+export interface OrchestratorOptions {
+  stepPolicy: StepPolicy;
+  attentionAfterAttempts: number;
+  deadlinePollIntervalMs: number;
+}
+
+@Module({})
+export class OrchestratorFeatureModule implements OnModuleInit {
+  constructor(
+    private readonly messaging: Messaging,
+    private readonly orchestrator: SagaOrchestrator,
+  ) {}
+
+  static forRoot(options: OrchestratorOptions): DynamicModule {
+    return {
+      module: OrchestratorFeatureModule,
+      providers: [
+        { provide: CREATE_ORDER_SAGA, useValue: createOrderSaga(options.stepPolicy, options.attentionAfterAttempts) },
+        { provide: DEADLINE_POLL_INTERVAL_MS, useValue: options.deadlinePollIntervalMs },
+        SagaOrchestrator,
+        SagaMetrics,
+        SagaDeadlinePoller,
+        SagaQueriesService,
+      ],
+      exports: [SagaQueriesService],
+    };
+  }
+
+  onModuleInit(): void {
+    this.messaging.consume([Topics.orderEvents, Topics.sagaReplies], {
+      OrderCreated: async ({ tx, message }) =>
+        message.payload.mode === 'orchestration' ? this.orchestrator.start(tx, message.payload) : [],
+      SagaReply: async ({ tx, message }) => this.orchestrator.reply(tx, message),
+    });
+  }
+}

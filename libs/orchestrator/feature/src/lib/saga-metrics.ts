@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsRegistry } from '@dtx/service-platform';
+import { Counter } from 'prom-client';
+
+/** Prometheus counters of the orchestrator's sagas. */
+@Injectable()
+export class SagaMetrics {
+  readonly started: Counter<'saga'>;
+  readonly finished: Counter<'saga' | 'status' | 'reason'>;
+  readonly repliesIgnored: Counter<'saga'>;
+  readonly needingAttention: Counter<'saga'>;
+
+  constructor(registry: MetricsRegistry) {
+    const registers = [registry];
+    this.started = new Counter({ name: 'saga_started_total', help: 'Sagas started', labelNames: ['saga'], registers });
+    this.finished = new Counter({
+      name: 'saga_finished_total',
+      help: 'Sagas finished, by final status (COMPLETED, COMPENSATED) and reason',
+      labelNames: ['saga', 'status', 'reason'],
+      registers,
+    });
+    this.repliesIgnored = new Counter({
+      name: 'saga_replies_ignored_total',
+      help: 'Late or duplicate replies recognised and not applied (fencing)',
+      labelNames: ['saga'],
+      registers,
+    });
+    this.needingAttention = new Counter({
+      name: 'saga_needs_attention_total',
+      help: 'Sagas flagged as needing attention because a step keeps failing',
+      labelNames: ['saga'],
+      registers,
+    });
+  }
+}
