@@ -17,7 +17,7 @@ function layers({ inTests }) {
     'type:contracts': ['type:contracts', 'type:util'],
     'type:util': ['type:util'],
     'type:testing': ['type:util'],
-    'type:e2e': ['type:testing', 'type:util'],
+    'type:e2e': ['type:testing', 'type:contracts', 'type:util'],
   };
   return Object.entries(below).map(([sourceTag, allowed]) => ({
     sourceTag,

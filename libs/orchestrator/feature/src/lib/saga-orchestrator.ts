@@ -6,7 +6,7 @@ import { applyDeadline, applyReply, startSaga, type SagaDefinition, type SagaTra
 import { Messaging } from '@dtx/service-platform';
 import { PinoLogger } from 'nestjs-pino';
 import type { CreateOrderSagaData } from './create-order/create-order.saga.js';
-import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, saveSaga } from './saga.repository.js';
+import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, restartOverdueReplyTimers, saveSaga } from './saga.repository.js';
 import { SagaMetrics } from './saga-metrics.js';
 
 export const CREATE_ORDER_SAGA = Symbol('CREATE_ORDER_SAGA');
@@ -74,6 +74,11 @@ export class SagaOrchestrator {
       }
       return due.length;
     });
+  }
+
+  /** Re-arms every overdue reply timer for one step timeout from now; returns how many. */
+  async restartOverdueReplyTimers(): Promise<number> {
+    return this.messaging.transaction((tx) => restartOverdueReplyTimers(tx, Date.now(), this.definition.defaultPolicy.timeoutMs));
   }
 
   private async save(tx: SqlTransaction, neededAttention: boolean, transition: SagaTransition<CreateOrderSagaData>): Promise<OutgoingMessage[]> {

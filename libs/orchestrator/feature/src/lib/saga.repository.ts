@@ -105,3 +105,12 @@ export async function recordIgnoredReply(tx: SqlTransaction, sagaId: string, rep
     why,
   );
 }
+
+/** Moves overdue reply deadlines to `now + timeoutMs`; returns how many sagas it touched. */
+export async function restartOverdueReplyTimers(tx: SqlTransaction, now: number, timeoutMs: number): Promise<number> {
+  return tx.$executeRawUnsafe(
+    `UPDATE saga_instances SET deadline_at = $1::timestamptz
+      WHERE waiting_for = 'reply' AND deadline_at < $1::timestamptz`,
+    new Date(now + timeoutMs).toISOString(),
+  );
+}

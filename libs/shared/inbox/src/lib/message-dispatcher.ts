@@ -79,6 +79,9 @@ export class MessageDispatcher {
   private starting: Promise<void> | undefined;
   private readonly deadLetters: DeadLetterPublisher;
   private readonly retry: RetryPolicy;
+  private markJoined: () => void = () => undefined;
+  /** Resolves once the consumer has joined its group and been given partitions. */
+  readonly joined: Promise<void> = new Promise((resolve) => (this.markJoined = resolve));
 
   constructor(private readonly options: MessageDispatcherOptions) {
     this.retry = options.retry ?? defaultRetryPolicy;
@@ -114,6 +117,7 @@ export class MessageDispatcher {
         await this.ensureTopics();
         await consumer.connect();
         await consumer.subscribe({ topics: this.options.topics, fromBeginning: true });
+        consumer.on(consumer.events.GROUP_JOIN, () => this.markJoined());
         consumer.on(consumer.events.CRASH, ({ payload }) => {
           if (!payload.restart && this.running) {
             this.options.logger.error({ err: payload.error }, 'consumer crashed; reconnecting');

@@ -86,6 +86,11 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     );
   }
 
+  /** Resolves once every registered consumer has joined its group. */
+  async consumersJoined(): Promise<void> {
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.joined));
+  }
+
   onApplicationBootstrap(): void {
     this.producerConnected = this.connectProducer();
     this.relay.start();

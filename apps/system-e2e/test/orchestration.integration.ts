@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createMessage } from '@dtx/contracts';
+import { startSystem, type RunningSystem } from '@dtx/testing';
+import { counterTotal } from './support/kafka-trail.js';
+import { repliesAbout, sagaOf, sagaUntil, sendToTopic, setFaults } from './support/sagas.js';
+import { eventually, ShopClient } from './support/shop-client.js';
+
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const stepLines = (saga: { steps: { name: string; kind: string; status: string }[] }) =>
+  saga.steps.map((step) => `${step.kind} ${step.name} ${step.status}`);
+
+describe('orders by orchestration: the orchestrator drives order, inventory and payment', () => {
+  let system: RunningSystem;
+  let shop: ShopClient;
+
+  before(async () => {
+    system = await startSystem(['order', 'inventory', 'payment', 'orchestrator'], {
+      environment: {
+        SAGA_STEP_TIMEOUT_MS: '1500',
+        SAGA_STEP_MAX_ATTEMPTS: '2',
+        SAGA_RETRY_INITIAL_DELAY_MS: '100',
+        SAGA_RETRY_MAX_DELAY_MS: '500',
+        SAGA_ATTENTION_AFTER_ATTEMPTS: '3',
+        SAGA_TIMER_POLL_INTERVAL_MS: '100',
+      },
+    });
+    shop = new ShopClient(system);
+  });
+  after(async () => system?.shutdown());
+
+  it('confirms an order placed without a mode (orchestration is the default)', async () => {
+    const [sku, customer] = [unique('sku'), unique('olga')];
+    await shop.setStock(sku, 5);
+    await shop.setBalance(customer, 10_000);
+    const placed = await shop.request<{ orderId: string; mode: string }>('order', 'POST', '/orders', {
+      json: { customerId: customer, items: [{ sku, quantity: 2, unitPrice: 1_500 }] },
+      headers: { 'Idempotency-Key': unique('key') },
+    });
+    assert.equal(placed.body.mode, 'orchestration');
+
+    const order = await shop.finalOrder(placed.body.orderId);
+    assert.equal(order.status, 'CONFIRMED');
+    const saga = await sagaUntil(system, order.orderId, (found) => found.state === 'COMPLETED');
+    assert.deepEqual(stepLines(saga), [
+      'action create-order SUCCEEDED',
+      'action reserve-stock SUCCEEDED',
+      'action authorize-payment SUCCEEDED',
+      'action capture-payment SUCCEEDED',
+      'action commit-stock SUCCEEDED',
+      'action approve-order SUCCEEDED',
+    ]);
+    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 7_000, reserved: 0 });
+    assert.deepEqual((await shop.payments(order.orderId)).map((payment) => payment.status), ['CAPTURED']);
+  });
+
+  it('out of stock: the order is rejected, nothing else to undo', async () => {
+    const [sku, customer] = [unique('sku'), unique('pete')];
+    await shop.setStock(sku, 1);
+    await shop.setBalance(customer, 10_000);
+    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
+    const order = await shop.finalOrder(placed.body.orderId);
+
+    assert.deepEqual([order.status, order.reason], ['CANCELLED', 'OUT_OF_STOCK']);
+    const saga = await sagaOf(system, order.orderId);
+    assert.equal(saga.state, 'COMPENSATED');
+    assert.deepEqual(stepLines(saga), [
+      'action create-order SUCCEEDED',
+      'action reserve-stock FAILED',
+      'compensation create-order SUCCEEDED',
+    ]);
+    assert.deepEqual(await shop.stock(sku), { sku, available: 1, reserved: 0 });
+    assert.deepEqual(await shop.payments(order.orderId), []);
+  });
+
+  it('payment declined: the stock is released, then the order rejected', async () => {
+    const [sku, customer] = [unique('sku'), unique('quinn')];
+    await shop.setStock(sku, 3);
+    await shop.setBalance(customer, 50);
+    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    const order = await shop.finalOrder(placed.body.orderId);
+
+    assert.deepEqual([order.status, order.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
+    const saga = await sagaOf(system, order.orderId);
+    assert.deepEqual(stepLines(saga), [
+      'action create-order SUCCEEDED',
+      'action reserve-stock SUCCEEDED',
+      'action authorize-payment FAILED',
+      'compensation reserve-stock SUCCEEDED',
+      'compensation create-order SUCCEEDED',
+    ]);
+    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 50, reserved: 0 });
+  });
+
+  it('inventory answers a ReleaseStock that came first (null compensation), then refuses the late ReserveStock (hanging)', async () => {
+    const sku = unique('sku');
+    await shop.setStock(sku, 4);
+    const [orderId, sagaId] = [randomUUID(), randomUUID()];
+    const meta = { source: 'orchestrator', aggregateId: orderId, correlationId: sagaId, causationId: null, lamport: 1 };
+    await sendToTopic(system, 'inventory.commands', [
+      createMessage('ReleaseStock', { sagaId, step: 'reserve-stock', attempt: 1, orderId }, meta),
+      createMessage('ReserveStock', { sagaId, step: 'reserve-stock', attempt: 1, orderId, customerId: 'x', total: 100, items: [{ sku, quantity: 1, unitPrice: 100 }] }, meta),
+      createMessage('ReserveStock', { sagaId, step: 'reserve-stock', attempt: 2, orderId, customerId: 'x', total: 100, items: [{ sku, quantity: 1, unitPrice: 100 }] }, meta),
+    ]);
+    const replies = await repliesAbout(system, orderId, 3);
+    assert.deepEqual(
+      replies.map((reply) => [reply.command, reply.attempt, reply.outcome]),
+      [
+        ['ReleaseStock', 1, 'StockReleased'],
+        ['ReserveStock', 1, 'ActionRefused'],
+        ['ReserveStock', 2, 'ActionRefused'],
+      ],
+    );
+    assert.deepEqual(await shop.stock(sku), { sku, available: 4, reserved: 0 });
+  });
+
+  it('payment: a duplicate AuthorizePayment holds the money once and answers both attempts alike', async () => {
+    const customer = unique('rita');
+    await shop.setBalance(customer, 1_000);
+    const [orderId, sagaId] = [randomUUID(), randomUUID()];
+    const meta = { source: 'orchestrator', aggregateId: orderId, correlationId: sagaId, causationId: null, lamport: 1 };
+    const authorize = (attempt: number) =>
+      createMessage('AuthorizePayment', { sagaId, step: 'authorize-payment', attempt, orderId, customerId: customer, amount: 300 }, meta);
+    await sendToTopic(system, 'payments.commands', [authorize(1), authorize(2), authorize(2)]);
+    const replies = await repliesAbout(system, orderId, 3);
+    assert.deepEqual(
+      replies.map((reply) => [reply.attempt, reply.outcome]),
+      [
+        [1, 'PaymentAuthorized'],
+        [2, 'PaymentAuthorized'],
+        [2, 'PaymentAuthorized'],
+      ],
+    );
+    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 1_000, reserved: 300 });
+    assert.equal((await shop.payments(orderId)).length, 1);
+  });
+
+  it('a reply for a finished saga is recorded and ignored (fencing), and changes nothing', async () => {
+    const [sku, customer] = [unique('sku'), unique('sam')];
+    await shop.setStock(sku, 2);
+    await shop.setBalance(customer, 1_000);
+    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    await shop.finalOrder(placed.body.orderId);
+    const saga = await sagaUntil(system, placed.body.orderId, (found) => found.state === 'COMPLETED');
+    const ignoredBefore = await counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total');
+
+    const meta = { source: 'inventory', aggregateId: saga.orderId, correlationId: saga.sagaId, causationId: null, lamport: 1 };
+    await sendToTopic(system, 'orchestrator.replies', [
+      createMessage('SagaReply', { sagaId: saga.sagaId, step: 'reserve-stock', attempt: 1, orderId: saga.orderId, command: 'ReserveStock', outcome: 'StockUnavailable' }, meta),
+    ]);
+    await eventually(() => counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total'), (total) => total > ignoredBefore);
+    assert.deepEqual(await sagaOf(system, saga.orderId), saga);
+    assert.equal((await shop.order(saga.orderId)).status, 'CONFIRMED');
+  });
+
+  it('a silent participant: the step times out, is retried, then compensated with TIMEOUT; late replies are fenced off', async () => {
+    const [sku, customer] = [unique('sku'), unique('tess')];
+    await shop.setStock(sku, 6);
+    await shop.setBalance(customer, 1_000);
+    await setFaults(system, 'inventory', 2_500, 0);
+    let orderId = '';
+    try {
+      const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
+      orderId = placed.body.orderId;
+      await sagaUntil(system, orderId, (saga) => saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'TIMED_OUT'));
+    } finally {
+      await setFaults(system, 'inventory', 0, 0);
+    }
+    const order = await shop.finalOrder(orderId);
+    assert.deepEqual([order.status, order.reason], ['CANCELLED', 'TIMEOUT']);
+    const saga = await sagaUntil(system, orderId, (found) => found.state === 'COMPENSATED');
+    const reserve = saga.steps.find((step) => step.name === 'reserve-stock' && step.kind === 'action');
+    assert.deepEqual([reserve?.status, reserve?.attempts], ['TIMED_OUT', 2]);
+    assert.ok(saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.status === 'SUCCEEDED'));
+    await eventually(() => shop.stock(sku), (stock) => stock.available === 6 && stock.reserved === 0);
+    assert.ok((await counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total')) > 0, 'late replies were fenced');
+    assert.deepEqual(await shop.payments(orderId), []);
+  });
+
+  it('a compensation that fails again and again is retried until it succeeds', async () => {
+    const [sku, customer] = [unique('sku'), unique('uma')];
+    await shop.setStock(sku, 2);
+    await shop.setBalance(customer, 10);
+    await setFaults(system, 'payment', 1_000, 0);
+    let orderId = '';
+    try {
+      const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+      orderId = placed.body.orderId;
+      await sagaUntil(system, orderId, (saga) => saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'SUCCEEDED'));
+      await setFaults(system, 'inventory', 0, 1);
+      await sagaUntil(system, orderId, (saga) =>
+        saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.attempts >= 3),
+      );
+    } finally {
+      await setFaults(system, 'inventory', 0, 0);
+      await setFaults(system, 'payment', 0, 0);
+    }
+    const saga = await sagaUntil(system, orderId, (found) => found.state === 'COMPENSATED');
+    const release = saga.steps.find((step) => step.name === 'reserve-stock' && step.kind === 'compensation');
+    assert.equal(release?.status, 'SUCCEEDED');
+    assert.ok((release?.attempts ?? 0) >= 3);
+    assert.equal(saga.needsAttention, true, 'flagged after 3 attempts, and still retried');
+    assert.deepEqual([(await shop.finalOrder(orderId)).reason], ['PAYMENT_DECLINED']);
+    await eventually(() => shop.stock(sku), (stock) => stock.available === 2 && stock.reserved === 0);
+  });
+});
