@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createMessage } from '@dtx/contracts';
 import { startSystem, type RunningSystem } from '@dtx/testing';
 import { counterTotal } from './support/kafka-trail.js';
-import { repliesAbout, sagaOf, sagaUntil, sendToTopic, setFaults } from './support/sagas.js';
+import { repliesAbout, sagaOf, sagaUntil, sendToTopic, withFaults } from './support/sagas.js';
 import { eventually, ShopClient } from './support/shop-client.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -64,8 +64,8 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const order = await shop.finalOrder(placed.body.orderId);
 
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'OUT_OF_STOCK']);
-    const saga = await sagaOf(system, order.orderId);
-    assert.equal(saga.state, 'COMPENSATED');
+    // The order is cancelled a moment before the orchestrator hears back that it is.
+    const saga = await sagaUntil(system, order.orderId, (found) => found.state === 'COMPENSATED');
     assert.deepEqual(stepLines(saga), [
       'action create-order SUCCEEDED',
       'action reserve-stock FAILED',
@@ -83,7 +83,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const order = await shop.finalOrder(placed.body.orderId);
 
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
-    const saga = await sagaOf(system, order.orderId);
+    const saga = await sagaUntil(system, order.orderId, (found) => found.state === 'COMPENSATED');
     assert.deepEqual(stepLines(saga), [
       'action create-order SUCCEEDED',
       'action reserve-stock SUCCEEDED',
@@ -160,15 +160,13 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [sku, customer] = [unique('sku'), unique('tess')];
     await shop.setStock(sku, 6);
     await shop.setBalance(customer, 1_000);
-    await setFaults(system, 'inventory', 2_500, 0);
-    let orderId = '';
-    try {
+    const orderId = await withFaults(system, [{ service: 'inventory', delayMs: 2_500, failRate: 0 }], async () => {
       const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
-      orderId = placed.body.orderId;
-      await sagaUntil(system, orderId, (saga) => saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'TIMED_OUT'));
-    } finally {
-      await setFaults(system, 'inventory', 0, 0);
-    }
+      await sagaUntil(system, placed.body.orderId, (saga) =>
+        saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'TIMED_OUT'),
+      );
+      return placed.body.orderId;
+    });
     const order = await shop.finalOrder(orderId);
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'TIMEOUT']);
     const saga = await sagaUntil(system, orderId, (found) => found.state === 'COMPENSATED');
@@ -184,20 +182,19 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [sku, customer] = [unique('sku'), unique('uma')];
     await shop.setStock(sku, 2);
     await shop.setBalance(customer, 10);
-    await setFaults(system, 'payment', 1_000, 0);
-    let orderId = '';
-    try {
+    const orderId = await withFaults(system, [{ service: 'payment', delayMs: 1_000, failRate: 0 }], async () => {
       const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
-      orderId = placed.body.orderId;
-      await sagaUntil(system, orderId, (saga) => saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'SUCCEEDED'));
-      await setFaults(system, 'inventory', 0, 1);
-      await sagaUntil(system, orderId, (saga) =>
-        saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.attempts >= 3),
+      await sagaUntil(system, placed.body.orderId, (saga) =>
+        saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'SUCCEEDED'),
       );
-    } finally {
-      await setFaults(system, 'inventory', 0, 0);
-      await setFaults(system, 'payment', 0, 0);
-    }
+      // The reservation is made; from now on every inventory handler fails, the release included.
+      await withFaults(system, [{ service: 'inventory', delayMs: 0, failRate: 1 }], () =>
+        sagaUntil(system, placed.body.orderId, (saga) =>
+          saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.attempts >= 3),
+        ),
+      );
+      return placed.body.orderId;
+    });
     const saga = await sagaUntil(system, orderId, (found) => found.state === 'COMPENSATED');
     const release = saga.steps.find((step) => step.name === 'reserve-stock' && step.kind === 'compensation');
     assert.equal(release?.status, 'SUCCEEDED');

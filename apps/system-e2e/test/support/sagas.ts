@@ -36,6 +36,24 @@ export async function setFaults(system: RunningSystem, service: 'order' | 'inven
   }
 }
 
+/** Runs `work` with faults injected into a participant, and switches them off afterwards whatever happens. */
+export async function withFaults<Result>(
+  system: RunningSystem,
+  faults: { service: 'order' | 'inventory' | 'payment'; delayMs: number; failRate: number }[],
+  work: () => Promise<Result>,
+): Promise<Result> {
+  for (const fault of faults) {
+    await setFaults(system, fault.service, fault.delayMs, fault.failRate);
+  }
+  try {
+    return await work();
+  } finally {
+    for (const fault of faults) {
+      await setFaults(system, fault.service, 0, 0);
+    }
+  }
+}
+
 export interface ReplySeen {
   step: string;
   attempt: number;
