@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { serviceUrlsFromEnvironment, ShopApi, type OrderLine } from './shop-api.js';
 
 /**
- * The npm start demo: seeds stock and balances, places one order that
- * confirms, one out of stock and one declined, and prints how each ended.
+ * The npm start demo: seeds stock and balances, then in each saga mode places
+ * one order that confirms, one out of stock and one declined, and prints how
+ * each ended; for orchestrated orders also the saga's step history.
  */
 const api = new ShopApi(serviceUrlsFromEnvironment());
 const run = randomUUID().slice(0, 6);
@@ -12,11 +13,11 @@ const lamp = `DEMO-LAMP-${run}`;
 const alice = `demo-alice-${run}`;
 const bob = `demo-bob-${run}`;
 
-await api.setStock(book, 10);
+await api.setStock(book, 20);
 await api.setStock(lamp, 0);
-await api.setBalance(alice, 100_00);
+await api.setBalance(alice, 200_00);
 await api.setBalance(bob, 5_00);
-console.log(`Seeded: ${book} x10, ${lamp} x0; ${alice} has 100.00, ${bob} has 5.00`);
+console.log(`Seeded: ${book} x20, ${lamp} x0; ${alice} has 200.00, ${bob} has 5.00`);
 
 const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
   { title: 'alice buys two books', customerId: alice, items: [{ sku: book, quantity: 2, unitPrice: 12_50 }] },
@@ -24,13 +25,29 @@ const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
   { title: 'bob buys a book (balance too low)', customerId: bob, items: [{ sku: book, quantity: 1, unitPrice: 12_50 }] },
 ];
 
-for (const mode of ['choreography']) {
+for (const mode of ['choreography', 'orchestration']) {
   console.log(`\nOrders by ${mode}:`);
   for (const scenario of scenarios) {
     const placed = await api.placeOrder(scenario.customerId, scenario.items, mode);
     const order = await api.finalOrder(placed.orderId, { timeoutMs: 30_000, pollMs: 50 });
     const outcome = order.reason ? `${order.status} (${order.reason})` : order.status;
     console.log(`  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`);
+    if (mode === 'orchestration') {
+      await printSagaHistory(order.orderId);
+    }
+  }
+}
+
+async function printSagaHistory(orderId: string): Promise<void> {
+  // The order is final a moment before the orchestrator records its last reply.
+  for (let tries = 0; tries < 100; tries++) {
+    const [saga] = await api.sagasOf(orderId);
+    if (saga && (saga.state === 'COMPLETED' || saga.state === 'COMPENSATED')) {
+      const steps = saga.steps.map((step) => `${step.kind === 'compensation' ? 'undo ' : ''}${step.name} ${step.status.toLowerCase()}`);
+      console.log(`      saga ${saga.state}: ${steps.join(' -> ')}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

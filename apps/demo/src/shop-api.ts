@@ -5,6 +5,13 @@ export interface ServiceUrls {
   order: string;
   inventory: string;
   payment: string;
+  orchestrator: string;
+}
+
+export interface SagaView {
+  sagaId: string;
+  state: string;
+  steps: { name: string; kind: string; status: string; attempts: number }[];
 }
 
 export interface OrderLine {
@@ -29,6 +36,7 @@ export function serviceUrlsFromEnvironment(): ServiceUrls {
     order: process.env['ORDER_URL'] ?? 'http://127.0.0.1:3001',
     inventory: process.env['INVENTORY_URL'] ?? 'http://127.0.0.1:3002',
     payment: process.env['PAYMENT_URL'] ?? 'http://127.0.0.1:3003',
+    orchestrator: process.env['ORCHESTRATOR_URL'] ?? 'http://127.0.0.1:3004',
   };
 }
 
@@ -58,6 +66,11 @@ export class ShopApi {
 
   order(orderId: string): Promise<OrderView> {
     return this.call('GET', `${this.urls.order}/orders/${orderId}`);
+  }
+
+  /** The order's sagas (orchestration mode), with their step history. */
+  sagasOf(orderId: string): Promise<SagaView[]> {
+    return this.call('GET', `${this.urls.orchestrator}/sagas?orderId=${orderId}`);
   }
 
   /** Polls the order until it is CONFIRMED or CANCELLED. */
