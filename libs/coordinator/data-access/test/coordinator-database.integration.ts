@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createCoordinatorDatabaseClient, type CoordinatorDatabaseClient } from '../src/index.js';
-import { applyMigrations } from '@dtx/prisma';
-import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('coordinator database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: CoordinatorDatabaseClient;
   before(async () => {
-    database = await createTestDatabase('coordinator');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('coordinator') });
+    database = await createMigratedTestDatabase('coordinator');
     client = createCoordinatorDatabaseClient(database.url);
   });
   after(async () => {

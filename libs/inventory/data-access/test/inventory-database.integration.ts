@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createInventoryDatabaseClient, type InventoryDatabaseClient } from '../src/index.js';
-import { applyMigrations } from '@dtx/prisma';
-import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('inventory database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: InventoryDatabaseClient;
   before(async () => {
-    database = await createTestDatabase('inventory');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('inventory') });
+    database = await createMigratedTestDatabase('inventory');
     client = createInventoryDatabaseClient(database.url);
   });
   after(async () => {

@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOrchestratorDatabaseClient, type OrchestratorDatabaseClient } from '../src/index.js';
-import { applyMigrations } from '@dtx/prisma';
-import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('orchestrator database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: OrchestratorDatabaseClient;
   before(async () => {
-    database = await createTestDatabase('orchestrator');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('orchestrator') });
+    database = await createMigratedTestDatabase('orchestrator');
     client = createOrchestratorDatabaseClient(database.url);
   });
   after(async () => {

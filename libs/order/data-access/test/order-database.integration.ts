@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createOrderDatabaseClient, type OrderDatabaseClient } from '../src/index.js';
-import { applyMigrations } from '@dtx/prisma';
-import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('order database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: OrderDatabaseClient;
   before(async () => {
-    database = await createTestDatabase('order');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('order') });
+    database = await createMigratedTestDatabase('order');
     client = createOrderDatabaseClient(database.url);
   });
   after(async () => {

@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '../src/index.js';
-import { applyMigrations } from '@dtx/prisma';
-import { createTestDatabase, serviceMigrationsDirectory, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: PaymentDatabaseClient;
   before(async () => {
-    database = await createTestDatabase('payment');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('payment') });
+    database = await createMigratedTestDatabase('payment');
     client = createPaymentDatabaseClient(database.url);
   });
   after(async () => {

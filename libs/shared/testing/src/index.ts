@@ -12,4 +12,4 @@ export { spawnService, startServiceProcess, type ServiceProcess } from './lib/se
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort } from './lib/free-port.js';
 export { readTopics, sendRecords, type ReadRecord } from './lib/kafka-reader.js';
-export { startSystem, type RunningSystem } from './lib/running-system.js';
+export { createMigratedTestDatabase, startSystem, type RunningSystem } from './lib/running-system.js';

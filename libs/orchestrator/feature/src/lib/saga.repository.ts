@@ -33,15 +33,9 @@ function toInstance<Data>(row: SagaRow): SagaInstance<Data> {
 
 const columns = `id, order_id, type, state, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history`;
 
-/** Inserts a new saga; false when the order already has a saga of this type. */
-export async function insertSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
-    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history)
-     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb)
-     ON CONFLICT (order_id, type) DO NOTHING`,
-    saga.sagaId,
-    saga.orderId,
-    saga.type,
+/** The values of every stored field after id, order_id and type, in the order both writes use ($4 to $12). */
+function stateValues(saga: SagaInstance<unknown>, currentStep: string | null): unknown[] {
+  return [
     saga.status,
     currentStep,
     JSON.stringify(saga.data),
@@ -51,6 +45,19 @@ export async function insertSaga(tx: SqlTransaction, saga: SagaInstance<unknown>
     saga.deadline === null ? null : new Date(saga.deadline).toISOString(),
     saga.needsAttention,
     JSON.stringify(saga.history),
+  ];
+}
+
+/** Inserts a new saga; false when the order already has a saga of this type. */
+export async function insertSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<boolean> {
+  const inserted = await tx.$executeRawUnsafe(
+    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history)
+     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb)
+     ON CONFLICT (order_id, type) DO NOTHING`,
+    saga.sagaId,
+    saga.orderId,
+    saga.type,
+    ...stateValues(saga, currentStep),
   );
   return inserted === 1;
 }
@@ -64,19 +71,13 @@ export async function lockSaga<Data>(tx: SqlTransaction, sagaId: string): Promis
 export async function saveSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<void> {
   await tx.$executeRawUnsafe(
     `UPDATE saga_instances
-        SET state = $2, current_step = $3, data = $4::jsonb, step_index = $5, attempt = $6, waiting_for = $7,
-            deadline_at = $8::timestamptz, needs_attention = $9, history = $10::jsonb, version = version + 1, updated_at = now()
-      WHERE id = $1::uuid`,
+        SET state = $4, current_step = $5, data = $6::jsonb, step_index = $7, attempt = $8, waiting_for = $9,
+            deadline_at = $10::timestamptz, needs_attention = $11, history = $12::jsonb, version = version + 1, updated_at = now()
+      WHERE id = $1::uuid AND order_id = $2::uuid AND type = $3`,
     saga.sagaId,
-    saga.status,
-    currentStep,
-    JSON.stringify(saga.data),
-    saga.stepIndex,
-    saga.attempt,
-    saga.waitingFor,
-    saga.deadline === null ? null : new Date(saga.deadline).toISOString(),
-    saga.needsAttention,
-    JSON.stringify(saga.history),
+    saga.orderId,
+    saga.type,
+    ...stateValues(saga, currentStep),
   );
 }
 

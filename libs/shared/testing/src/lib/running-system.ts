@@ -32,6 +32,13 @@ async function migrate(service: ServiceName, databaseUrl: string): Promise<void>
   await run(process.execPath, [cli, '--database-url', databaseUrl, '--migrations', serviceMigrationsDirectory(service)]);
 }
 
+/** A fresh database of its own with a service's migrations applied. */
+export async function createMigratedTestDatabase(service: ServiceName): Promise<TestDatabase> {
+  const database = await createTestDatabase(service);
+  await migrate(service, database.url);
+  return database;
+}
+
 /**
  * Starts the given services as OS processes on fresh, migrated databases and
  * a topic prefix of their own, with fault injection enabled.
@@ -59,9 +66,7 @@ export async function startSystem(
   };
 
   for (const service of services) {
-    const database = await createTestDatabase(service);
-    databases.set(service, database);
-    await migrate(service, database.url);
+    databases.set(service, await createMigratedTestDatabase(service));
     ports.set(service, await freePort());
   }
   await Promise.all(services.map(start));
