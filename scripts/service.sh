@@ -17,7 +17,9 @@ source "$REPO_ROOT/scripts/lib/env.sh"
 RUN_DIR="$REPO_ROOT/.local/run"
 LOG_DIR="$REPO_ROOT/.local/logs"
 # kafkajs 2.2.4 schedules a negative timeout when idle; Node 24 warns on every one.
-NODE_FLAGS=(--enable-source-maps --disable-warning=TimeoutNegativeWarning)
+# The OpenTelemetry SDK is preloaded so that it instruments the modules the service loads.
+NODE_FLAGS=(--enable-source-maps --disable-warning=TimeoutNegativeWarning
+  --import "$REPO_ROOT/libs/shared/telemetry/dist/src/register.js")
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
@@ -31,6 +33,8 @@ service_environment() {
   echo "PORT=$(service_port "$1")"
   echo "DATABASE_URL=$(service_database_url "$1")"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
+  echo "OTEL_SERVICE_NAME=$1"
+  echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
 }
 
 entry_point() {

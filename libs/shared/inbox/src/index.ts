@@ -10,5 +10,5 @@ export {
   type MessageHandler,
   type MessageHandlers,
 } from './lib/message-dispatcher.js';
-export { guardAction, guardCompensation, type StepKey, type StepResult } from './lib/participant-guard.js';
+export { guardAction, guardCompensation, type StepKey, type StepResult, type StepTrace } from './lib/participant-guard.js';
 export { sagaCommandHandler } from './lib/saga-command-handler.js';

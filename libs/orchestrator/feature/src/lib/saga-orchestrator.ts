@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageEnvelope, MessageType, PayloadOf } from '@dtx/contracts';
 import type { OutgoingMessage, SqlTransaction } from '@dtx/outbox';
-import { applyDeadline, applyReply, startSaga, type SagaDefinition, type SagaTransition } from '@dtx/saga';
+import { applyDeadline, applyReply, startSaga, type SagaDefinition, type SagaInstance, type SagaTransition } from '@dtx/saga';
 import { Messaging } from '@dtx/service-platform';
+import { activeTraceHeaders, contextFromHeaders, startSpan, traceHeadersOf, withSpan } from '@dtx/telemetry';
 import { PinoLogger } from 'nestjs-pino';
 import type { CreateOrderSagaData } from './create-order/create-order.saga.js';
 import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, restartOverdueReplyTimers, saveSaga } from './saga.repository.js';
@@ -38,7 +39,8 @@ export class SagaOrchestrator {
       },
       context(),
     );
-    if (!(await insertSaga(tx, transition.instance, this.currentStep(transition)))) {
+    const trace = activeTraceHeaders();
+    if (!(await insertSaga(tx, transition.instance, this.currentStep(transition), trace ? { ...trace } : undefined))) {
       return [];
     }
     this.metrics.started.inc({ saga: this.definition.name });
@@ -67,10 +69,13 @@ export class SagaOrchestrator {
   async fireDueDeadlines(limit = 100): Promise<number> {
     return this.messaging.transaction(async (tx) => {
       const due = await lockDueSagas<CreateOrderSagaData>(tx, Date.now(), limit);
-      for (const saga of due) {
-        const transition = applyDeadline(this.definition, saga, context());
-        const commands = await this.save(tx, saga.needsAttention, transition);
-        await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
+      for (const { saga, trace } of due) {
+        // A timer has no message to continue: its steps join the trace the saga started in.
+        await withSpan(`saga ${this.definition.name} timer`, { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) }, async () => {
+          const transition = applyDeadline(this.definition, saga, context());
+          const commands = await this.save(tx, saga.needsAttention, transition);
+          await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
+        });
       }
       return due.length;
     });
@@ -92,16 +97,44 @@ export class SagaOrchestrator {
     if (saga.status === 'COMPLETED' || saga.status === 'COMPENSATED') {
       this.metrics.finished.inc({ saga: this.definition.name, status: saga.status, reason: saga.data.reason ?? '' });
       this.logger.info({ ...log, status: saga.status, reason: saga.data.reason }, 'saga finished');
+      await withSpan(`saga ${this.definition.name} ${saga.status.toLowerCase()}`, { attributes: this.attributesOf(saga) }, async () => undefined);
     }
     return this.commandsOf(transition);
   }
 
+  /**
+   * The commands of a transition, each sent from a span of its own named after
+   * the step (`saga create-order step reserve-stock`, `saga create-order
+   * compensate reserve-stock`), so the trace shows every step and compensation.
+   */
   private commandsOf(transition: SagaTransition<CreateOrderSagaData>): OutgoingMessage[] {
-    return transition.commands.map((command) => ({
-      type: command.type as MessageType,
-      payload: command.payload as PayloadOf<MessageType>,
-      correlationId: transition.instance.sagaId,
-    }));
+    const saga = transition.instance;
+    const compensating = saga.status === 'COMPENSATING';
+    return transition.commands.map((command) => {
+      const step = String(command.payload['step']);
+      const span = startSpan(`saga ${this.definition.name} ${compensating ? 'compensate' : 'step'} ${step}`, {
+        attributes: { ...this.attributesOf(saga), 'saga.step': step, 'saga.command': command.type, 'saga.compensation': compensating },
+      });
+      span.end();
+      return {
+        type: command.type as MessageType,
+        payload: command.payload as PayloadOf<MessageType>,
+        correlationId: saga.sagaId,
+        trace: traceHeadersOf(span),
+      };
+    });
+  }
+
+  private attributesOf(saga: SagaInstance<CreateOrderSagaData>) {
+    return {
+      'order.id': saga.orderId,
+      'saga.id': saga.sagaId,
+      'saga.name': this.definition.name,
+      'saga.mode': 'orchestration',
+      'saga.status': saga.status,
+      'saga.attempt': saga.attempt,
+      ...(saga.data.reason ? { 'order.cancel_reason': saga.data.reason } : {}),
+    };
   }
 
   private currentStep(transition: SagaTransition<CreateOrderSagaData>): string | null {

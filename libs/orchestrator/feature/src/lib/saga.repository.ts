@@ -1,6 +1,12 @@
 import type { SqlTransaction } from '@dtx/outbox';
 import type { SagaInstance, SagaReplyInput, SagaStatus, StepRecord } from '@dtx/saga';
 
+/** A saga with the trace it runs in (W3C headers), for spans of steps a timer starts. */
+export interface TracedSaga<Data> {
+  saga: SagaInstance<Data>;
+  trace: Record<string, string> | null;
+}
+
 interface SagaRow {
   id: string;
   order_id: string;
@@ -13,6 +19,7 @@ interface SagaRow {
   deadline_at: Date | null;
   needs_attention: boolean;
   history: StepRecord[];
+  trace_context: Record<string, string> | null;
 }
 
 function toInstance<Data>(row: SagaRow): SagaInstance<Data> {
@@ -31,7 +38,7 @@ function toInstance<Data>(row: SagaRow): SagaInstance<Data> {
   };
 }
 
-const columns = `id, order_id, type, state, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history`;
+const columns = `id, order_id, type, state, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, trace_context`;
 
 /** The values of every stored field after id, order_id and type, in the order both writes use ($4 to $12). */
 function stateValues(saga: SagaInstance<unknown>, currentStep: string | null): unknown[] {
@@ -49,15 +56,21 @@ function stateValues(saga: SagaInstance<unknown>, currentStep: string | null): u
 }
 
 /** Inserts a new saga; false when the order already has a saga of this type. */
-export async function insertSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<boolean> {
+export async function insertSaga(
+  tx: SqlTransaction,
+  saga: SagaInstance<unknown>,
+  currentStep: string | null,
+  trace: Record<string, string> | undefined,
+): Promise<boolean> {
   const inserted = await tx.$executeRawUnsafe(
-    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history)
-     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb)
+    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, trace_context)
+     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb, $13::jsonb)
      ON CONFLICT (order_id, type) DO NOTHING`,
     saga.sagaId,
     saga.orderId,
     saga.type,
     ...stateValues(saga, currentStep),
+    trace ? JSON.stringify(trace) : null,
   );
   return inserted === 1;
 }
@@ -82,7 +95,7 @@ export async function saveSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, 
 }
 
 /** Sagas whose timer is due, locked; rows another orchestrator instance holds are skipped. */
-export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit: number): Promise<SagaInstance<Data>[]> {
+export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit: number): Promise<TracedSaga<Data>[]> {
   const rows = await tx.$queryRawUnsafe<SagaRow[]>(
     `SELECT ${columns} FROM saga_instances
       WHERE waiting_for <> 'nothing' AND deadline_at <= $1::timestamptz
@@ -92,7 +105,7 @@ export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit:
     new Date(now).toISOString(),
     limit,
   );
-  return rows.map((row) => toInstance<Data>(row));
+  return rows.map((row) => ({ saga: toInstance<Data>(row), trace: row.trace_context }));
 }
 
 export async function recordIgnoredReply(tx: SqlTransaction, sagaId: string, reply: SagaReplyInput, why: string): Promise<void> {

@@ -1,15 +1,23 @@
 import { sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
 import { outgoing, type OutgoingMessage, type SqlTransaction } from '@dtx/outbox';
+import { withSpan } from '@dtx/telemetry';
 import { finishOrder } from './order.repository.js';
 
-async function confirm(tx: SqlTransaction, orderId: string): Promise<OutgoingMessage[]> {
-  const decided = await finishOrder(tx, orderId, 'choreography', { status: 'CONFIRMED' });
-  return decided ? [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })] : [];
+function confirm(tx: SqlTransaction, orderId: string): Promise<OutgoingMessage[]> {
+  const attributes = { 'order.id': orderId, 'saga.mode': 'choreography', 'saga.step': 'confirm-order' };
+  return withSpan('step confirm-order', { attributes }, async () => {
+    const decided = await finishOrder(tx, orderId, 'choreography', { status: 'CONFIRMED' });
+    return decided ? [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })] : [];
+  });
 }
 
-async function cancel(tx: SqlTransaction, orderId: string, reason: string): Promise<OutgoingMessage[]> {
-  const decided = await finishOrder(tx, orderId, 'choreography', { status: 'CANCELLED', reason });
-  return decided ? [outgoing('OrderCancelled', { orderId, mode: 'choreography', reason })] : [];
+/** Cancelling is the compensation of creating the order; the other participants compensate when they hear it. */
+function cancel(tx: SqlTransaction, orderId: string, reason: string): Promise<OutgoingMessage[]> {
+  const attributes = { 'order.id': orderId, 'saga.mode': 'choreography', 'saga.step': 'cancel-order', 'saga.compensation': true, 'order.cancel_reason': reason };
+  return withSpan('compensate cancel-order', { attributes }, async () => {
+    const decided = await finishOrder(tx, orderId, 'choreography', { status: 'CANCELLED', reason });
+    return decided ? [outgoing('OrderCancelled', { orderId, mode: 'choreography', reason })] : [];
+  });
 }
 
 /**
@@ -34,6 +42,7 @@ export function orchestrationHandlers(): MessageHandlers {
   return {
     ApproveOrder: sagaCommandHandler<'ApproveOrder'>({
       resource: 'order-decision',
+      name: 'approve-order',
       kind: 'action',
       run: async (tx, command) => {
         await finishOrder(tx, command.orderId, 'orchestration', { status: 'CONFIRMED' });
@@ -42,6 +51,7 @@ export function orchestrationHandlers(): MessageHandlers {
     }),
     RejectOrder: sagaCommandHandler<'RejectOrder'>({
       resource: 'order-decision',
+      name: 'reject-order',
       kind: 'action',
       run: async (tx, command) => {
         await finishOrder(tx, command.orderId, 'orchestration', { status: 'CANCELLED', reason: command.reason });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { outgoing } from '@dtx/outbox';
 import { ApiError, Messaging } from '@dtx/service-platform';
+import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
 import { claimIdempotencyKey, insertOrder } from './order.repository.js';
 import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
@@ -9,6 +10,13 @@ import { traceContextForRequest } from './trace-context.js';
 export interface PlacedOrder {
   status: number;
   body: { orderId: string; status: 'PENDING'; mode: string; traceId: string };
+}
+
+/** The HTTP server span's trace when tracing runs; otherwise the caller's `traceparent`, or a new trace. */
+function currentRequestTrace(traceparent: string | undefined) {
+  const headers = activeTraceHeaders();
+  const traceId = activeTraceId();
+  return headers && traceId ? { ...headers, traceId } : traceContextForRequest(traceparent);
 }
 
 /**
@@ -31,7 +39,7 @@ export class OrderPlacementService {
       throw new ApiError(501, 'NOT_IMPLEMENTED', 'mode "2pc" is not available in this version; use "choreography" or "orchestration"');
     }
     const orderId = randomUUID();
-    const trace = traceContextForRequest(traceparent);
+    const trace = currentRequestTrace(traceparent);
     const answer: PlacedOrder = {
       status: 202,
       body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId },

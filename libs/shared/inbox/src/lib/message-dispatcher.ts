@@ -4,12 +4,12 @@ import {
   type AnyMessage,
   type MessageEnvelope,
   type MessageType,
-  type TraceContext,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Outbox, OutgoingMessage, SqlTransaction, TransactionRunner } from '@dtx/outbox';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { contextFromHeaders, SpanKind, withSpan } from '@dtx/telemetry';
+import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import { DeadLetterPublisher, type DeadLetterReason } from './dead-letter-publisher.js';
 import type { FaultInjector } from './fault-injector.js';
 import { recordInInbox } from './inbox-record.js';
@@ -219,26 +219,43 @@ export class MessageDispatcher {
     }
   }
 
+  /** One attempt, in a consumer span that continues the producer's trace; what it emits continues this span's. */
   private async handleOnce(
     payload: EachMessagePayload,
     message: AnyMessage,
     handler: MessageHandler<MessageType>,
   ): Promise<'handled' | 'duplicate'> {
-    await this.options.faults?.delay();
-    return this.options.transaction(async (tx) => {
-      const coordinates = { topic: payload.topic, partition: payload.partition, offset: payload.message.offset };
-      if (!(await recordInInbox(tx, this.options.consumerGroup, message, coordinates))) {
-        return 'duplicate';
-      }
-      this.options.faults?.maybeFail();
-      const caused = (await handler({ tx, message })) ?? [];
-      await this.options.outbox.emit(tx, caused, {
-        aggregateId: message.aggregateId,
-        correlationId: message.correlationId,
-        cause: message,
-        trace: traceContextOf(payload.message),
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': payload.topic,
+      'messaging.consumer.group.name': this.options.consumerGroup,
+      'messaging.message.id': message.id,
+      'messaging.kafka.offset': Number(payload.message.offset),
+      'message.type': message.type,
+      'message.source': message.source,
+      'order.id': message.aggregateId,
+      'correlation.id': message.correlationId,
+    };
+    const parent = contextFromHeaders(stringHeaders(payload.message.headers));
+    return withSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {
+      await this.options.faults?.delay();
+      const outcome = await this.options.transaction(async (tx) => {
+        const coordinates = { topic: payload.topic, partition: payload.partition, offset: payload.message.offset };
+        if (!(await recordInInbox(tx, this.options.consumerGroup, message, coordinates))) {
+          return 'duplicate' as const;
+        }
+        this.options.faults?.maybeFail();
+        const caused = (await handler({ tx, message })) ?? [];
+        await this.options.outbox.emit(tx, caused, {
+          aggregateId: message.aggregateId,
+          correlationId: message.correlationId,
+          cause: message,
+        });
+        return 'handled' as const;
       });
-      return 'handled';
+      span.setAttribute('messaging.duplicate', outcome === 'duplicate');
+      return outcome;
     });
   }
 
@@ -263,11 +280,6 @@ function headerValue(headers: IHeaders | undefined, name: string): string | unde
   return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 }
 
-function traceContextOf(message: KafkaMessage): TraceContext | undefined {
-  const traceparent = headerValue(message.headers, MessageHeaders.traceparent);
-  if (!traceparent) {
-    return undefined;
-  }
-  const tracestate = headerValue(message.headers, MessageHeaders.tracestate);
-  return tracestate ? { traceparent, tracestate } : { traceparent };
+function stringHeaders(headers: IHeaders | undefined): Record<string, string | undefined> {
+  return Object.fromEntries(Object.keys(headers ?? {}).map((name) => [name, headerValue(headers, name)]));
 }

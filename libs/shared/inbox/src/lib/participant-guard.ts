@@ -1,5 +1,6 @@
 import { ACTION_REFUSED } from '@dtx/contracts';
 import type { OutgoingMessage, SqlTransaction } from '@dtx/outbox';
+import { withSpan, type Span } from '@dtx/telemetry';
 
 /** What a participant's action or compensation decided, and the events it causes (choreography). */
 export interface StepResult {
@@ -12,6 +13,30 @@ export interface StepResult {
 export interface StepKey {
   orderId: string;
   resource: string;
+}
+
+/** How the step shows in traces: `step reserve-stock`, `compensate release-stock`. */
+export interface StepTrace {
+  name: string;
+  mode: 'choreography' | 'orchestration';
+}
+
+function traced(kind: 'step' | 'compensate', key: StepKey, step: StepTrace, work: (span: Span) => Promise<StepResult>): Promise<StepResult> {
+  const attributes = {
+    'order.id': key.orderId,
+    'saga.mode': step.mode,
+    'saga.step': step.name,
+    'saga.compensation': kind === 'compensate',
+    'participant.resource': key.resource,
+  };
+  return withSpan(`${kind} ${step.name}`, { attributes }, async (span) => {
+    const result = await work(span);
+    span.setAttribute('saga.outcome', result.outcome);
+    if (result.reason) {
+      span.setAttribute('order.cancel_reason', result.reason);
+    }
+    return result;
+  });
 }
 
 interface ParticipantStepRow {
@@ -38,15 +63,27 @@ async function lockStep(tx: SqlTransaction, key: StepKey): Promise<ParticipantSt
  *   gets the first outcome again;
  * - an action arriving after its compensation (hanging) is refused.
  */
-export async function guardAction(tx: SqlTransaction, key: StepKey, action: () => Promise<StepResult>): Promise<StepResult> {
-  const step = await lockStep(tx, key);
-  if (step?.state === 'COMPENSATED') {
-    return { outcome: ACTION_REFUSED, reason: 'the step was compensated before its action arrived', events: [] };
-  }
-  if (step) {
-    return { outcome: step.action_outcome ?? '', ...(step.action_reason ? { reason: step.action_reason } : {}), events: [] };
-  }
-  const result = await action();
+export function guardAction(
+  tx: SqlTransaction,
+  key: StepKey,
+  trace: StepTrace,
+  action: () => Promise<StepResult>,
+): Promise<StepResult> {
+  return traced('step', key, trace, async (span) => {
+    const step = await lockStep(tx, key);
+    if (step?.state === 'COMPENSATED') {
+      span.setAttribute('saga.hanging_action_refused', true);
+      return { outcome: ACTION_REFUSED, reason: 'the step was compensated before its action arrived', events: [] };
+    }
+    if (step) {
+      span.setAttribute('saga.duplicate', true);
+      return { outcome: step.action_outcome ?? '', ...(step.action_reason ? { reason: step.action_reason } : {}), events: [] };
+    }
+    return recordAction(tx, key, await action());
+  });
+}
+
+async function recordAction(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<StepResult> {
   await tx.$executeRawUnsafe(
     `INSERT INTO participant_steps (order_id, resource, state, action_outcome, action_reason)
      VALUES ($1::uuid, $2, 'ACTION_DONE', $3, $4)`,
@@ -65,17 +102,25 @@ export async function guardAction(tx: SqlTransaction, key: StepKey, action: () =
  *   records that the action must not run later;
  * - again (duplicate): does nothing and gets the first outcome again.
  */
-export async function guardCompensation(
+export function guardCompensation(
   tx: SqlTransaction,
   key: StepKey,
+  trace: StepTrace,
   nullOutcome: string,
   compensation: () => Promise<StepResult>,
 ): Promise<StepResult> {
-  const step = await lockStep(tx, key);
-  if (step?.state === 'COMPENSATED') {
-    return { outcome: step.compensation_outcome ?? nullOutcome, events: [] };
-  }
-  const result = step ? await compensation() : { outcome: nullOutcome, events: [] };
+  return traced('compensate', key, trace, async (span) => {
+    const step = await lockStep(tx, key);
+    if (step?.state === 'COMPENSATED') {
+      span.setAttribute('saga.duplicate', true);
+      return { outcome: step.compensation_outcome ?? nullOutcome, events: [] };
+    }
+    span.setAttribute('saga.null_compensation', !step);
+    return recordCompensation(tx, key, step ? await compensation() : { outcome: nullOutcome, events: [] });
+  });
+}
+
+async function recordCompensation(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<StepResult> {
   await tx.$executeRawUnsafe(
     `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
      VALUES ($1::uuid, $2, 'COMPENSATED', $3)

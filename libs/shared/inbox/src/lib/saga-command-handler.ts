@@ -14,14 +14,19 @@ type SagaCommandType = {
  */
 export function sagaCommandHandler<Type extends SagaCommandType>(options: {
   resource: string;
+  /** The step as traces name it, e.g. reserve-stock or release-stock. */
+  name: string;
   run: (tx: SqlTransaction, command: PayloadOf<Type>) => Promise<StepResult>;
 } & ({ kind: 'action' } | { kind: 'compensation'; nullOutcome: string })): MessageHandler<Type> {
   return async ({ tx, message }) => {
     const command = message.payload as PayloadOf<Type> & { sagaId: string; step: string; attempt: number; orderId: string };
     const key = { orderId: command.orderId, resource: options.resource };
     const run = () => options.run(tx, message.payload);
+    const trace = { name: options.name, mode: 'orchestration' as const };
     const result =
-      options.kind === 'action' ? await guardAction(tx, key, run) : await guardCompensation(tx, key, options.nullOutcome, run);
+      options.kind === 'action'
+        ? await guardAction(tx, key, trace, run)
+        : await guardCompensation(tx, key, trace, options.nullOutcome, run);
     return [
       outgoing('SagaReply', {
         sagaId: command.sagaId,

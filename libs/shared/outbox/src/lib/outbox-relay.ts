@@ -1,4 +1,5 @@
 import type { StructuredLogger } from '@dtx/messaging';
+import { contextFromHeaders, markFailed, SpanKind, startSpan, traceHeadersOf, type Span } from '@dtx/telemetry';
 import { errorMessage, sleep } from '@dtx/util';
 import type { Message, Producer } from 'kafkajs';
 import pg from 'pg';
@@ -32,19 +33,50 @@ export interface OutboxRelayOptions {
 const RELAY_LOCK_KEY = 0x6f7574626f78; // "outbox"
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
-/** Publishes records through an idempotent producer with acks from all in-sync replicas. */
+/**
+ * Publishes records through an idempotent producer with acks from all
+ * in-sync replicas. Each record gets a producer span whose parent is the
+ * trace context stored with the row (the business transaction that wrote
+ * it, not the relay), and carries that span's context in its headers.
+ */
 export function publishWithProducer(producer: Producer): PublishRecords {
   return async (records) => {
     const byTopic = new Map<string, Message[]>();
+    const spans: Span[] = [];
     for (const record of records) {
+      const span = startSpan(`publish ${record.topic}`, {
+        kind: SpanKind.PRODUCER,
+        parent: contextFromHeaders(record.headers),
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': record.topic,
+          'messaging.message.id': record.headers['message-id'] ?? record.id,
+          'messaging.kafka.message.key': record.key,
+          'message.type': record.headers['message-type'] ?? '',
+          'order.id': record.key,
+        },
+      });
+      spans.push(span);
       const messages = byTopic.get(record.topic) ?? [];
-      messages.push({ key: record.key, value: record.value, headers: record.headers });
+      messages.push({ key: record.key, value: record.value, headers: { ...record.headers, ...traceHeadersOf(span) } });
       byTopic.set(record.topic, messages);
     }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      for (const span of spans) {
+        markFailed(span, error);
+      }
+      throw error;
+    } finally {
+      for (const span of spans) {
+        span.end();
+      }
+    }
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type PayloadOf,
   type TraceContext,
 } from '@dtx/contracts';
+import { activeTraceHeaders } from '@dtx/telemetry';
 import { tickLamportClock } from './lamport-clock.js';
 import type { SqlTransaction } from './sql-transaction.js';
 
@@ -16,6 +17,8 @@ export interface OutgoingMessage<Type extends MessageType = MessageType> {
   payload: PayloadOf<Type>;
   /** Overrides the causation's correlation id, e.g. a saga's commands carry the saga id. */
   correlationId?: string;
+  /** Overrides the trace context, e.g. each saga command carries the span of its own step. */
+  trace?: TraceContext;
 }
 
 /** Names an outgoing message with a checked payload type. */
@@ -29,6 +32,7 @@ export interface Causation {
   correlationId: string;
   /** The message that caused these, if any. */
   cause?: Pick<MessageEnvelope, 'id' | 'lamport'>;
+  /** The trace to continue; by default the active span's, as the relay publishes inside it. */
   trace?: TraceContext;
 }
 
@@ -68,7 +72,8 @@ export class Outbox {
         lamport: firstStamp + index,
       }),
     );
-    for (const envelope of envelopes) {
+    const trace = causation.trace ?? activeTraceHeaders();
+    for (const [index, envelope] of envelopes.entries()) {
       await tx.$executeRawUnsafe(
         `INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
          VALUES ($1::uuid, $2, $3, $4, $5::jsonb, $6)`,
@@ -76,7 +81,7 @@ export class Outbox {
         this.topicOf(envelope.type),
         envelope.aggregateId,
         envelope.type,
-        JSON.stringify(kafkaHeadersOf(envelope, causation.trace)),
+        JSON.stringify(kafkaHeadersOf(envelope, messages[index]?.trace ?? trace)),
         JSON.stringify(envelope),
       );
     }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnvironment } from '@dtx/config';
+import { shutdownTelemetry } from '@dtx/telemetry';
 import { Logger } from 'nestjs-pino';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
@@ -58,6 +59,7 @@ function stopOnSignals(app: INestApplication, logger: Logger, options: StartServ
     }, options.config.SHUTDOWN_TIMEOUT_MS).unref();
     try {
       await app.close();
+      await shutdownTelemetry();
       logger.log('stopped cleanly', 'shutdown');
       process.exit(0);
     } catch (error) {

@@ -17,8 +17,11 @@ export interface ServiceProcess {
 
 /** Runs a built service (apps/<service>/dist/src/main.js) as its own OS process. */
 export function spawnService(service: ServiceName, environment: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(repositoryRoot(), 'apps', service, 'dist/src/main.js')], {
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', ...environment },
+  const telemetry = join(repositoryRoot(), 'libs/shared/telemetry/dist/src/register.js');
+  const entry = join(repositoryRoot(), 'apps', service, 'dist/src/main.js');
+  return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', telemetry, entry], {
+    // Spans are made but not exported, unless a test points OTEL_* at a collector.
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', OTEL_SERVICE_NAME: service, OTEL_TRACES_EXPORTER: 'none', ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

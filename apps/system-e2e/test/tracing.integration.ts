@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { startSpanCollector, startSystem, type CollectedSpan, type RunningSystem, type SpanCollector } from '@dtx/testing';
+import { sagaUntil } from './support/sagas.js';
+import { eventually, ShopClient } from './support/shop-client.js';
+
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+const SERVER = 2;
+const PRODUCER = 4;
+const CONSUMER = 5;
+
+describe('one trace per order, across HTTP, the outbox, Kafka and every service', () => {
+  let collector: SpanCollector;
+  let system: RunningSystem;
+  let shop: ShopClient;
+
+  before(async () => {
+    collector = await startSpanCollector();
+    system = await startSystem(['order', 'inventory', 'payment', 'orchestrator'], {
+      environment: {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+    });
+    shop = new ShopClient(system);
+  });
+  after(async () => {
+    await system?.shutdown();
+    await collector?.stop();
+  });
+
+  /** Places an order, waits for it (and its saga) to end, then for the trace to hold `expected` span names. */
+  async function tracedOrder(mode: string, balance: number, expected: string[]) {
+    const [sku, customer] = [unique('sku'), unique('trace')];
+    await shop.setStock(sku, 5);
+    await shop.setBalance(customer, balance);
+    const placed = await shop.placeOrder({ customerId: customer, mode, items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    const order = await shop.finalOrder(placed.body.orderId);
+    if (mode === 'orchestration') {
+      await sagaUntil(system, order.orderId, (saga) => saga.state === 'COMPLETED' || saga.state === 'COMPENSATED');
+    }
+    // A parent span is exported after its children end; wait until the tree is whole.
+    const spans = await eventually(
+      async () => collector.spans(placed.body.traceId),
+      (found) => expected.every((name) => found.some((span) => span.name === name)) && rootsOf(found).length === 1,
+    );
+    return { order, spans };
+  }
+
+  function rootsOf(spans: CollectedSpan[]): CollectedSpan[] {
+    const ids = new Set(spans.map((span) => span.spanId));
+    return spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+  }
+
+  /** One tree: a single root (the HTTP request), every other span's parent in the same trace. */
+  function assertOneTree(spans: CollectedSpan[]): void {
+    const roots = rootsOf(spans);
+    assert.equal(roots.length, 1, `roots: ${roots.map((root) => `${root.service}:${root.name}`).join(', ')}`);
+    assert.equal(roots[0]?.service, 'order');
+    assert.equal(roots[0]?.kind, SERVER);
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    for (const consumer of spans.filter((span) => span.kind === CONSUMER)) {
+      const producer = byId.get(consumer.parentSpanId ?? '');
+      assert.equal(producer?.kind, PRODUCER, `${consumer.name} continues a producer span`);
+      assert.equal(producer?.attributes['messaging.message.id'], consumer.attributes['messaging.message.id']);
+    }
+  }
+
+  const services = (spans: CollectedSpan[]) => new Set(spans.map((span) => span.service));
+  const compensations = (spans: CollectedSpan[]) =>
+    spans.filter((span) => span.attributes['saga.compensation'] === true).map((span) => `${span.service}: ${span.name}`).sort();
+
+  it('choreography, confirmed', async () => {
+    const { order, spans } = await tracedOrder('choreography', 1_000, ['step reserve-stock', 'step authorize-payment', 'step confirm-order', 'step commit-stock', 'step capture-payment']);
+    assert.equal(order.status, 'CONFIRMED');
+    assertOneTree(spans);
+    assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'orchestrator']));
+    const orchestratorSpans = spans.filter((span) => span.service === 'orchestrator');
+    assert.ok(
+      orchestratorSpans.every((span) => span.kind === CONSUMER || span.name.startsWith('pg')),
+      'the orchestrator only reads the order events (and ignores them: no saga in this mode)',
+    );
+    assert.deepEqual(compensations(spans), []);
+  });
+
+  it('choreography, compensated: every compensation is a marked span', async () => {
+    const { order, spans } = await tracedOrder('choreography', 10, ['compensate cancel-order', 'compensate release-stock', 'compensate void-payment']);
+    assert.equal(order.reason, 'PAYMENT_DECLINED');
+    assertOneTree(spans);
+    assert.deepEqual(compensations(spans), [
+      'inventory: compensate release-stock',
+      'order: compensate cancel-order',
+      'payment: compensate void-payment',
+    ]);
+    const cancel = spans.find((span) => span.name === 'compensate cancel-order');
+    assert.equal(cancel?.attributes['order.cancel_reason'], 'PAYMENT_DECLINED');
+    assert.equal(cancel?.attributes['order.id'], order.orderId);
+  });
+
+  it('orchestration, confirmed', async () => {
+    const { order, spans } = await tracedOrder('orchestration', 1_000, ['saga create-order step approve-order', 'step approve-order', 'saga create-order completed']);
+    assert.equal(order.status, 'CONFIRMED');
+    assertOneTree(spans);
+    assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'orchestrator']));
+    const steps = spans.filter((span) => span.service === 'orchestrator' && span.name.startsWith('saga create-order step'));
+    assert.deepEqual(
+      steps.map((span) => span.attributes['saga.step']).sort(),
+      ['approve-order', 'authorize-payment', 'capture-payment', 'commit-stock', 'reserve-stock'],
+    );
+    assert.ok(steps.every((span) => span.attributes['saga.id'] && span.attributes['saga.mode'] === 'orchestration'));
+  });
+
+  it('orchestration, compensated: the orchestrator and the participants mark each compensation', async () => {
+    const { order, spans } = await tracedOrder('orchestration', 10, [
+      'saga create-order compensate reserve-stock',
+      'compensate release-stock',
+      'saga create-order compensate create-order',
+      'step reject-order',
+      'saga create-order compensated',
+    ]);
+    assert.equal(order.reason, 'PAYMENT_DECLINED');
+    assertOneTree(spans);
+    assert.deepEqual(compensations(spans), [
+      'inventory: compensate release-stock',
+      'orchestrator: saga create-order compensate create-order',
+      'orchestrator: saga create-order compensate reserve-stock',
+    ]);
+    const finished = spans.find((span) => span.name === 'saga create-order compensated');
+    assert.equal(finished?.attributes['order.cancel_reason'], 'PAYMENT_DECLINED');
+  });
+});

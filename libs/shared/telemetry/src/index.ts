@@ -1,0 +1,15 @@
+export { shutdownTelemetry, startTelemetry } from './lib/sdk.js';
+export {
+  activeTraceHeaders,
+  activeTraceId,
+  contextFromHeaders,
+  markFailed,
+  SpanKind,
+  startSpan,
+  traceHeadersOf,
+  withSpan,
+  type Attributes,
+  type Context,
+  type Span,
+  type TraceHeaders,
+} from './lib/spans.js';
