@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The local infrastructure: PostgreSQL 15 and Kafka (KRaft), as processes this
-# project installs and owns under .local/. No Docker engine is needed.
+# The local infrastructure: PostgreSQL 15, Kafka (KRaft) and Jaeger, as
+# processes this project installs and owns under .local/. No Docker engine is
+# needed. Jaeger is built from the Go module proxy the first time (several
+# minutes); INFRA_JAEGER=off leaves it out.
 #
 #   infra.sh up | down [--wipe] | status
 set -euo pipefail
@@ -8,12 +10,16 @@ INFRA="$(cd "$(dirname "${BASH_SOURCE[0]}")/infra" && pwd)"
 
 case "${1:-}" in
   up)
-    echo "infra: using local processes (PostgreSQL and Kafka under .local/)"
+    echo "infra: using local processes (PostgreSQL, Kafka and Jaeger under .local/)"
     bash "$INFRA/postgres.sh" up
     bash "$INFRA/kafka.sh" up
+    if [[ "${INFRA_JAEGER:-on}" != off ]]; then
+      bash "$INFRA/jaeger.sh" up || echo "infra: Jaeger is not available (see above); services run without a trace store" >&2
+    fi
     ;;
   down)
     shift
+    bash "$INFRA/jaeger.sh" down
     bash "$INFRA/kafka.sh" down "$@"
     bash "$INFRA/postgres.sh" down "$@"
     ;;
@@ -21,6 +27,7 @@ case "${1:-}" in
     code=0
     bash "$INFRA/postgres.sh" status || code=$?
     bash "$INFRA/kafka.sh" status || code=$?
+    bash "$INFRA/jaeger.sh" status || [[ "${INFRA_JAEGER:-on}" == off ]] || code=3
     exit "$code"
     ;;
   *) echo "usage: $0 up|down [--wipe]|status" >&2; exit 2 ;;

@@ -132,3 +132,56 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
     assert.equal(finished?.attributes['order.cancel_reason'], 'PAYMENT_DECLINED');
   });
 });
+
+interface JaegerTrace {
+  spans: { operationName: string; processID: string; tags: { key: string; value: unknown }[] }[];
+  processes: Record<string, { serviceName: string }>;
+}
+
+describe('the trace of a compensated order, fetched back from the real Jaeger', () => {
+  const jaegerUrl = process.env['TEST_JAEGER_URL'];
+  const otlpEndpoint = process.env['TEST_JAEGER_OTLP_ENDPOINT'];
+  let system: RunningSystem;
+  let shop: ShopClient;
+
+  before(async () => {
+    assert.ok(
+      jaegerUrl && otlpEndpoint,
+      'TEST_JAEGER_URL and TEST_JAEGER_OTLP_ENDPOINT are not set: start Jaeger with `bash scripts/infra/jaeger.sh up` (npm test does)',
+    );
+    system = await startSystem(['order', 'inventory', 'payment', 'orchestrator'], {
+      environment: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint ?? '', OTEL_BSP_SCHEDULE_DELAY: '100' },
+    });
+    shop = new ShopClient(system);
+  });
+  after(async () => system?.shutdown());
+
+  it('holds every service and every compensation span under the traceId that POST /orders returned', async () => {
+    const [sku, customer] = [unique('sku'), unique('jaeger')];
+    await shop.setStock(sku, 1);
+    await shop.setBalance(customer, 1);
+    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    assert.equal((await shop.finalOrder(placed.body.orderId)).reason, 'PAYMENT_DECLINED');
+
+    const expected = ['saga create-order compensate reserve-stock', 'compensate release-stock', 'saga create-order compensated'];
+    const trace = await eventually(
+      async () => {
+        const response = await fetch(`${jaegerUrl}/api/traces/${placed.body.traceId}`);
+        return response.ok ? ((await response.json()) as { data: JaegerTrace[] }).data[0] : undefined;
+      },
+      (found) => expected.every((name) => found?.spans.some((span) => span.operationName === name) ?? false),
+    );
+    assert.ok(trace);
+    const servicesInTrace = new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName));
+    assert.deepEqual(servicesInTrace, new Set(['order', 'inventory', 'payment', 'orchestrator']));
+    const compensationSpans = trace.spans
+      .filter((span) => span.tags.some((tag) => tag.key === 'saga.compensation' && tag.value === true))
+      .map((span) => span.operationName)
+      .sort();
+    assert.deepEqual(compensationSpans, [
+      'compensate release-stock',
+      'saga create-order compensate create-order',
+      'saga create-order compensate reserve-stock',
+    ]);
+  });
+});
