@@ -3,4 +3,4 @@
 # Sequential orders against the running system (npm start), POST to final state.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
-exec node "$REPO_ROOT/apps/demo/dist/src/sequential-latency.js" "$@"
+exec node --disable-warning=TimeoutNegativeWarning "$REPO_ROOT/apps/demo/dist/src/sequential-latency.js" "$@"

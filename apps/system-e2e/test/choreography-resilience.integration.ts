@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readTopics, sendRecords, startSystem, type RunningSystem } from '@dtx/testing';
+import { promisify } from 'node:util';
+import { readTopics, repositoryRoot, sendRecords, startSystem, type RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
 import { counterTotal, messagesOf, type TrailMessage } from './support/kafka-trail.js';
 import { eventually, ShopClient, type Order } from './support/shop-client.js';
 
+const run = promisify(execFile);
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** Which service handles which message type in choreography. */
@@ -109,6 +113,33 @@ describe('choreography under duplicates, poison messages and crashes', () => {
       },
       before,
     );
+  });
+
+  it('the inspection tool prints the compensated order in causal order, flagging the redelivered copies', async () => {
+    const declined = orders[2];
+    assert.ok(declined);
+    const cli = join(repositoryRoot(), 'apps/inspect/dist/src/main.js');
+    const { stdout } = await run(process.execPath, [cli, declined.orderId, '--json', '--prefix', system.topicPrefix, '--brokers', system.brokers.join(',')]);
+    const timeline = JSON.parse(stdout) as { message: { type: string; causationId: string | null; id: string }; depth: number; copy: number }[];
+
+    const firstCopies = timeline.filter((entry) => entry.copy === 1);
+    assert.deepEqual(
+      firstCopies.map((entry) => [entry.message.type, entry.depth]),
+      [
+        ['OrderCreated', 0],
+        ['StockReserved', 1],
+        ['PaymentDeclined', 2],
+        ['OrderCancelled', 3],
+        ['StockReleased', 4],
+      ],
+    );
+    const seen = new Set<string>();
+    for (const entry of timeline) {
+      assert.ok(entry.message.causationId === null || seen.has(entry.message.causationId), `${entry.message.type} comes after its cause`);
+      seen.add(entry.message.id);
+    }
+    assert.ok(timeline.some((entry) => entry.copy > 1), 'the redelivered copies are flagged');
+    assert.equal(Math.max(...timeline.map((entry) => entry.copy)), 6);
   });
 
   it('a poison message goes to the dead-letter topics and the next order still completes', async () => {

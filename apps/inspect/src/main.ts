@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { causalTimeline, formatEntry, type ObservedMessage } from '@dtx/inspection';
+import { readOrderMessages } from './order-messages.js';
+
+const usage = `usage: npm run inspect -- <orderId> [--follow] [--json] [--brokers host:port,...] [--prefix <topic prefix>]
+
+Prints every Kafka message about one order, across all topics of the system,
+in causal order (causation chain, then Lamport time; never wall-clock time),
+flagging redelivered copies and dead-lettered messages.`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    follow: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    brokers: { type: 'string', default: process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092' },
+    prefix: { type: 'string', default: process.env['KAFKA_TOPIC_PREFIX'] ?? '' },
+    help: { type: 'boolean', default: false },
+  },
+});
+const orderId = positionals[0];
+if (values.help || !orderId || !/^[0-9a-f-]{36}$/i.test(orderId)) {
+  console.error(usage);
+  process.exit(values.help ? 0 : 2);
+}
+
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
+
+const startedAt = performance.now();
+let caughtUp = false;
+await readOrderMessages({
+  brokers: (values.brokers ?? '').split(','),
+  prefix: values.prefix ?? '',
+  orderId,
+  follow: values.follow ?? false,
+  signal: stop.signal,
+  onCaughtUp: printTimeline,
+  onMessage: (message) => {
+    if (caughtUp) {
+      console.log(values.json ? JSON.stringify(message) : formatEntry({ message, depth: 0, copy: 1 }));
+    }
+  },
+});
+
+function printTimeline(messages: ObservedMessage[]): void {
+  caughtUp = true;
+  const timeline = causalTimeline(messages);
+  if (values.json) {
+    console.log(JSON.stringify(timeline, null, 2));
+    return;
+  }
+  console.log(`order ${orderId}: ${messages.length} messages, read in ${Math.round(performance.now() - startedAt)} ms`);
+  for (const entry of timeline) {
+    console.log(formatEntry(entry));
+  }
+  if (values.follow) {
+    console.log('-- following new messages (Ctrl-C to stop) --');
+  }
+}

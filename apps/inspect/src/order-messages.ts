@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { ObservedMessage } from '@dtx/inspection';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+
+const businessTopics = ['orders.events', 'inventory.events', 'payments.events', 'inventory.commands', 'payments.commands', 'orders.commands', 'orchestrator.replies'];
+
+const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString() ?? '';
+
+/** A Kafka record about an order as an observed message, or undefined if it cannot be read as one. */
+export function observe(topic: string, partition: number, message: KafkaMessage): ObservedMessage | undefined {
+  let envelope: Record<string, unknown>;
+  try {
+    envelope = JSON.parse(message.value?.toString() ?? '') as Record<string, unknown>;
+  } catch {
+    envelope = { id: header(message, 'message-id') || `unparsable@${message.offset}`, type: '(not JSON)', payload: {} };
+  }
+  const deadLetter = topic.endsWith('.dead-letters')
+    ? { reason: header(message, 'dead-letter-reason'), error: header(message, 'dead-letter-error'), consumerGroup: header(message, 'dead-letter-consumer-group') }
+    : undefined;
+  return {
+    id: String(envelope['id'] ?? ''),
+    type: String(envelope['type'] ?? header(message, 'message-type')),
+    source: String(envelope['source'] ?? '?'),
+    topic,
+    partition,
+    offset: message.offset,
+    causationId: typeof envelope['causationId'] === 'string' ? envelope['causationId'] : null,
+    correlationId: String(envelope['correlationId'] ?? ''),
+    lamport: Number(envelope['lamport'] ?? 0),
+    payload: (envelope['payload'] as Record<string, unknown>) ?? {},
+    ...(deadLetter ? { deadLetter } : {}),
+  };
+}
+
+/**
+ * Reads every topic of the system from the beginning up to where it ends now,
+ * keeping the records keyed by `orderId`; with `follow`, keeps going and
+ * hands each new one to `onMessage` until stopped.
+ */
+export async function readOrderMessages(options: {
+  brokers: string[];
+  prefix: string;
+  orderId: string;
+  follow: boolean;
+  onMessage?: (message: ObservedMessage) => void;
+  /** Called once everything that was on the topics at the start has been read. */
+  onCaughtUp?: (messages: ObservedMessage[]) => void;
+  signal?: AbortSignal;
+}): Promise<ObservedMessage[]> {
+  const kafka = new Kafka({ clientId: 'inspect', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const groupId = `inspect-${randomUUID()}`;
+  const found: ObservedMessage[] = [];
+  try {
+    const topics = (await admin.listTopics()).filter(
+      (topic) =>
+        topic.startsWith(options.prefix) &&
+        (businessTopics.includes(topic.slice(options.prefix.length)) || topic.endsWith('.dead-letters')),
+    );
+    const remaining = new Map<string, bigint>();
+    for (const topic of topics) {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+        if (BigInt(high) > BigInt(low)) {
+          remaining.set(`${topic}/${partition}`, BigInt(high));
+        }
+      }
+    }
+    if (topics.length === 0) {
+      options.onCaughtUp?.(found);
+      return found;
+    }
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    let caughtUp: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (caughtUp = resolve));
+    if (remaining.size === 0) {
+      caughtUp();
+    }
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          if (message.key?.toString() === options.orderId) {
+            const observed = observe(batch.topic, batch.partition, message);
+            if (observed) {
+              found.push(observed);
+              options.onMessage?.(observed);
+            }
+          }
+        }
+        const partition = `${batch.topic}/${batch.partition}`;
+        const end = remaining.get(partition);
+        if (end !== undefined && BigInt(batch.lastOffset()) + 1n >= end) {
+          remaining.delete(partition);
+          if (remaining.size === 0) {
+            caughtUp();
+          }
+        }
+      },
+    });
+    await done;
+    options.onCaughtUp?.([...found]);
+    if (options.follow) {
+      await new Promise<void>((resolve) => options.signal?.addEventListener('abort', () => resolve(), { once: true }));
+    }
+    await consumer.disconnect();
+    return found;
+  } finally {
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,1 @@
+export { causalTimeline, formatEntry, summarisePayload, type ObservedMessage, type TimelineEntry } from './lib/timeline.js';
