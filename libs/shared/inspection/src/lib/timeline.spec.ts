@@ -52,7 +52,9 @@ describe('causalTimeline', () => {
         ['PaymentCaptured', 1],
       ],
     );
-    assert.match(formatEntry(timeline[2]!), /REDELIVERED \(copy 2\)/);
+    const copy = timeline[2];
+    assert.ok(copy);
+    assert.match(formatEntry(copy), /REDELIVERED \(copy 2\)/);
   });
 
   it('shows a dead letter under its cause, flagged with the reason', () => {
@@ -60,7 +62,9 @@ describe('causalTimeline', () => {
       message('a', 'OrderCreated', null, 1),
       message('b', 'StockReserved', 'a', 3, { deadLetter: { reason: 'HANDLER_FAILED', error: 'boom', consumerGroup: 'payment' } }),
     ]);
-    assert.equal(timeline[1]?.depth, 1);
-    assert.match(formatEntry(timeline[1]!), /DEAD-LETTERED by payment: HANDLER_FAILED boom/);
+    const deadLetter = timeline[1];
+    assert.ok(deadLetter);
+    assert.equal(deadLetter.depth, 1);
+    assert.match(formatEntry(deadLetter), /DEAD-LETTERED by payment: HANDLER_FAILED boom/);
   });
 });
