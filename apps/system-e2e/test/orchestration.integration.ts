@@ -56,6 +56,18 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     assert.deepEqual((await shop.payments(order.orderId)).map((payment) => payment.status), ['CAPTURED']);
   });
 
+  it('counts sagas, orders and step latencies in Prometheus metrics', async () => {
+    const orchestrator = await (await fetch(`${system.url('orchestrator')}/metrics`)).text();
+    assert.match(orchestrator, /saga_finished_total\{saga="create-order",status="COMPLETED",reason=""/);
+    assert.match(orchestrator, /saga_step_duration_seconds_count\{[^}]*step="reserve-stock",kind="action",status="SUCCEEDED"\} [1-9]/);
+    const order = await (await fetch(`${system.url('order')}/metrics`)).text();
+    assert.match(order, /orders\{mode="orchestration",status="CONFIRMED",reason=""[^}]*\} [1-9]/);
+    assert.match(order, /outbox_relay_lag_seconds_count\{[^}]*\} [1-9]/);
+    assert.match(order, /outbox_pending_messages\{[^}]*\} \d/);
+    const inventory = await (await fetch(`${system.url('inventory')}/metrics`)).text();
+    assert.match(inventory, /message_handling_seconds_count\{[^}]*type="ReserveStock"\} [1-9]/);
+  });
+
   it('out of stock: the order is rejected, nothing else to undo', async () => {
     const [sku, customer] = [unique('sku'), unique('pete')];
     await shop.setStock(sku, 1);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsRegistry } from '@dtx/service-platform';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 
 /** Prometheus counters of the orchestrator's sagas. */
 @Injectable()
@@ -9,6 +9,7 @@ export class SagaMetrics {
   readonly finished: Counter<'saga' | 'status' | 'reason'>;
   readonly repliesIgnored: Counter<'saga'>;
   readonly needingAttention: Counter<'saga'>;
+  readonly stepDuration: Histogram<'saga' | 'step' | 'kind' | 'status'>;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
@@ -23,6 +24,13 @@ export class SagaMetrics {
       name: 'saga_replies_ignored_total',
       help: 'Late or duplicate replies recognised and not applied (fencing)',
       labelNames: ['saga'],
+      registers,
+    });
+    this.stepDuration = new Histogram({
+      name: 'saga_step_duration_seconds',
+      help: 'From a step (or compensation) first being sent to its final reply, attempts included',
+      labelNames: ['saga', 'step', 'kind', 'status'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
     this.needingAttention = new Counter({

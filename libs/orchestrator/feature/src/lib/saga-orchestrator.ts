@@ -62,7 +62,19 @@ export class SagaOrchestrator {
       this.logger.info({ sagaId: saga.sagaId, orderId: saga.orderId, messageId: reply.id, why: transition.ignored }, 'reply fenced off');
       return [];
     }
+    this.observeStepDurations(saga, transition.instance);
     return this.save(tx, saga.needsAttention, transition);
+  }
+
+  /** Step lines that ended with this transition: their time from first send to final reply. */
+  private observeStepDurations(before: SagaInstance<CreateOrderSagaData>, after: SagaInstance<CreateOrderSagaData>): void {
+    for (const line of after.history) {
+      const earlier = before.history.find((entry) => entry.name === line.name && entry.kind === line.kind);
+      if (line.endedAt && !earlier?.endedAt) {
+        const seconds = (Date.parse(line.endedAt) - Date.parse(line.startedAt)) / 1000;
+        this.metrics.stepDuration.observe({ saga: this.definition.name, step: line.name, kind: line.kind, status: line.status }, seconds);
+      }
+    }
   }
 
   /** Fires every due timer (overdue replies, scheduled retries); returns how many sagas moved. */
@@ -73,6 +85,7 @@ export class SagaOrchestrator {
         // A timer has no message to continue: its steps join the trace the saga started in.
         await withSpan(`saga ${this.definition.name} timer`, { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) }, async () => {
           const transition = applyDeadline(this.definition, saga, context());
+          this.observeStepDurations(saga, transition.instance);
           const commands = await this.save(tx, saga.needsAttention, transition);
           await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
         });

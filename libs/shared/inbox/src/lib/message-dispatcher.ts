@@ -29,6 +29,8 @@ export type MessageHandlers = { [Type in MessageType]?: MessageHandler<Type> };
 
 export interface DispatcherMetrics {
   handled(type: string): void;
+  /** Seconds from receiving a message to committing its effect (retries included). */
+  handlingTime(type: string, seconds: number): void;
   duplicate(type: string): void;
   deadLettered(reason: DeadLetterReason): void;
 }
@@ -194,6 +196,7 @@ export class MessageDispatcher {
     message: AnyMessage,
     handler: MessageHandler<MessageType>,
   ): Promise<Outcome> {
+    const startedAt = performance.now();
     for (let attempt = 1; ; attempt++) {
       if (!this.running) {
         throw new DispatcherStoppingError();
@@ -204,6 +207,7 @@ export class MessageDispatcher {
           this.options.metrics?.duplicate(message.type);
         } else {
           this.options.metrics?.handled(message.type);
+          this.options.metrics?.handlingTime(message.type, (performance.now() - startedAt) / 1000);
         }
         return outcome;
       } catch (error) {

@@ -26,7 +26,8 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** Published rows older than this are deleted (default 24 h). */
   retentionMs?: number;
-  onPublished?: (count: number) => void;
+  /** After each published batch: how long each row waited between its commit and its publication, in seconds. */
+  onPublished?: (lagSeconds: number[]) => void;
 }
 
 /** Only one relay drains a database at a time, so messages leave in sequence order. */
@@ -139,10 +140,7 @@ export class OutboxRelay {
       await this.ensureListening();
       try {
         this.wakeRequested = false;
-        const published = await this.drain();
-        if (published > 0) {
-          this.options.onPublished?.(published);
-        }
+        await this.drain();
         await this.housekeeping();
       } catch (error) {
         this.options.logger.warn({ err: error }, `outbox relay: ${errorMessage(error)}; retrying`);
@@ -164,8 +162,8 @@ export class OutboxRelay {
         await client.query('COMMIT');
         return 0; // another relay is draining; it will publish these rows
       }
-      const { rows } = await client.query<OutboxRecord>(
-        `SELECT id, topic, message_key AS key, headers, value
+      const { rows } = await client.query<OutboxRecord & { lag_seconds: number }>(
+        `SELECT id, topic, message_key AS key, headers, value, extract(epoch FROM clock_timestamp() - created_at)::float8 AS lag_seconds
            FROM outbox_messages
           WHERE published_at IS NULL
           ORDER BY sequence
@@ -180,6 +178,9 @@ export class OutboxRelay {
         ]);
       }
       await client.query('COMMIT');
+      if (rows.length > 0) {
+        this.options.onPublished?.(rows.map((row) => row.lag_seconds));
+      }
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -195,6 +196,15 @@ export class OutboxRelay {
     }
     this.lastHousekeeping = Date.now();
     await this.purgePublished();
+  }
+
+  /** Rows waiting to be published, and how long the oldest has waited (seconds). */
+  async backlog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.pool.query<{ pending: string; oldest: number | null }>(
+      `SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at))::float8 AS oldest
+         FROM outbox_messages WHERE published_at IS NULL`,
+    );
+    return { pending: Number(rows[0]?.pending ?? 0), oldestAgeSeconds: rows[0]?.oldest ?? 0 };
   }
 
   /** Deletes published rows older than the retention period; returns how many. */

@@ -56,8 +56,14 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
         await publishWithProducer(this.producer)(records);
       },
       logger: logger.logger,
-      onPublished: (count) => this.metrics.outboxPublished.inc(count),
+      onPublished: (lags) => {
+        this.metrics.outboxPublished.inc(lags.length);
+        for (const lag of lags) {
+          this.metrics.relayLag.observe(lag);
+        }
+      },
     });
+    this.metrics.watchBacklog(registry, () => this.relay.backlog());
   }
 
   /** A topic name with this deployment's prefix. */
