@@ -47,7 +47,8 @@ print_urls() {
     printf '  %-13s http://127.0.0.1:%s   (OpenAPI: /docs, health: /health/ready, metrics: /metrics)\n' "$service" "$port"
   done
   echo "  PostgreSQL    postgresql://postgres@127.0.0.1:$POSTGRES_PORT/<database>"
-  echo "  Kafka         $KAFKA_BROKERS"
+  echo "  Kafka         $KAFKA_BROKERS   (npm run inspect -- <orderId> follows one order's messages)"
+  echo "  Jaeger        http://127.0.0.1:16686/api/traces/<traceId>   (query API; OTLP on 4317/4318)"
   echo
   echo "Logs: .local/logs/<service>.log. Press Ctrl-C to stop."
 }
