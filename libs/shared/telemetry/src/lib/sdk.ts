@@ -1,29 +1,42 @@
-import { tracedLibraries } from './instrumentations.js';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { tracedLibraries } from './instrumentations.js';
 
-let sdk: NodeSDK | undefined;
+let provider: TracerProvider | undefined;
 
 /**
- * Starts the OpenTelemetry Node SDK: http and pg instrumentations, W3C trace
- * context, OTLP export configured by the standard OTEL_* variables
- * (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER, OTEL_SDK_DISABLED, ...).
+ * Starts tracing: W3C trace context, spans kept in async context, the http
+ * and pg instrumentations, and OTLP/HTTP export configured by the standard
+ * variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER=otlp|none,
+ * OTEL_SDK_DISABLED, OTEL_BSP_SCHEDULE_DELAY). Only the trace SDK is loaded,
+ * which keeps start-up fast.
  */
 export function startTelemetry(service: { name: string; version: string }): void {
-  if (sdk || process.env['OTEL_SDK_DISABLED'] === 'true') {
+  if (provider || process.env['OTEL_SDK_DISABLED'] === 'true') {
     return;
   }
-  sdk = new NodeSDK({
+  const exporting = (process.env['OTEL_TRACES_EXPORTER'] ?? 'otlp') !== 'none';
+  provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service.name, [ATTR_SERVICE_VERSION]: service.version }),
-    instrumentations: tracedLibraries(),
+    spanProcessors: exporting
+      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: Number(process.env['OTEL_BSP_SCHEDULE_DELAY'] ?? 1000) })]
+      : [],
   });
-  sdk.start();
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  registerInstrumentations({ tracerProvider: provider, instrumentations: tracedLibraries() });
 }
 
-/** Flushes spans not yet exported and stops the SDK; call before the process exits. */
+/** Flushes spans not yet exported and stops tracing; call before the process exits. */
 export async function shutdownTelemetry(): Promise<void> {
-  const running = sdk;
-  sdk = undefined;
+  const running = provider;
+  provider = undefined;
   await running?.shutdown().catch(() => undefined);
 }

@@ -59,7 +59,7 @@ export async function startServiceProcess(
     },
   };
 
-  const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`${service} exited with code ${child.exitCode} during start-up:\n${output}`);
