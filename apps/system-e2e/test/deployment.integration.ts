@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { deadLetterTopic, Topics } from '@dtx/contracts';
+import { repositoryRoot, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
+
+/*
+ * The deployment files (Dockerfile, docker-compose.yml, k8s/) checked offline:
+ * scripts/check-deployment.sh validates them against their schemas, then this
+ * test checks that they match what the services actually read: the ports of
+ * API.md, the health endpoints, and every variable a service requires, learnt
+ * by starting each built service with an empty environment.
+ */
+
+const root = repositoryRoot();
+const out = join(root, '.local/deploy-check/out');
+const overlays = ['dev', 'prod'] as const;
+/** The services that consume from Kafka, each with its own dead-letter topic (the coordinator has no consumer yet). */
+const consumingServices: readonly ServiceName[] = ['order', 'inventory', 'payment', 'orchestrator'];
+/** Services that can run several replicas (see the comments in k8s/base/<service>.yaml). */
+const scalableServices: readonly ServiceName[] = ['order', 'inventory', 'payment', 'orchestrator'];
+
+interface Expected {
+  port: number;
+  database: string;
+}
+
+type Json = Record<string, unknown>;
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  spec?: Json;
+  data?: Record<string, string>;
+}
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; configMapKeyRef?: { name: string; key: string } };
+}
+
+interface Probe {
+  httpGet?: { path: string; port: number | string };
+}
+
+interface Container {
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number }[];
+  env?: EnvVar[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+}
+
+interface ComposeService {
+  environment?: Record<string, string | null>;
+  ports?: { target: number; published?: string }[];
+  healthcheck?: { test?: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  command?: string[] | null;
+}
+
+/** Ports and databases of API.md's "Processes and ports" table (shared/docs beside the repository, else the README's copy). */
+function expectedFromContract(): Map<ServiceName, Expected> {
+  const candidates = [join(root, '../shared/docs/API.md'), join(root, 'README.md')];
+  const source = candidates.find((file) => existsSync(file));
+  assert.ok(source, `none of ${candidates.join(', ')} exists`);
+  const text = readFileSync(source, 'utf8');
+  const expected = new Map<ServiceName, Expected>();
+  for (const service of SERVICE_NAMES) {
+    const row = new RegExp(`^\\|\\s*${service}\\s*\\|\\s*(\\d+)\\s*\\|\\s*\`?([a-z_]+)\`?\\s*\\|`, 'm').exec(text);
+    assert.ok(row?.[1] && row[2], `${source} has no table row for ${service}`);
+    expected.set(service, { port: Number(row[1]), database: row[2] });
+  }
+  return expected;
+}
+
+/** The variables a service refuses to start without: its fatal configuration line, from an empty environment. */
+async function requiredVariables(service: ServiceName): Promise<string[]> {
+  const entry = join(root, 'apps', service, 'dist/src/main.js');
+  assert.ok(existsSync(entry), `${entry} is missing: build first (npm run build)`);
+  const child = spawn(process.execPath, [entry], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 1, `${service} with an empty environment should exit 1, got ${code}:\n${stderr}`);
+  const fatal = stderr
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as { level?: string; problems?: { variable: string }[] }];
+      } catch {
+        return [];
+      }
+    })
+    .find((line) => line.level === 'fatal' && Array.isArray(line.problems));
+  assert.ok(fatal?.problems, `${service} printed no fatal configuration line:\n${stderr}`);
+  return fatal.problems.map((problem) => problem.variable).sort();
+}
+
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(join(out, file), 'utf8')) as T;
+}
+
+function named<T extends K8sObject>(objects: K8sObject[], kind: string, name: string): T {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  assert.ok(found, `no ${kind} ${name}`);
+  return found as T;
+}
+
+function podContainer(deployment: K8sObject): Container {
+  const spec = deployment.spec as { template: { spec: { containers: Container[] } } };
+  const [container] = spec.template.spec.containers;
+  assert.ok(container, `${deployment.metadata.name} has no container`);
+  return container;
+}
+
+/** The environment a container gets: its ConfigMaps' keys and values, then env (with $(VAR) references checked). */
+function containerEnvironment(objects: K8sObject[], container: Container): Map<string, string> {
+  const environment = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    assert.ok(source.configMapRef, `${container.name}: only ConfigMaps may be used with envFrom (secrets are referenced key by key)`);
+    const configMap = named(objects, 'ConfigMap', source.configMapRef.name);
+    for (const [key, value] of Object.entries(configMap.data ?? {})) environment.set(key, value);
+  }
+  for (const variable of container.env ?? []) {
+    if (variable.valueFrom?.configMapKeyRef) {
+      const { name, key } = variable.valueFrom.configMapKeyRef;
+      const value = named(objects, 'ConfigMap', name).data?.[key];
+      assert.ok(value !== undefined, `${container.name}: ${variable.name} refers to a missing key ${name}.${key}`);
+      environment.set(variable.name, value);
+    } else if (variable.valueFrom?.secretKeyRef) {
+      environment.set(variable.name, `<secret ${variable.valueFrom.secretKeyRef.name}.${variable.valueFrom.secretKeyRef.key}>`);
+    } else {
+      const value = (variable.value ?? '').replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_reference, name: string) => {
+        const resolved = environment.get(name);
+        assert.ok(resolved !== undefined, `${container.name}: ${variable.name} refers to $(${name}), which is not defined before it`);
+        return resolved;
+      });
+      environment.set(variable.name, value);
+    }
+  }
+  return environment;
+}
+
+function probePort(container: Container, probe: Probe | undefined): number | undefined {
+  const port = probe?.httpGet?.port;
+  return typeof port === 'number' ? port : container.ports?.find((candidate) => candidate.name === port)?.containerPort;
+}
+
+describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the services', () => {
+  let expected: Map<ServiceName, Expected>;
+  let required: Map<ServiceName, string[]>;
+  let check: { code: number; output: string };
+
+  before(async () => {
+    expected = expectedFromContract();
+    const [checked, ...variables] = await Promise.all([
+      promisify(execFile)('bash', [join(root, 'scripts/check-deployment.sh')], { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 })
+        .then(({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }))
+        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: typeof error.code === 'number' ? error.code : 1,
+          output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+        })),
+      ...SERVICE_NAMES.map((service) => requiredVariables(service)),
+    ]);
+    check = checked;
+    required = new Map(SERVICE_NAMES.map((service, index) => [service, variables[index] ?? []]));
+  });
+
+  it('scripts/check-deployment.sh passes: Dockerfile lint, compose schema, every overlay against Kubernetes and CRD schemas', () => {
+    assert.equal(check.code, 0, check.output);
+    assert.match(check.output, /check-deployment: \d+ passed, 0 failed/);
+  });
+
+  it('the required variables are learnt from the services themselves', () => {
+    for (const service of SERVICE_NAMES) {
+      // Sanity check of the probe, not a fixed list: DATABASE_URL has no default in any service.
+      assert.ok(required.get(service)?.includes('DATABASE_URL'), `${service}: ${required.get(service)?.join(', ')}`);
+    }
+  });
+
+  it('the contract’s ports are the services’ own defaults', () => {
+    for (const service of SERVICE_NAMES) {
+      const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
+      const port = /serviceEnvironmentSchema\((\d+)\)/.exec(config)?.[1];
+      assert.equal(Number(port), expected.get(service)?.port, `${service}: default port in code vs API.md`);
+    }
+  });
+
+  describe('docker-compose.yml', () => {
+    let services: Record<string, ComposeService>;
+    before(() => {
+      services = readJson<{ services: Record<string, ComposeService> }>('compose.json').services;
+    });
+
+    for (const service of SERVICE_NAMES) {
+      it(`${service}: port, HOST, readiness health check, database, every required variable, start order`, () => {
+        const { port, database } = expected.get(service) as Expected;
+        const definition = services[service];
+        assert.ok(definition, `no compose service ${service}`);
+        const environment = definition.environment ?? {};
+        for (const variable of required.get(service) ?? []) {
+          assert.ok(environment[variable], `${service}: required ${variable} is not set in docker-compose.yml`);
+        }
+        assert.equal(environment['PORT'], String(port));
+        assert.equal(environment['HOST'], '0.0.0.0');
+        assert.equal(new URL(environment['DATABASE_URL'] ?? '').pathname, `/${database}`);
+        assert.ok(
+          definition.ports?.some((mapping) => mapping.target === port && mapping.published === String(port)),
+          `${service}: port ${port} not published as ${port}`,
+        );
+        assert.match((definition.healthcheck?.test ?? []).join(' '), new RegExp(`127\\.0\\.0\\.1:${port}/health/ready`));
+        assert.equal(definition.depends_on?.['migrate']?.condition, 'service_completed_successfully');
+        assert.equal(definition.depends_on?.['kafka']?.condition, 'service_healthy');
+      });
+    }
+
+    it('infrastructure: the migration step gets every database, PostgreSQL allows prepared transactions', () => {
+      const migrate = services['migrate']?.environment ?? {};
+      for (const service of SERVICE_NAMES) {
+        const url = migrate[`${service.toUpperCase()}_DATABASE_URL`];
+        assert.ok(url, `migrate: ${service.toUpperCase()}_DATABASE_URL`);
+        assert.equal(new URL(url).pathname, `/${expected.get(service)?.database}`);
+      }
+      assert.equal(services['migrate']?.depends_on?.['postgres']?.condition, 'service_healthy');
+      assert.match((services['postgres']?.command ?? []).join(' '), /max_prepared_transactions=[1-9]/);
+      for (const infrastructure of ['kafka', 'jaeger', 'kafka-ui', 'demo']) assert.ok(services[infrastructure], infrastructure);
+      assert.ok(services['jaeger']?.ports?.some((mapping) => mapping.target === 16686), 'Jaeger UI on 16686');
+    });
+  });
+
+  for (const overlay of overlays) {
+    describe(`k8s/overlays/${overlay}`, () => {
+      let objects: K8sObject[];
+      before(() => {
+        objects = readJson<K8sObject[]>(`k8s-${overlay}.json`);
+      });
+
+      for (const service of SERVICE_NAMES) {
+        it(`${service}: ports, probes on /health/live and /health/ready, database, every required variable`, () => {
+          const { port, database } = expected.get(service) as Expected;
+          const container = podContainer(named(objects, 'Deployment', service));
+          assert.ok(container.ports?.some((candidate) => candidate.containerPort === port), `${service}: containerPort ${port}`);
+          const environment = containerEnvironment(objects, container);
+          for (const variable of required.get(service) ?? []) {
+            assert.ok(environment.get(variable), `${service}: required ${variable} is not set in overlay ${overlay}`);
+          }
+          assert.equal(environment.get('PORT'), String(port));
+          assert.equal(environment.get('HOST'), '0.0.0.0');
+          assert.match(environment.get('DATABASE_URL') ?? '', new RegExp(`^postgresql://.+:\\d+/${database}$`));
+          assert.equal(container.livenessProbe?.httpGet?.path, '/health/live');
+          assert.equal(container.readinessProbe?.httpGet?.path, '/health/ready');
+          assert.equal(probePort(container, container.livenessProbe), port);
+          assert.equal(probePort(container, container.readinessProbe), port);
+          const serviceSpec = named(objects, 'Service', service).spec as { ports: { port: number; targetPort: number | string }[] };
+          assert.ok(
+            serviceSpec.ports.some((candidate) => candidate.port === port && probePort(container, { httpGet: { path: '', port: candidate.targetPort } }) === port),
+            `${service}: Service port ${port} → container port ${port}`,
+          );
+        });
+      }
+
+      it('scaling: HPA and PDB only where scaling out is safe; the coordinator is a single replica', () => {
+        for (const service of scalableServices) {
+          named(objects, 'HorizontalPodAutoscaler', service);
+          named(objects, 'PodDisruptionBudget', service);
+        }
+        const coordinator = named(objects, 'Deployment', 'coordinator').spec as { replicas: number; strategy: { type: string } };
+        assert.equal(coordinator.replicas, 1);
+        assert.equal(coordinator.strategy.type, 'Recreate');
+        assert.ok(!objects.some((object) => object.kind === 'HorizontalPodAutoscaler' && object.metadata.name === 'coordinator'));
+      });
+
+      it('a migration Job sets every service database; no Secret is committed', () => {
+        const environment = containerEnvironment(objects, podContainer(named(objects, 'Job', 'dtx-migrate')));
+        for (const service of SERVICE_NAMES) {
+          assert.match(environment.get(`${service.toUpperCase()}_DATABASE_URL`) ?? '', new RegExp(`/${expected.get(service)?.database}$`));
+        }
+        assert.deepEqual(objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name), []);
+      });
+    });
+  }
+
+  describe('k8s/overlays/prod: Kafka and PostgreSQL through operators', () => {
+    let objects: K8sObject[];
+    before(() => {
+      objects = readJson<K8sObject[]>('k8s-prod.json');
+    });
+
+    it('Strimzi Kafka in KRaft mode: 3 controllers and 3 brokers, RF 3 and min.insync.replicas 2 by default', () => {
+      const pools = objects.filter((object) => object.kind === 'KafkaNodePool').map((object) => object.spec as { replicas: number; roles: string[] });
+      const nodes = (role: string) => pools.filter((pool) => pool.roles.includes(role)).reduce((sum, pool) => sum + pool.replicas, 0);
+      assert.equal(nodes('controller'), 3);
+      assert.equal(nodes('broker'), 3);
+      const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as { kafka: { config: Record<string, unknown> } };
+      assert.equal(kafka.kafka.config['default.replication.factor'], 3);
+      assert.equal(kafka.kafka.config['min.insync.replicas'], 2);
+    });
+
+    it('every topic of the contracts is a KafkaTopic with replication factor 3 and min.insync.replicas 2', () => {
+      const topics = new Map(
+        objects
+          .filter((object) => object.kind === 'KafkaTopic')
+          .map((object) => object.spec as { topicName: string; replicas: number; partitions: number; config: Record<string, unknown> })
+          .map((spec) => [spec.topicName, spec]),
+      );
+      const wanted = [...Object.values(Topics), ...consumingServices.map((service) => deadLetterTopic(service))];
+      assert.deepEqual([...topics.keys()].sort(), [...wanted].sort());
+      for (const [topic, spec] of topics) {
+        assert.equal(spec.replicas, 3, topic);
+        assert.equal(spec.partitions, 3, topic);
+        assert.equal(spec.config['min.insync.replicas'], 2, topic);
+      }
+    });
+
+    it('CloudNativePG cluster with prepared transactions and every service database', () => {
+      const cluster = objects.find((object) => object.kind === 'Cluster')?.spec as {
+        instances: number;
+        postgresql: { parameters: Record<string, string> };
+        bootstrap: { initdb: { database: string } };
+      };
+      assert.ok(cluster.instances >= 3);
+      assert.ok(Number(cluster.postgresql.parameters['max_prepared_transactions']) > 0);
+      const databases = [
+        cluster.bootstrap.initdb.database,
+        ...objects.filter((object) => object.kind === 'Database').map((object) => (object.spec as { name: string }).name),
+      ];
+      assert.deepEqual(databases.sort(), SERVICE_NAMES.map((service) => expected.get(service)?.database).sort());
+    });
+  });
+});
