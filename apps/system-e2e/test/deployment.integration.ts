@@ -174,7 +174,8 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
     ]);
     check = checked;
     required = new Map(SERVICE_NAMES.map((service, index) => [service, variables[index] ?? []]));
-  });
+    // A cold first run fetches and compiles the checking tools: minutes, not the usual test timeout.
+  }, { timeout: 15 * 60_000 });
 
   it('scripts/check-deployment.sh passes: Dockerfile lint, compose schema, every overlay against Kubernetes and CRD schemas', () => {
     assert.equal(check.code, 0, check.output);
