@@ -23,7 +23,10 @@ export class OrderMetrics implements OnModuleInit {
       labelNames: ['mode', 'status', 'reason'],
       registers: [this.registry],
       async collect() {
-        const groups = await database.order.groupBy({ by: ['mode', 'status', 'reason'], _count: { _all: true } });
+        // A scrape must answer even while the database does not: then the series are simply absent.
+        const groups = await database.order
+          .groupBy({ by: ['mode', 'status', 'reason'], _count: { _all: true } })
+          .catch(() => []);
         this.reset();
         for (const group of groups) {
           this.set({ mode: group.mode, status: group.status, reason: group.reason ?? '' }, group._count._all);
