@@ -172,7 +172,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [sku, customer] = [unique('sku'), unique('tess')];
     await shop.setStock(sku, 6);
     await shop.setBalance(customer, 1_000);
-    const orderId = await withFaults(system, [{ service: 'inventory', delayMs: 2_500, failRate: 0 }], async () => {
+    const orderId = await withFaults(system, [{ service: 'inventory', delayMs: 5_000, failRate: 0 }], async () => {
       const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
       await sagaUntil(system, placed.body.orderId, (saga) =>
         saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'TIMED_OUT'),

@@ -167,9 +167,19 @@ function send<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Dat
     instance.needsAttention || ((kind === 'compensation' || step.retriable) && attempt >= definition.attentionAfterAttempts);
   const waiting = record({ ...instance, attempt, needsAttention }, step.name, kind, 'WAITING', context, undefined, attempt);
   return {
-    instance: { ...waiting, waitingFor: 'reply', deadline: context.now + policyOf(definition, step).timeoutMs },
+    instance: { ...waiting, waitingFor: 'reply', deadline: context.now + replyTimeout(policyOf(definition, step).timeoutMs, attempt) },
     commands: [command],
   };
+}
+
+/**
+ * Each attempt waits twice as long as the one before (up to 8 times the step
+ * timeout): when replies are late because a participant is overloaded, a
+ * fixed timeout would resend faster than the backlog drains, and every reply
+ * would be fenced off as late.
+ */
+function replyTimeout(timeoutMs: number, attempt: number): number {
+  return timeoutMs * Math.min(2 ** (attempt - 1), 8);
 }
 
 function scheduleRetry<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, context: SagaContext): SagaTransition<Data> {

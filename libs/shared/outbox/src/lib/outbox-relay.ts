@@ -222,13 +222,17 @@ export class OutboxRelay {
       return;
     }
     const listener = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listen' });
+    // Attached before connecting and never removed: a connection the server ends (a restart,
+    // a dropped database) must not become an uncaught exception, even after the relay let go of it.
+    listener.on('error', (error) => {
+      if (this.listener === listener) {
+        this.options.logger.warn({ err: error }, 'outbox relay lost its LISTEN connection; polling until it is back');
+        void this.closeListener();
+      }
+    });
     try {
       await listener.connect();
       listener.on('notification', () => this.requestWake());
-      listener.on('error', (error) => {
-        this.options.logger.warn({ err: error }, 'outbox relay lost its LISTEN connection; polling until it is back');
-        void this.closeListener();
-      });
       await listener.query(`LISTEN "${this.options.notifyChannel.replaceAll('"', '')}"`);
       this.listener = listener;
     } catch (error) {
