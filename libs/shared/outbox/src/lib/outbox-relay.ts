@@ -152,6 +152,11 @@ export class OutboxRelay {
 
   private async publishBatch(batchSize: number): Promise<number> {
     const client = await this.pool.connect();
+    // The connection may be ended by the server while we wait on Kafka, between two queries:
+    // that must fail this batch (it is retried), not crash the process.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const { rows: lock } = await client.query<{ acquired: boolean }>(
@@ -186,7 +191,8 @@ export class OutboxRelay {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 
