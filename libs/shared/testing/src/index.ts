@@ -10,7 +10,7 @@ export {
 } from './lib/repository.js';
 export { spawnService, startServiceProcess, type ServiceProcess } from './lib/service-process.js';
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
-export { freePort } from './lib/free-port.js';
+export { freePort, freePorts } from './lib/free-port.js';
 export { startSpanCollector, type CollectedSpan, type SpanCollector } from './lib/span-collector.js';
 export { readTopics, sendRecords, type ReadRecord } from './lib/kafka-reader.js';
 export { createMigratedTestDatabase, startSystem, type RunningSystem } from './lib/running-system.js';

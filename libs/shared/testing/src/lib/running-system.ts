@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { repositoryRoot, serviceMigrationsDirectory, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -67,8 +67,9 @@ export async function startSystem(
 
   for (const service of services) {
     databases.set(service, await createMigratedTestDatabase(service));
-    ports.set(service, await freePort());
   }
+  const chosen = await freePorts(services.length);
+  services.forEach((service, index) => ports.set(service, chosen[index] ?? 0));
   await Promise.all(services.map(start));
 
   const processOf = (service: ServiceName) => {

@@ -64,7 +64,7 @@ export async function startServiceProcess(
     if (child.exitCode !== null) {
       throw new Error(`${service} exited with code ${child.exitCode} during start-up:\n${output}`);
     }
-    if (await answers(`${baseUrl}/health/live`)) {
+    if (await isService(baseUrl, service)) {
       return handle;
     }
     await sleep(100);
@@ -73,10 +73,11 @@ export async function startServiceProcess(
   throw new Error(`${service} did not answer /health/live within the start timeout:\n${output}`);
 }
 
-async function answers(url: string): Promise<boolean> {
+/** The process on that port is this service (not another one that took the port first). */
+async function isService(baseUrl: string, service: ServiceName): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
+    const response = await fetch(`${baseUrl}/docs/openapi.json`, { signal: AbortSignal.timeout(1_000) });
+    return response.ok && ((await response.json()) as { info?: { title?: string } }).info?.title === `${service} service`;
   } catch {
     return false;
   }
