@@ -31,3 +31,25 @@ export {
   type CommandSpec,
 } from './lib/participants.js';
 export { sagaStepFields } from './lib/saga-commands.js';
+export {
+  beginTransactionSchema,
+  decisionOf,
+  preparedTransactionId,
+  transactionStateSchema,
+  transactionViewSchema,
+  twoPhaseAbortSchema,
+  twoPhaseAckSchema,
+  twoPhaseOutcomeSchema,
+  twoPhaseParticipants,
+  twoPhaseVoteSchema,
+  twoPhaseWorkSchema,
+  type BeginTransaction,
+  type TransactionState,
+  type TransactionView,
+  type TwoPhaseAbort,
+  type TwoPhaseAck,
+  type TwoPhaseOutcome,
+  type TwoPhaseParticipantName,
+  type TwoPhaseVote,
+  type TwoPhaseWork,
+} from './lib/two-phase.js';

@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createCoordinatorDatabaseClient } from '@dtx/coordinator-data-access';
+import { CoordinatorFeatureModule } from '@dtx/coordinator-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
 import type { CoordinatorConfig } from './coordinator.config.js';
+import { CrashPointController } from './crash-point.controller.js';
+import { TransactionsController } from './transactions.controller.js';
 
 @Module({})
 export class CoordinatorAppModule {
@@ -14,7 +17,13 @@ export class CoordinatorAppModule {
           config,
           createDatabaseClient: createCoordinatorDatabaseClient,
         }),
+        CoordinatorFeatureModule.register({
+          participantUrls: { order: config.ORDER_SERVICE_URL, inventory: config.INVENTORY_SERVICE_URL, payment: config.PAYMENT_SERVICE_URL },
+          prepareTimeoutMs: config.PREPARE_TIMEOUT_MS,
+          phaseTwoRetryIntervalMs: config.PHASE_TWO_RETRY_INTERVAL_MS,
+        }),
       ],
+      controllers: [TransactionsController, ...(config.ENABLE_FAULT_INJECTION ? [CrashPointController] : [])],
     };
   }
 }

@@ -1,7 +1,15 @@
-import { serviceEnvironmentSchema } from '@dtx/config';
+import { millisecondsVariable, serviceEnvironmentSchema, serviceUrlVariable } from '@dtx/config';
 import type { z } from 'zod';
 
 /** Environment variables of the coordinator service (see README, "Configuration"). */
-export const coordinatorEnvironment = serviceEnvironmentSchema(3005);
+export const coordinatorEnvironment = serviceEnvironmentSchema(3005).extend({
+  ORDER_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3001'),
+  INVENTORY_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3002'),
+  PAYMENT_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3003'),
+  /** How long to wait for a participant's vote; no vote in time is a NO (TIMEOUT). */
+  PREPARE_TIMEOUT_MS: millisecondsVariable(5_000),
+  /** How often a decision not yet acknowledged by every participant is sent again. */
+  PHASE_TWO_RETRY_INTERVAL_MS: millisecondsVariable(1_000),
+});
 
 export type CoordinatorConfig = z.output<typeof coordinatorEnvironment>;

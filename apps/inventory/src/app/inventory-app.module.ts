@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createInventoryDatabaseClient } from '@dtx/inventory-data-access';
-import { InventoryFeatureModule } from '@dtx/inventory-feature';
+import { InventoryFeatureModule, prepareStockSale } from '@dtx/inventory-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
+import { TwoPhaseParticipantModule } from '@dtx/two-phase';
 import type { InventoryConfig } from './inventory.config.js';
 import { InventoryController } from './inventory.controller.js';
 
@@ -17,6 +18,12 @@ export class InventoryAppModule {
           createDatabaseClient: createInventoryDatabaseClient,
         }),
         InventoryFeatureModule,
+        TwoPhaseParticipantModule.register({
+          participant: 'inventory',
+          databaseUrl: config.DATABASE_URL,
+          lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
+          prepare: prepareStockSale,
+        }),
       ],
       controllers: [InventoryController],
     };

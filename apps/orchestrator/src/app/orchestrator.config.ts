@@ -1,7 +1,5 @@
-import { serviceEnvironmentSchema } from '@dtx/config';
+import { millisecondsVariable as milliseconds, serviceEnvironmentSchema } from '@dtx/config';
 import { z } from 'zod';
-
-const milliseconds = (defaultValue: number) => z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1).max(3_600_000).default(defaultValue);
 
 /** Environment variables of the orchestrator service (see README, "Configuration"). */
 export const orchestratorEnvironment = serviceEnvironmentSchema(3004).extend({

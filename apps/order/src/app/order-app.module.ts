@@ -16,7 +16,12 @@ export class OrderAppModule {
           config,
           createDatabaseClient: createOrderDatabaseClient,
         }),
-        OrderFeatureModule,
+        OrderFeatureModule.register({
+          databaseUrl: config.DATABASE_URL,
+          twoPhaseLockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
+          coordinatorUrl: config.COORDINATOR_URL,
+          answerTimeoutMs: config.TWO_PC_ANSWER_TIMEOUT_MS,
+        }),
       ],
       controllers: [OrdersController],
     };

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createPaymentDatabaseClient } from '@dtx/payment-data-access';
-import { PaymentFeatureModule } from '@dtx/payment-feature';
+import { PaymentFeatureModule, prepareCharge } from '@dtx/payment-feature';
 import { ServicePlatformModule } from '@dtx/service-platform';
+import { TwoPhaseParticipantModule } from '@dtx/two-phase';
 import type { PaymentConfig } from './payment.config.js';
 import { AccountsController } from './accounts.controller.js';
 
@@ -17,6 +18,12 @@ export class PaymentAppModule {
           createDatabaseClient: createPaymentDatabaseClient,
         }),
         PaymentFeatureModule,
+        TwoPhaseParticipantModule.register({
+          participant: 'payment',
+          databaseUrl: config.DATABASE_URL,
+          lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
+          prepare: prepareCharge,
+        }),
       ],
       controllers: [AccountsController],
     };

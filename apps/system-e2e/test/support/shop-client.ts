@@ -33,14 +33,14 @@ export class ShopClient {
     service: 'order' | 'inventory' | 'payment',
     method: string,
     path: string,
-    options: { json?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: { json?: unknown; rawBody?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
   ): Promise<HttpAnswer<Body>> {
     const hasBody = options.json !== undefined || options.rawBody !== undefined;
     const response = await fetch(`${this.system.url(service)}${path}`, {
       method,
       headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
       body: options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json)),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body };

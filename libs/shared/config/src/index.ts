@@ -3,8 +3,11 @@ export {
   booleanVariable,
   kafkaBrokersVariable,
   logLevelVariable,
+  millisecondsVariable,
   portVariable,
   postgresUrlVariable,
   serviceEnvironmentSchema,
+  serviceUrlVariable,
+  twoPhaseParticipantVariables,
   type ServiceEnvironment,
 } from './lib/environment-variables.js';

@@ -64,3 +64,8 @@ export async function removeReserved(tx: SqlTransaction, sku: string, quantity: 
     quantity,
   );
 }
+
+/** Units leave the warehouse straight from available stock (a 2PC sale, held by its prepared transaction). */
+export async function sellFromAvailable(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
+  await tx.$executeRawUnsafe(`UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
+}

@@ -1,17 +1,47 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@dtx/contracts';
 import { Messaging } from '@dtx/service-platform';
+import { TwoPhaseParticipantModule } from '@dtx/two-phase';
 import { choreographyHandlers, orchestrationHandlers } from './order-handlers.js';
 import { OrderMetrics } from './order-metrics.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { OrderQueriesService } from './order-queries.service.js';
+import { prepareOrderConfirmation, recordOrderAbort } from './two-phase-order.js';
+import { TWO_PHASE_ORDER_OPTIONS, TwoPhaseOrders, type TwoPhaseOrderOptions } from './two-phase-orders.service.js';
 
-@Module({
-  providers: [OrderPlacementService, OrderQueriesService, OrderMetrics],
-  exports: [OrderPlacementService, OrderQueriesService],
-})
+export interface OrderFeatureOptions extends TwoPhaseOrderOptions {
+  databaseUrl: string;
+  twoPhaseLockTimeoutMs: number;
+}
+
+/** Orders in every mode; in 2PC mode the order service is also a participant. */
+@Module({})
 export class OrderFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
+
+  static register(options: OrderFeatureOptions): DynamicModule {
+    const { databaseUrl, twoPhaseLockTimeoutMs, ...twoPhaseOrders } = options;
+    return {
+      module: OrderFeatureModule,
+      imports: [
+        TwoPhaseParticipantModule.register({
+          participant: 'order',
+          databaseUrl,
+          lockTimeoutMs: twoPhaseLockTimeoutMs,
+          prepare: prepareOrderConfirmation,
+          afterAbort: recordOrderAbort,
+        }),
+      ],
+      providers: [
+        { provide: TWO_PHASE_ORDER_OPTIONS, useValue: twoPhaseOrders },
+        OrderPlacementService,
+        OrderQueriesService,
+        OrderMetrics,
+        TwoPhaseOrders,
+      ],
+      exports: [OrderPlacementService, OrderQueriesService],
+    };
+  }
 
   onModuleInit(): void {
     this.messaging.consume([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands], {

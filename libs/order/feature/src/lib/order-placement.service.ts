@@ -6,10 +6,11 @@ import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
 import { claimIdempotencyKey, insertOrder } from './order.repository.js';
 import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
+import { TwoPhaseOrders } from './two-phase-orders.service.js';
 
 export interface PlacedOrder {
   status: number;
-  body: { orderId: string; status: 'PENDING'; mode: string; traceId: string };
+  body: { orderId: string; status: 'PENDING' | 'CONFIRMED' | 'CANCELLED'; mode: string; traceId: string | null; reason?: string };
 }
 
 /** The HTTP server span's trace when tracing runs; otherwise the caller's `traceparent`, or a new trace. */
@@ -20,13 +21,18 @@ function currentRequestTrace(traceparent: string | undefined) {
 }
 
 /**
- * POST /orders for the saga modes: the order, its OrderCreated event and the
- * answer for its idempotency key are written in one transaction. A retry with
- * the same key and body gets the stored answer; nothing new is created.
+ * POST /orders: the order, the answer for its idempotency key and, for the
+ * saga modes, its OrderCreated event are written in one transaction. A retry
+ * with the same key and body gets the stored answer; nothing new is created.
+ * A 2PC order is answered only when its transaction is decided (and a retry
+ * of it waits for that same decision).
  */
 @Injectable()
 export class OrderPlacementService {
-  constructor(private readonly messaging: Messaging) {}
+  constructor(
+    private readonly messaging: Messaging,
+    private readonly twoPhase: TwoPhaseOrders,
+  ) {}
 
   async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlacedOrder> {
     const total = orderTotal(request.items);
@@ -34,9 +40,6 @@ export class OrderPlacementService {
       throw ApiError.badRequest('Invalid request body: the order total is too large', [
         { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
       ]);
-    }
-    if (request.mode === '2pc') {
-      throw new ApiError(501, 'NOT_IMPLEMENTED', 'mode "2pc" is not available in this version; use "choreography" or "orchestration"');
     }
     const orderId = randomUUID();
     const trace = currentRequestTrace(traceparent);
@@ -46,7 +49,7 @@ export class OrderPlacementService {
     };
     const requestHash = requestFingerprint(request);
 
-    return this.messaging.transaction(async (tx) => {
+    const placed = await this.messaging.transaction(async (tx) => {
       const earlier = await claimIdempotencyKey(tx, idempotencyKey, { requestHash, orderId, ...answer });
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
@@ -60,12 +63,15 @@ export class OrderPlacementService {
         return earlier as PlacedOrder;
       }
       await insertOrder(tx, { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total, traceId: trace.traceId });
-      await this.messaging.outbox.emit(
-        tx,
-        [outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total })],
-        { aggregateId: orderId, correlationId: orderId, trace },
-      );
+      if (request.mode !== '2pc') {
+        await this.messaging.outbox.emit(
+          tx,
+          [outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total })],
+          { aggregateId: orderId, correlationId: orderId, trace },
+        );
+      }
       return answer;
     });
+    return request.mode === '2pc' ? this.twoPhase.complete(placed.body.orderId) : placed;
   }
 }

@@ -66,3 +66,20 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
   });
 
 export type ServiceEnvironment = z.output<ReturnType<typeof serviceEnvironmentSchema>>;
+
+/** A duration in whole milliseconds, from 1 ms to one hour. */
+export const millisecondsVariable = (defaultValue: number) =>
+  z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1).max(3_600_000).default(defaultValue);
+
+/** The base URL of another service, such as http://127.0.0.1:3005 (no trailing slash needed). */
+export const serviceUrlVariable = (defaultUrl: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default(defaultUrl)
+    .transform((value) => value.replace(/\/+$/, ''));
+
+/** What every 2PC participant (order, inventory, payment) reads. */
+export const twoPhaseParticipantVariables = {
+  /** How long a prepare waits for a row lock before voting NO; shorter than the coordinator's PREPARE_TIMEOUT_MS. */
+  TWO_PC_LOCK_TIMEOUT_MS: millisecondsVariable(2_000),
+};

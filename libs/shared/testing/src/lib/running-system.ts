@@ -53,8 +53,14 @@ export async function startSystem(
   const ports = new Map<ServiceName, number>();
   const processes = new Map<ServiceName, ServiceProcess>();
 
+  const urlOf = (service: ServiceName) => `http://127.0.0.1:${ports.get(service) ?? 0}`;
   const environmentOf = (service: ServiceName) => ({
     PORT: String(ports.get(service)),
+    // Where the 2PC protocol reaches the other services of this system.
+    COORDINATOR_URL: urlOf('coordinator'),
+    ORDER_SERVICE_URL: urlOf('order'),
+    INVENTORY_SERVICE_URL: urlOf('inventory'),
+    PAYMENT_SERVICE_URL: urlOf('payment'),
     DATABASE_URL: databases.get(service)?.url ?? '',
     KAFKA_BROKERS: kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
@@ -82,7 +88,7 @@ export async function startSystem(
   return {
     brokers: kafkaBrokers,
     topicPrefix,
-    url: (service) => `http://127.0.0.1:${ports.get(service)}`,
+    url: urlOf,
     databaseUrl: (service) => databases.get(service)?.url ?? '',
     process: processOf,
     kill: (service) => processOf(service).kill(),

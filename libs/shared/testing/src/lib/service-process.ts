@@ -13,6 +13,8 @@ export interface ServiceProcess {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /** Resolves when the process has exited, however it ended. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Runs a built service (apps/<service>/dist/src/main.js) as its own OS process. */
@@ -56,6 +58,12 @@ export async function startServiceProcess(
         child.kill('SIGKILL');
         await exited;
       }
+    },
+    exited: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await exited;
+      }
+      return { code: child.exitCode, signal: child.signalCode };
     },
   };
 

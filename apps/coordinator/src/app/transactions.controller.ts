@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { beginTransactionSchema, type BeginTransaction, type TransactionView } from '@dtx/contracts';
+import { TwoPhaseCoordinator } from '@dtx/coordinator-feature';
+import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { z } from 'zod';
+
+@ApiTags('transactions')
+@Controller('transactions')
+export class TransactionsController {
+  constructor(private readonly coordinator: TwoPhaseCoordinator) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run a 2PC transaction for an order (called by the order service); answers once the outcome is decided. Repeating it with the same transactionId joins the first.',
+  })
+  @ApiBody({ schema: openApiSchema(beginTransactionSchema) })
+  run(@Body(new ZodValidationPipe(beginTransactionSchema)) request: BeginTransaction): Promise<TransactionView> {
+    return this.coordinator.run(request);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: "A transaction's state, and each participant's vote and acknowledged outcome" })
+  async get(@Param('id', new ZodValidationPipe(z.uuid(), 'path', 'id')) id: string): Promise<TransactionView> {
+    const view = await this.coordinator.view(id);
+    if (!view) {
+      throw ApiError.notFound(`No transaction ${id}`);
+    }
+    return view;
+  }
+}

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CoordinatorMetrics } from './coordinator-metrics.js';
+import { CrashPoints } from './crash-points.js';
+import { InDoubtRecovery, RECOVERY_OPTIONS } from './in-doubt-recovery.js';
+import { ParticipantClient, type ParticipantUrls } from './participant-client.js';
+import { TransactionLog } from './transaction-log.js';
+import { TwoPhaseCoordinator } from './two-phase-coordinator.js';
+
+export interface CoordinatorFeatureOptions {
+  participantUrls: ParticipantUrls;
+  prepareTimeoutMs: number;
+  phaseTwoRetryIntervalMs: number;
+}
+
+@Module({})
+export class CoordinatorFeatureModule {
+  static register(options: CoordinatorFeatureOptions): DynamicModule {
+    return {
+      module: CoordinatorFeatureModule,
+      providers: [
+        {
+          provide: ParticipantClient,
+          useValue: new ParticipantClient(options.participantUrls, {
+            prepareTimeoutMs: options.prepareTimeoutMs,
+            decisionTimeoutMs: options.prepareTimeoutMs,
+          }),
+        },
+        { provide: RECOVERY_OPTIONS, useValue: { intervalMs: options.phaseTwoRetryIntervalMs } },
+        TransactionLog,
+        CoordinatorMetrics,
+        CrashPoints,
+        TwoPhaseCoordinator,
+        InDoubtRecovery,
+      ],
+      exports: [TwoPhaseCoordinator, CrashPoints],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import {
+  twoPhaseAckSchema,
+  twoPhaseVoteSchema,
+  type TwoPhaseAbort,
+  type TwoPhaseOutcome,
+  type TwoPhaseParticipantName,
+  type TwoPhaseVote,
+  type TwoPhaseWork,
+} from '@dtx/contracts';
+import type { TraceHeaders } from '@dtx/telemetry';
+import { errorMessage } from '@dtx/util';
+import type { z } from 'zod';
+
+export type ParticipantUrls = Record<TwoPhaseParticipantName, string>;
+
+/** A participant did not acknowledge; the decision is sent again later. */
+export class DeliveryFailed extends Error {}
+
+/** The coordinator's HTTP client for the participants' /2pc endpoints. */
+export class ParticipantClient {
+  constructor(
+    private readonly urls: ParticipantUrls,
+    private readonly options: { prepareTimeoutMs: number; decisionTimeoutMs: number },
+  ) {}
+
+  /**
+   * Phase 1. A participant that does not answer in time, cannot be reached or
+   * fails counts as a NO: the coordinator may always abort before deciding.
+   */
+  async prepare(participant: TwoPhaseParticipantName, transactionId: string, work: TwoPhaseWork, trace?: TraceHeaders): Promise<TwoPhaseVote> {
+    try {
+      return await this.post(participant, transactionId, 'prepare', work, twoPhaseVoteSchema, this.options.prepareTimeoutMs, trace);
+    } catch (error) {
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      return { vote: 'NO', reason: timedOut ? 'TIMEOUT' : 'PARTICIPANT_UNAVAILABLE' };
+    }
+  }
+
+  /** Phase 2: resolves once the participant acknowledged; throws DeliveryFailed otherwise. */
+  async deliver(
+    participant: TwoPhaseParticipantName,
+    transactionId: string,
+    decision: TwoPhaseOutcome,
+    abort: TwoPhaseAbort,
+    trace?: TraceHeaders,
+  ): Promise<void> {
+    const [action, body] = decision === 'COMMITTED' ? (['commit', {}] as const) : (['abort', abort] as const);
+    try {
+      const ack = await this.post(participant, transactionId, action, body, twoPhaseAckSchema, this.options.decisionTimeoutMs, trace);
+      if (ack.outcome !== decision) {
+        throw new Error(`acknowledged ${ack.outcome} instead of ${decision}`);
+      }
+    } catch (error) {
+      throw new DeliveryFailed(`${participant}: ${errorMessage(error)}`);
+    }
+  }
+
+  private async post<Schema extends z.ZodType>(
+    participant: TwoPhaseParticipantName,
+    transactionId: string,
+    action: string,
+    body: unknown,
+    schema: Schema,
+    timeoutMs: number,
+    trace?: TraceHeaders,
+  ): Promise<z.output<Schema>> {
+    const response = await fetch(`${this.urls[participant]}/2pc/transactions/${transactionId}/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...trace },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new Error(`${action} answered ${response.status}: ${text.slice(0, 300)}`);
+    }
+    return schema.parse(JSON.parse(text));
+  }
+}

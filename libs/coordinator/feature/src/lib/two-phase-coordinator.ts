@@ -1,0 +1,230 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  decisionOf,
+  twoPhaseParticipants,
+  type BeginTransaction,
+  type TransactionView,
+  type TwoPhaseOutcome,
+  type TwoPhaseParticipantName,
+  type TwoPhaseVote,
+} from '@dtx/contracts';
+import { ApiError } from '@dtx/service-platform';
+import { activeTraceHeaders, contextFromHeaders, markFailed, SpanKind, traceHeadersOf, withSpan, type Span } from '@dtx/telemetry';
+import { sleep } from '@dtx/util';
+import { PinoLogger } from 'nestjs-pino';
+import { CoordinatorMetrics } from './coordinator-metrics.js';
+import { CrashPoints } from './crash-points.js';
+import { ParticipantClient } from './participant-client.js';
+import { TransactionLog, transactionView, type LoggedTransaction } from './transaction-log.js';
+
+/** The reason of an abort decided by recovery: no decision was logged, so none was ever announced. */
+export const PRESUMED_ABORT = 'PRESUMED_ABORT';
+
+/** How long POST /transactions waits for a decision it is not making itself (recovery makes it). */
+const DECISION_WAIT_MS = 15_000;
+
+/**
+ * The two-phase-commit coordinator.
+ *
+ *   1. log the transaction as PREPARING (so recovery knows it exists);
+ *   2. ask every participant to prepare; all YES -> commit, anything else -> abort;
+ *   3. log the decision: from here on it is final, whatever crashes;
+ *   4. send it to every participant until each acknowledges (phase 2).
+ *
+ * A transaction still PREPARING that no call here is running was abandoned
+ * by a crash: recovery aborts it (presumed abort), which is safe because no
+ * participant can have been told to commit.
+ */
+@Injectable()
+export class TwoPhaseCoordinator {
+  /** Transactions this process is taking through phases 1 and 2; recovery leaves them alone. */
+  private readonly running = new Map<string, Promise<void>>();
+  /** Transactions whose decision is being sent right now, so that retries never overlap. */
+  private readonly delivering = new Set<string>();
+
+  constructor(
+    private readonly log: TransactionLog,
+    @Inject(ParticipantClient) private readonly participants: ParticipantClient,
+    private readonly crashPoints: CrashPoints,
+    private readonly metrics: CoordinatorMetrics,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  /**
+   * Runs a new transaction, or joins one logged before (a retried request);
+   * answers once the outcome is decided and phase 2 was tried once.
+   */
+  async run(request: BeginTransaction): Promise<TransactionView> {
+    const id = request.transactionId;
+    const joined = this.running.get(id);
+    if (joined) {
+      await joined;
+    } else {
+      const execution = this.execute(request);
+      this.running.set(id, execution);
+      try {
+        await execution;
+      } finally {
+        this.running.delete(id);
+      }
+    }
+    return this.awaitDecision(id);
+  }
+
+  isRunning(transactionId: string): boolean {
+    return this.running.has(transactionId) || this.delivering.has(transactionId);
+  }
+
+  async view(transactionId: string): Promise<TransactionView | undefined> {
+    const transaction = await this.log.find(transactionId);
+    return transaction && transactionView(transaction);
+  }
+
+  /** Recovery of a transaction abandoned before its decision: abort it, and tell everyone. */
+  async presumeAbort(transactionId: string): Promise<void> {
+    const transaction = await this.log.find(transactionId);
+    if (!transaction) {
+      return;
+    }
+    await this.inTraceOf(transaction, '2pc recovery', async (span) => {
+      span.setAttribute('2pc.presumed_abort', true);
+      const decision = await this.log.decide(transactionId, 'ABORTED', PRESUMED_ABORT);
+      if (decision === 'ABORTED') {
+        this.metrics.decided('ABORTED', PRESUMED_ABORT);
+      }
+      this.logger.warn({ transactionId, decision }, 'transaction abandoned before its decision: presumed abort');
+    });
+    await this.deliverDecision(transactionId);
+  }
+
+  /** Phase 2 for every participant that has not acknowledged the logged decision yet. */
+  async deliverDecision(transactionId: string): Promise<void> {
+    if (this.delivering.has(transactionId)) {
+      return;
+    }
+    this.delivering.add(transactionId);
+    try {
+      const transaction = await this.log.find(transactionId);
+      const decision = transaction && decisionOf(transaction.state);
+      if (!transaction || !decision) {
+        return;
+      }
+      const pending = transaction.participants.filter((participant) => participant.outcome === null);
+      if (pending.length === 0) {
+        await this.log.finishIfAcknowledged(transactionId);
+        return;
+      }
+      let acknowledged = 0;
+      await Promise.all(
+        pending.map((participant) =>
+          this.deliverTo(transaction, participant.name, decision, async () => {
+            acknowledged += 1;
+            if (acknowledged === 1 && pending.length > 1) {
+              await this.crashPoints.reached('mid-phase-two');
+            }
+          }),
+        ),
+      );
+    } finally {
+      this.delivering.delete(transactionId);
+    }
+  }
+
+  private async execute(request: BeginTransaction): Promise<void> {
+    const attributes = { '2pc.transaction_id': request.transactionId, 'order.id': request.orderId };
+    await withSpan('2pc transaction', { attributes }, async (span) => {
+      const logged = await this.log.begin(request, activeTraceHeaders()?.traceparent);
+      if (!logged) {
+        span.setAttribute('2pc.joined', true);
+        return;
+      }
+      const startedAt = performance.now();
+      const votes = await this.collectVotes(request);
+      const no = votes.find((entry) => entry.vote.vote === 'NO');
+      if (!no) {
+        await this.crashPoints.reached('after-prepare');
+      }
+      const reason = no?.vote.vote === 'NO' ? no.vote.reason : undefined;
+      const decision = await withSpan('2pc decision', { attributes }, async (decisionSpan) => {
+        const logged = await this.log.decide(request.transactionId, no ? 'ABORTED' : 'COMMITTED', reason);
+        decisionSpan.setAttribute('2pc.decision', logged);
+        if (reason) {
+          decisionSpan.setAttribute('order.cancel_reason', reason);
+        }
+        return logged;
+      });
+      this.metrics.decided(decision, reason, (performance.now() - startedAt) / 1000);
+      span.setAttribute('2pc.decision', decision);
+      await this.crashPoints.reached('after-decision');
+      await this.deliverDecision(request.transactionId);
+    });
+  }
+
+  private collectVotes(request: BeginTransaction): Promise<{ participant: TwoPhaseParticipantName; vote: TwoPhaseVote }[]> {
+    const { transactionId, ...work } = request;
+    return Promise.all(
+      twoPhaseParticipants.map((participant) =>
+        withSpan(
+          `2pc prepare ${participant}`,
+          { kind: SpanKind.CLIENT, attributes: { '2pc.transaction_id': transactionId, '2pc.participant': participant } },
+          async (span) => {
+            const vote = await this.participants.prepare(participant, transactionId, work, traceHeadersOf(span));
+            span.setAttribute('2pc.vote', vote.vote);
+            if (vote.vote === 'NO') {
+              span.setAttribute('order.cancel_reason', vote.reason);
+            }
+            await this.log.recordVote(transactionId, participant, vote);
+            return { participant, vote };
+          },
+        ),
+      ),
+    );
+  }
+
+  private async deliverTo(
+    transaction: LoggedTransaction,
+    participant: TwoPhaseParticipantName,
+    decision: TwoPhaseOutcome,
+    onAcknowledged: () => Promise<void>,
+  ): Promise<void> {
+    const name = `2pc ${decision === 'COMMITTED' ? 'commit' : 'abort'} ${participant}`;
+    await this.inTraceOf(transaction, name, async (span) => {
+      span.setAttribute('2pc.participant', participant);
+      const abort = { orderId: transaction.work.orderId, reason: transaction.reason ?? 'ABORTED' };
+      try {
+        await this.participants.deliver(participant, transaction.id, decision, abort, traceHeadersOf(span));
+      } catch (error) {
+        markFailed(span, error);
+        this.metrics.deliveryFailed(participant);
+        await this.log.recordDeliveryFailure(transaction.id, participant, error instanceof Error ? error.message : String(error));
+        return;
+      }
+      await this.log.recordAcknowledgement(transaction.id, participant, decision);
+      await onAcknowledged();
+    });
+  }
+
+  /** A span in the active trace, or (for recovery, which has none) in the trace of the order that began the transaction. */
+  private inTraceOf<Result>(transaction: LoggedTransaction, name: string, work: (span: Span) => Promise<Result>): Promise<Result> {
+    const parent = activeTraceHeaders() || !transaction.traceparent ? undefined : contextFromHeaders({ traceparent: transaction.traceparent });
+    const attributes = { '2pc.transaction_id': transaction.id, 'order.id': transaction.work.orderId };
+    return withSpan(name, { attributes, ...(parent ? { parent } : {}) }, work);
+  }
+
+  private async awaitDecision(transactionId: string): Promise<TransactionView> {
+    const giveUpAt = Date.now() + DECISION_WAIT_MS;
+    for (;;) {
+      const transaction = await this.log.find(transactionId);
+      if (!transaction) {
+        throw ApiError.notFound(`No transaction ${transactionId}`);
+      }
+      if (decisionOf(transaction.state)) {
+        return transactionView(transaction);
+      }
+      if (Date.now() > giveUpAt) {
+        throw new ApiError(503, 'UNDECIDED', `Transaction ${transactionId} is not decided yet; recovery will abort it, try again`);
+      }
+      await sleep(100);
+    }
+  }
+}

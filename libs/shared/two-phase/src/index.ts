@@ -1,0 +1,14 @@
+export {
+  PreparedTransactions,
+  ProtocolViolation,
+  TryAgainLater,
+  type AbortWork,
+  type PendingPreparedTransaction,
+  type PrepareWork,
+} from './lib/prepared-transactions.js';
+export {
+  TwoPhaseParticipant,
+  TwoPhaseParticipantController,
+  TwoPhaseParticipantModule,
+  type TwoPhaseParticipantOptions,
+} from './lib/two-phase-participant.module.js';

@@ -1,0 +1,214 @@
+import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
+import type { SqlTransaction } from '@dtx/outbox';
+import type pg from 'pg';
+
+/** PostgreSQL error codes this module tells apart. */
+const LOCK_NOT_AVAILABLE = '55P03';
+const UNDEFINED_OBJECT = '42704';
+const OBJECT_IN_USE = '55006';
+const PREPARED_TRANSACTION_BUSY = '55000';
+
+/** The participant cannot act yet (a lock, a busy prepared transaction); the coordinator retries. */
+export class TryAgainLater extends Error {}
+
+/** The coordinator asked for something the protocol forbids, such as committing what was never prepared. */
+export class ProtocolViolation extends Error {}
+
+export interface PendingPreparedTransaction {
+  gid: string;
+  transactionId: string;
+  preparedAt: Date;
+}
+
+/** Local work of one participant: decides the vote, and on YES leaves its writes in `tx` to be prepared. */
+export type PrepareWork = (tx: SqlTransaction) => Promise<TwoPhaseVote>;
+
+/** Extra local writes when the decision is abort, such as marking the order cancelled. */
+export type AbortWork = (tx: SqlTransaction) => Promise<void>;
+
+class PgClientTransaction implements SqlTransaction {
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
+    return (await this.client.query(query, values)).rowCount ?? 0;
+  }
+
+  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
+    return (await this.client.query(query, values)).rows as T;
+  }
+}
+
+const errorCode = (error: unknown) => (error as { code?: string } | undefined)?.code;
+
+/**
+ * A participant's side of two-phase commit on PostgreSQL prepared transactions.
+ *
+ * Every transaction leaves one row in `two_phase_participations`: written
+ * inside the prepared transaction with outcome COMMITTED (so it becomes true
+ * exactly when COMMIT PREPARED runs), or written by an abort as an ABORTED
+ * tombstone. The tombstone is what stops a prepare that arrives after its
+ * abort (the coordinator gave up waiting for it) from preparing anyway and
+ * holding locks that nobody would ever release.
+ */
+export class PreparedTransactions {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly participant: TwoPhaseParticipantName,
+    private readonly options: { lockTimeoutMs: number },
+  ) {}
+
+  gid(transactionId: string): string {
+    return preparedTransactionId(this.participant, transactionId);
+  }
+
+  /**
+   * Phase 1: runs `work` in a local transaction and, if it votes YES, ends
+   * that transaction with PREPARE TRANSACTION: its writes and row locks
+   * survive this connection, a crash and a restart until COMMIT PREPARED or
+   * ROLLBACK PREPARED. A NO vote rolls back at once. A lock that cannot be had
+   * within the lock timeout is a NO (LOCK_TIMEOUT), decided here rather than
+   * by the coordinator's patience running out.
+   */
+  async prepare(transactionId: string, work: PrepareWork): Promise<TwoPhaseVote> {
+    const gid = this.gid(transactionId);
+    if (await this.isPrepared(gid)) {
+      return { vote: 'YES' };
+    }
+    return this.inTransaction(async (client, tx) => {
+      await client.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`);
+      const claimed = await tx.$executeRawUnsafe(
+        `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')
+         ON CONFLICT (gid) DO NOTHING`,
+        gid,
+        transactionId,
+      );
+      if (claimed === 0) {
+        // Already decided: committed before (a repeated prepare) or aborted before it got here.
+        const outcome = await this.recordedOutcome(tx, gid);
+        const vote: TwoPhaseVote = outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
+        return { result: vote, end: 'ROLLBACK' };
+      }
+      const vote = await work(tx);
+      return { result: vote, end: vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK' };
+    }).catch((error: unknown): TwoPhaseVote => {
+      if (errorCode(error) === LOCK_NOT_AVAILABLE) {
+        return { vote: 'NO', reason: 'LOCK_TIMEOUT' };
+      }
+      throw error;
+    });
+  }
+
+  /** Phase 2, commit. Repeating it after success is harmless; committing what was never prepared is refused. */
+  async commit(transactionId: string): Promise<void> {
+    const gid = this.gid(transactionId);
+    try {
+      await this.pool.query(`COMMIT PREPARED ${quoteGid(gid)}`);
+    } catch (error) {
+      this.rethrowIfBusy(error);
+      if (errorCode(error) !== UNDEFINED_OBJECT) {
+        throw error;
+      }
+      const outcome = await this.recordedOutcome(this.pool, gid);
+      if (outcome !== 'COMMITTED') {
+        throw new ProtocolViolation(`${gid} cannot be committed: it was ${outcome === 'ABORTED' ? 'aborted' : 'never prepared'}`);
+      }
+    }
+  }
+
+  /**
+   * Phase 2, abort (also the answer to a NO vote or a timeout). Rolls back the
+   * prepared transaction if there is one, and records the tombstone together
+   * with `work`, so repeating the abort changes nothing more.
+   */
+  async abort(transactionId: string, work?: AbortWork): Promise<void> {
+    const gid = this.gid(transactionId);
+    try {
+      await this.pool.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
+    } catch (error) {
+      this.rethrowIfBusy(error);
+      if (errorCode(error) !== UNDEFINED_OBJECT) {
+        throw error;
+      }
+    }
+    await this.inTransaction(async (client, tx) => {
+      // A prepare still running holds the row it inserted; wait briefly, then let the coordinator retry.
+      await client.query('SET LOCAL lock_timeout = 1000');
+      await tx.$executeRawUnsafe(
+        `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'ABORTED')
+         ON CONFLICT (gid) DO NOTHING`,
+        gid,
+        transactionId,
+      );
+      if ((await this.recordedOutcome(tx, gid)) === 'COMMITTED') {
+        throw new ProtocolViolation(`${gid} cannot be aborted: it is committed`);
+      }
+      await work?.(tx);
+      return { result: undefined, end: 'COMMIT' };
+    }).catch((error: unknown) => {
+      if (errorCode(error) === LOCK_NOT_AVAILABLE) {
+        throw new TryAgainLater(`${gid} is still being prepared`);
+      }
+      throw error;
+    });
+  }
+
+  /** This participant's prepared transactions that wait for a decision (in doubt), oldest first. */
+  async pending(): Promise<PendingPreparedTransaction[]> {
+    const prefix = this.gid('');
+    const { rows } = await this.pool.query<{ gid: string; prepared: Date }>(
+      `SELECT gid, prepared FROM pg_prepared_xacts
+        WHERE database = current_database() AND left(gid, length($1)) = $1
+        ORDER BY prepared`,
+      [prefix],
+    );
+    return rows.map((row) => ({ gid: row.gid, transactionId: row.gid.slice(prefix.length), preparedAt: row.prepared }));
+  }
+
+  private async isPrepared(gid: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  private async recordedOutcome(db: Pick<SqlTransaction, '$queryRawUnsafe'> | pg.Pool, gid: string): Promise<string | undefined> {
+    const query = 'SELECT outcome FROM two_phase_participations WHERE gid = $1';
+    const rows =
+      'query' in db ? (await db.query<{ outcome: string }>(query, [gid])).rows : await db.$queryRawUnsafe<{ outcome: string }[]>(query, gid);
+    return rows[0]?.outcome;
+  }
+
+  private rethrowIfBusy(error: unknown): void {
+    const code = errorCode(error);
+    if (code === PREPARED_TRANSACTION_BUSY || code === OBJECT_IN_USE) {
+      throw new TryAgainLater(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /**
+   * Runs `work` after BEGIN and ends the transaction with the statement it
+   * returns (COMMIT, ROLLBACK or PREPARE TRANSACTION); rolls back if it throws.
+   */
+  private async inTransaction<Result>(
+    work: (client: pg.PoolClient, tx: SqlTransaction) => Promise<{ result: Result; end: string }>,
+  ): Promise<Result> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { result, end } = await work(client, new PgClientTransaction(client));
+      await client.query(end);
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Identifiers are built from a participant name and a UUID; anything else is a bug, not input to quote around. */
+function quoteGid(gid: string): string {
+  if (!/^dtx_[a-z]+_[0-9a-f-]{36}$/.test(gid)) {
+    throw new Error(`not a prepared transaction identifier: ${gid}`);
+  }
+  return `'${gid}'`;
+}

@@ -1,0 +1,188 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  Module,
+  Param,
+  Post,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  twoPhaseAbortSchema,
+  twoPhaseWorkSchema,
+  type TwoPhaseAbort,
+  type TwoPhaseAck,
+  type TwoPhaseParticipantName,
+  type TwoPhaseVote,
+  type TwoPhaseWork,
+} from '@dtx/contracts';
+import type { SqlTransaction } from '@dtx/outbox';
+import { ApiError, MetricsRegistry, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { withSpan, type Span } from '@dtx/telemetry';
+import pg from 'pg';
+import { Gauge } from 'prom-client';
+import { z } from 'zod';
+import { PreparedTransactions, ProtocolViolation, TryAgainLater, type PendingPreparedTransaction } from './prepared-transactions.js';
+
+export interface TwoPhaseParticipantOptions {
+  participant: TwoPhaseParticipantName;
+  databaseUrl: string;
+  /** How long prepare waits for a row lock before voting NO (LOCK_TIMEOUT). */
+  lockTimeoutMs: number;
+  /** This participant's part of an order; its writes are prepared on a YES vote. */
+  prepare: (tx: SqlTransaction, work: TwoPhaseWork) => Promise<TwoPhaseVote>;
+  /** Local writes that record an abort, if the participant keeps any. */
+  afterAbort?: (tx: SqlTransaction, abort: TwoPhaseAbort) => Promise<void>;
+}
+
+const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
+
+@Injectable()
+export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown {
+  private readonly pool: pg.Pool;
+  private readonly transactions: PreparedTransactions;
+
+  constructor(
+    @Inject(OPTIONS) private readonly options: TwoPhaseParticipantOptions,
+    private readonly registry: MetricsRegistry,
+  ) {
+    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, application_name: `${options.participant}-2pc` });
+    // An idle client that loses its connection must not take the process down.
+    this.pool.on('error', () => undefined);
+    this.transactions = new PreparedTransactions(this.pool, options.participant, { lockTimeoutMs: options.lockTimeoutMs });
+  }
+
+  onModuleInit(): void {
+    const transactions = this.transactions;
+    new Gauge({
+      name: 'dtx_2pc_prepared_transactions',
+      help: 'Prepared transactions of this participant waiting for the coordinator (in doubt, holding their locks)',
+      registers: [this.registry],
+      async collect() {
+        const pending = await transactions.pending().catch(() => undefined);
+        if (pending) {
+          this.set(pending.length);
+        }
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+
+  prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
+    return this.traced('prepare', transactionId, work.orderId, async (span) => {
+      const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
+      span.setAttribute('2pc.vote', vote.vote);
+      if (vote.vote === 'NO') {
+        span.setAttribute('order.cancel_reason', vote.reason);
+      }
+      return vote;
+    });
+  }
+
+  commit(transactionId: string): Promise<TwoPhaseAck> {
+    return this.traced('commit', transactionId, undefined, () =>
+      this.answer(async () => {
+        await this.transactions.commit(transactionId);
+        return { outcome: 'COMMITTED' };
+      }),
+    );
+  }
+
+  abort(transactionId: string, abort: TwoPhaseAbort): Promise<TwoPhaseAck> {
+    return this.traced('abort', transactionId, abort.orderId, () =>
+      this.answer(async () => {
+        const afterAbort = this.options.afterAbort;
+        await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
+        return { outcome: 'ABORTED' };
+      }),
+    );
+  }
+
+  pending(): Promise<PendingPreparedTransaction[]> {
+    return this.transactions.pending();
+  }
+
+  private traced<Result>(
+    phase: string,
+    transactionId: string,
+    orderId: string | undefined,
+    work: (span: Span) => Promise<Result>,
+  ): Promise<Result> {
+    const attributes = { '2pc.transaction_id': transactionId, '2pc.participant': this.options.participant, ...(orderId ? { 'order.id': orderId } : {}) };
+    return withSpan(`2pc ${phase} (${this.options.participant})`, { attributes }, work);
+  }
+
+  private async answer(work: () => Promise<TwoPhaseAck>): Promise<TwoPhaseAck> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof TryAgainLater) {
+        throw new ApiError(503, 'TRY_AGAIN_LATER', error.message);
+      }
+      if (error instanceof ProtocolViolation) {
+        throw ApiError.conflict(error.message);
+      }
+      throw error;
+    }
+  }
+}
+
+const transactionIdPipe = new ZodValidationPipe(z.uuid(), 'path', 'transactionId');
+
+/** The participant's end of the 2PC protocol; the coordinator is its only caller. */
+@ApiTags('two-phase commit (participant)')
+@Controller('2pc')
+export class TwoPhaseParticipantController {
+  constructor(private readonly participant: TwoPhaseParticipant) {}
+
+  @Post('transactions/:transactionId/prepare')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Phase 1: do this participant\'s part and PREPARE TRANSACTION (vote YES), or roll back (vote NO)' })
+  @ApiBody({ schema: openApiSchema(twoPhaseWorkSchema) })
+  prepare(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork) {
+    return this.participant.prepare(transactionId, work);
+  }
+
+  @Post('transactions/:transactionId/commit')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
+  commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
+    return this.participant.commit(transactionId);
+  }
+
+  @Post('transactions/:transactionId/abort')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless' })
+  @ApiBody({ schema: openApiSchema(twoPhaseAbortSchema) })
+  abort(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort) {
+    return this.participant.abort(transactionId, abort);
+  }
+
+  @Get('prepared')
+  @ApiOperation({ summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)" })
+  prepared() {
+    return this.participant.pending();
+  }
+}
+
+/** Adds the 2PC participant endpoints under /2pc to a service. */
+@Module({})
+export class TwoPhaseParticipantModule {
+  static register(options: TwoPhaseParticipantOptions): DynamicModule {
+    return {
+      module: TwoPhaseParticipantModule,
+      controllers: [TwoPhaseParticipantController],
+      providers: [{ provide: OPTIONS, useValue: options }, TwoPhaseParticipant],
+      exports: [TwoPhaseParticipant],
+    };
+  }
+}
