@@ -17,7 +17,7 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
 
   before(async () => {
     collector = await startSpanCollector();
-    system = await startSystem(['order', 'inventory', 'payment', 'orchestrator'], {
+    system = await startSystem(['order', 'inventory', 'payment', 'orchestrator', 'coordinator'], {
       environment: {
         OTEL_TRACES_EXPORTER: 'otlp',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
@@ -38,6 +38,7 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, balance);
     const placed = await shop.placeOrder({ customerId: customer, mode, items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    assert.ok(placed.body.traceId, JSON.stringify(placed.body));
     const order = await shop.finalOrder(placed.body.orderId);
     if (mode === 'orchestration') {
       await sagaUntil(system, order.orderId, (saga) => saga.state === 'COMPLETED' || saga.state === 'COMPENSATED');
@@ -130,6 +131,51 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
     ]);
     const finished = spans.find((span) => span.name === 'saga create-order compensated');
     assert.equal(finished?.attributes['order.cancel_reason'], 'PAYMENT_DECLINED');
+  });
+
+  const twoPhaseSpans = (spans: CollectedSpan[]) =>
+    spans
+      .filter((span) => span.name.startsWith('2pc '))
+      .map((span) => `${span.service}: ${span.name}${span.attributes['2pc.vote'] ? ` ${String(span.attributes['2pc.vote'])}` : ''}`)
+      .sort();
+
+  it('2pc, committed: every prepare, vote, the decision and every commit', async () => {
+    const { order, spans } = await tracedOrder('2pc', 1_000, ['2pc decision', '2pc commit payment', '2pc commit inventory', '2pc commit order']);
+    assert.equal(order.status, 'CONFIRMED');
+    assertOneTree(spans);
+    assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'coordinator']));
+    const decision = spans.find((span) => span.name === '2pc decision');
+    assert.equal(decision?.attributes['2pc.decision'], 'COMMITTED');
+    const commitsPrepared = twoPhaseSpans(spans).filter((name) => name.endsWith('2pc commit prepared'));
+    assert.ok(commitsPrepared.length >= 3, `each participant commits its prepared transaction: ${commitsPrepared.join(', ')}`);
+    assert.deepEqual(
+      twoPhaseSpans(spans).filter((name) => !name.endsWith('2pc commit prepared')),
+      [
+        'coordinator: 2pc commit inventory',
+        'coordinator: 2pc commit order',
+        'coordinator: 2pc commit payment',
+        'coordinator: 2pc decision',
+        'coordinator: 2pc prepare inventory YES',
+        'coordinator: 2pc prepare order YES',
+        'coordinator: 2pc prepare payment YES',
+        'coordinator: 2pc transaction',
+        'inventory: 2pc vote YES',
+        'order: 2pc vote YES',
+        'payment: 2pc vote YES',
+      ],
+    );
+  });
+
+  it('2pc, aborted: the NO vote and the abort sent to every participant', async () => {
+    const { order, spans } = await tracedOrder('2pc', 10, ['2pc decision', '2pc abort payment', '2pc abort inventory', '2pc abort order']);
+    assert.deepEqual([order.status, order.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
+    assertOneTree(spans);
+    const decision = spans.find((span) => span.name === '2pc decision');
+    assert.equal(decision?.attributes['2pc.decision'], 'ABORTED');
+    assert.equal(decision?.attributes['order.cancel_reason'], 'PAYMENT_DECLINED');
+    const names = twoPhaseSpans(spans);
+    assert.ok(names.includes('payment: 2pc vote NO'), names.join(', '));
+    assert.ok(names.includes('inventory: 2pc vote YES'), names.join(', '));
   });
 });
 

@@ -78,7 +78,7 @@ export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown 
   }
 
   prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
-    return this.traced('prepare', transactionId, work.orderId, async (span) => {
+    return this.traced('2pc vote', transactionId, work.orderId, async (span) => {
       const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
       span.setAttribute('2pc.vote', vote.vote);
       if (vote.vote === 'NO') {
@@ -89,7 +89,7 @@ export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown 
   }
 
   commit(transactionId: string): Promise<TwoPhaseAck> {
-    return this.traced('commit', transactionId, undefined, () =>
+    return this.traced('2pc commit prepared', transactionId, undefined, () =>
       this.answer(async () => {
         await this.transactions.commit(transactionId);
         return { outcome: 'COMMITTED' };
@@ -98,7 +98,7 @@ export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown 
   }
 
   abort(transactionId: string, abort: TwoPhaseAbort): Promise<TwoPhaseAck> {
-    return this.traced('abort', transactionId, abort.orderId, () =>
+    return this.traced('2pc rollback prepared', transactionId, abort.orderId, () =>
       this.answer(async () => {
         const afterAbort = this.options.afterAbort;
         await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
@@ -112,13 +112,13 @@ export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown 
   }
 
   private traced<Result>(
-    phase: string,
+    name: string,
     transactionId: string,
     orderId: string | undefined,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
     const attributes = { '2pc.transaction_id': transactionId, '2pc.participant': this.options.participant, ...(orderId ? { 'order.id': orderId } : {}) };
-    return withSpan(`2pc ${phase} (${this.options.participant})`, { attributes }, work);
+    return withSpan(name, { attributes }, work);
   }
 
   private async answer(work: () => Promise<TwoPhaseAck>): Promise<TwoPhaseAck> {
