@@ -156,6 +156,28 @@ function probePort(container: Container, probe: Probe | undefined): number | und
   return typeof port === 'number' ? port : container.ports?.find((candidate) => candidate.name === port)?.containerPort;
 }
 
+/**
+ * The other services a service calls (the 2PC protocol), learnt from its
+ * config code: each `NAME: serviceUrlVariable('http://127.0.0.1:<port>')`
+ * names the variable and, by its default port, the service it must reach.
+ */
+function peerVariables(service: ServiceName, expected: Map<ServiceName, Expected>): { variable: string; peer: ServiceName; port: number }[] {
+  const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
+  return [...config.matchAll(/(\w+): serviceUrlVariable\('http:\/\/127\.0\.0\.1:(\d+)'\)/g)].map((match) => {
+    const port = Number(match[2]);
+    const peer = [...expected].find(([, wanted]) => wanted.port === port)?.[0];
+    assert.ok(peer, `${service}: ${match[1]} defaults to port ${port}, which is no service's`);
+    return { variable: match[1] ?? '', peer, port };
+  });
+}
+
+/** A peer URL must name the peer's compose service / Kubernetes Service and its port. */
+function assertReachesPeer(service: ServiceName, variable: string, value: string | undefined, peer: ServiceName, port: number): void {
+  assert.ok(value, `${service}: ${variable} is not set (its default, 127.0.0.1, is wrong in a container)`);
+  const url = new URL(value);
+  assert.deepEqual([url.hostname, Number(url.port)], [peer, port], `${service}: ${variable}=${value} should reach ${peer}:${port}`);
+}
+
 describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the services', () => {
   let expected: Map<ServiceName, Expected>;
   let required: Map<ServiceName, string[]>;
@@ -225,6 +247,14 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       });
     }
 
+    it('2PC peers: the order service reaches the coordinator, the coordinator every participant', () => {
+      const peers = SERVICE_NAMES.flatMap((service) => peerVariables(service, expected).map((peer) => ({ service, ...peer })));
+      assert.ok(peers.length >= 4, `peer variables found: ${peers.map((peer) => peer.variable).join(', ')}`);
+      for (const { service, variable, peer, port } of peers) {
+        assertReachesPeer(service, variable, services[service]?.environment?.[variable] ?? undefined, peer, port);
+      }
+    });
+
     it('infrastructure: the migration step gets every database, PostgreSQL allows prepared transactions', () => {
       const migrate = services['migrate']?.environment ?? {};
       for (const service of SERVICE_NAMES) {
@@ -269,6 +299,16 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           );
         });
       }
+
+      it('2PC peers: the order service reaches the coordinator, the coordinator every participant', () => {
+        for (const service of SERVICE_NAMES) {
+          const environment = containerEnvironment(objects, podContainer(named(objects, 'Deployment', service)));
+          for (const { variable, peer, port } of peerVariables(service, expected)) {
+            assertReachesPeer(service, variable, environment.get(variable), peer, port);
+            named(objects, 'Service', peer);
+          }
+        }
+      });
 
       it('scaling: HPA and PDB only where scaling out is safe; the coordinator is a single replica', () => {
         for (const service of scalableServices) {
