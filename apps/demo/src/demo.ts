@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { serviceUrlsFromEnvironment, ShopApi, type OrderLine } from './shop-api.js';
 
 /**
- * The npm start demo: seeds stock and balances, then in each saga mode places
- * one order that confirms, one out of stock and one declined, and prints how
- * each ended; for orchestrated orders also the saga's step history.
+ * The npm start demo: seeds stock and balances, then in each mode (both sagas
+ * and 2PC) places one order that confirms, one out of stock and one declined,
+ * and prints how each ended; for orchestrated orders also the saga's step
+ * history, for 2PC orders each participant's vote and outcome.
  */
 const api = new ShopApi(serviceUrlsFromEnvironment());
 const run = randomUUID().slice(0, 6);
@@ -25,8 +26,8 @@ const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
   { title: 'bob buys a book (balance too low)', customerId: bob, items: [{ sku: book, quantity: 1, unitPrice: 12_50 }] },
 ];
 
-for (const mode of ['choreography', 'orchestration']) {
-  console.log(`\nOrders by ${mode}:`);
+for (const mode of ['choreography', 'orchestration', '2pc']) {
+  console.log(`\nOrders by ${mode === '2pc' ? 'two-phase commit' : mode}:`);
   for (const scenario of scenarios) {
     const placed = await api.placeOrder(scenario.customerId, scenario.items, mode);
     const order = await api.finalOrder(placed.orderId, { timeoutMs: 30_000, pollMs: 50 });
@@ -35,7 +36,16 @@ for (const mode of ['choreography', 'orchestration']) {
     if (mode === 'orchestration') {
       await printSagaHistory(order.orderId);
     }
+    if (mode === '2pc') {
+      await printVotes(order.orderId);
+    }
   }
+}
+
+async function printVotes(orderId: string): Promise<void> {
+  const transaction = await api.transaction(orderId);
+  const votes = transaction.participants.map((participant) => `${participant.name} voted ${participant.vote ?? '-'}`);
+  console.log(`      transaction ${transaction.state}: ${votes.join(', ')}`);
 }
 
 async function printSagaHistory(orderId: string): Promise<void> {

@@ -6,6 +6,14 @@ export interface ServiceUrls {
   inventory: string;
   payment: string;
   orchestrator: string;
+  coordinator: string;
+}
+
+export interface TransactionView {
+  id: string;
+  state: string;
+  reason?: string;
+  participants: { name: string; vote: string | null; outcome: string | null }[];
 }
 
 export interface SagaView {
@@ -30,13 +38,14 @@ export interface OrderView {
   traceId: string;
 }
 
-/** Service URLs from ORDER_URL, INVENTORY_URL and PAYMENT_URL, defaulting to the local ports. */
+/** Service URLs from ORDER_URL, INVENTORY_URL, PAYMENT_URL, ORCHESTRATOR_URL and COORDINATOR_URL, defaulting to the local ports. */
 export function serviceUrlsFromEnvironment(): ServiceUrls {
   return {
     order: process.env['ORDER_URL'] ?? 'http://127.0.0.1:3001',
     inventory: process.env['INVENTORY_URL'] ?? 'http://127.0.0.1:3002',
     payment: process.env['PAYMENT_URL'] ?? 'http://127.0.0.1:3003',
     orchestrator: process.env['ORCHESTRATOR_URL'] ?? 'http://127.0.0.1:3004',
+    coordinator: process.env['COORDINATOR_URL'] ?? 'http://127.0.0.1:3005',
   };
 }
 
@@ -71,6 +80,11 @@ export class ShopApi {
   /** The order's sagas (orchestration mode), with their step history. */
   sagasOf(orderId: string): Promise<SagaView[]> {
     return this.call('GET', `${this.urls.orchestrator}/sagas?orderId=${orderId}`);
+  }
+
+  /** A 2PC order's transaction (its id is the order id), with each participant's vote and outcome. */
+  transaction(orderId: string): Promise<TransactionView> {
+    return this.call('GET', `${this.urls.coordinator}/transactions/${orderId}`);
   }
 
   /** Polls the order until it is CONFIRMED or CANCELLED. */

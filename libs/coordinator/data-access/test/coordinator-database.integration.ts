@@ -23,6 +23,9 @@ describe('coordinator database: generated client against the migrated schema', (
         id,
         orderId: randomUUID(),
         state: 'PREPARING',
+        customerId: 'ada',
+        total: 3_000n,
+        items: [{ sku: 'BOOK', quantity: 2, unitPrice: 1_500 }],
         participants: { create: [{ name: 'inventory' }, { name: 'payment', vote: 'YES' }] },
       },
     });
@@ -40,6 +43,15 @@ describe('coordinator database: generated client against the migrated schema', (
         ['inventory', 'NO', null],
         ['payment', 'YES', null],
       ],
+    );
+  });
+
+  it('the decision log accepts only the states of the protocol', async () => {
+    await assert.rejects(
+      client.transaction.create({
+        data: { id: randomUUID(), orderId: randomUUID(), state: 'MAYBE', customerId: 'ada', total: 1n, items: [] },
+      }),
+      /transactions_state_check/,
     );
   });
 });

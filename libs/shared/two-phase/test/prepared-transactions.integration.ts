@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
+import pg from 'pg';
+import { PreparedTransactions, ProtocolViolation, TryAgainLater } from '../src/index.js';
+
+describe('PreparedTransactions: a participant on real PostgreSQL prepared transactions', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let transactions: PreparedTransactions;
+
+  const counter = async () => Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value ?? 0);
+  const work = async (tx: { $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number> }) => {
+    await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
+    return { vote: 'YES' as const };
+  };
+  const prepared = async () =>
+    (await pool.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()')).rows.map((row) => row.gid);
+
+  before(async () => {
+    // Any participant's schema has the two_phase_participations table; a counter row stands in for business data.
+    database = await createMigratedTestDatabase('inventory');
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    await pool.query('INSERT INTO lamport_clock (id, value) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET value = 0');
+    transactions = new PreparedTransactions(pool, 'inventory', { lockTimeoutMs: 300 });
+  });
+  after(async () => {
+    for (const gid of await prepared()) {
+      await pool.query(`ROLLBACK PREPARED '${gid}'`);
+    }
+    await pool.end();
+    await database.drop();
+  });
+
+  it('a YES vote leaves the work prepared: invisible until COMMIT PREPARED, which any session may run', async () => {
+    const id = randomUUID();
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+
+    assert.deepEqual(await prepared(), [transactions.gid(id)]);
+    assert.equal(await counter(), 0, 'not visible before COMMIT PREPARED');
+    await transactions.commit(id);
+    assert.equal(await counter(), 1);
+    await transactions.commit(id);
+    assert.equal(await counter(), 1, 'a repeated commit changes nothing');
+    assert.deepEqual(await prepared(), []);
+  });
+
+  it('while prepared, its row locks are held: another prepare on the same row votes NO (LOCK_TIMEOUT)', async () => {
+    const [holder, waiter] = [randomUUID(), randomUUID()];
+    await transactions.prepare(holder, work);
+
+    assert.deepEqual(await transactions.prepare(waiter, work), { vote: 'NO', reason: 'LOCK_TIMEOUT' });
+    assert.deepEqual((await transactions.pending()).map((entry) => entry.transactionId), [holder]);
+    await transactions.abort(holder);
+    assert.equal(await counter(), 1, 'the abort rolled the work back');
+  });
+
+  it('a NO vote rolls back at once and prepares nothing', async () => {
+    const id = randomUUID();
+    const vote = await transactions.prepare(id, async (tx) => {
+      await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 100 WHERE id = 1');
+      return { vote: 'NO', reason: 'OUT_OF_STOCK' };
+    });
+    assert.deepEqual(vote, { vote: 'NO', reason: 'OUT_OF_STOCK' });
+    assert.deepEqual(await prepared(), []);
+    assert.equal(await counter(), 1);
+  });
+
+  it('an abort is remembered: a late prepare votes NO, a commit is refused, a repeated abort is harmless', async () => {
+    const id = randomUUID();
+    await transactions.abort(id);
+    await transactions.abort(id);
+
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
+    await assert.rejects(transactions.commit(id), ProtocolViolation);
+    assert.equal(await counter(), 1);
+  });
+
+  it('an abort while the prepare still runs asks to be retried, then finds the prepared transaction', async () => {
+    const id = randomUUID();
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const preparing = transactions.prepare(id, async (tx) => {
+      await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
+      await gate;
+      return { vote: 'YES' };
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    await assert.rejects(transactions.abort(id), TryAgainLater);
+    release();
+    assert.deepEqual(await preparing, { vote: 'YES' });
+    await transactions.abort(id);
+    assert.deepEqual(await prepared(), []);
+    assert.equal(await counter(), 1);
+  });
+
+  it('committing what was never prepared is a protocol violation', async () => {
+    await assert.rejects(transactions.commit(randomUUID()), ProtocolViolation);
+  });
+});
