@@ -12,7 +12,7 @@ cd "$REPO_ROOT"
 
 READY_TIMEOUT_S="${READY_TIMEOUT_S:-90}"
 started_services=()
-started_infrastructure=false
+started_infrastructure=()
 
 stop_what_we_started() {
   trap - INT TERM EXIT
@@ -20,7 +20,9 @@ stop_what_we_started() {
   local service
   for service in "${started_services[@]}"; do bash scripts/service.sh stop "$service" & done
   wait
-  if [[ "$started_infrastructure" == true ]]; then bash scripts/infra.sh down; fi
+  # Only what was not running before: a database or broker someone else uses stays up.
+  local component
+  for component in "${started_infrastructure[@]}"; do bash "scripts/infra/$component.sh" down; done
 }
 
 wait_until_ready() {
@@ -54,7 +56,9 @@ print_urls() {
 }
 
 ensure_dependencies
-bash scripts/infra.sh status > /dev/null 2>&1 || started_infrastructure=true
+for component in jaeger kafka postgres; do
+  bash "scripts/infra/$component.sh" status > /dev/null 2>&1 || started_infrastructure+=("$component")
+done
 trap stop_what_we_started INT TERM EXIT
 bash scripts/infra.sh up
 bash scripts/run.sh build
