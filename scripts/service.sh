@@ -35,6 +35,8 @@ service_environment() {
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
   echo "OTEL_SERVICE_NAME=$1"
   echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
+  # Off unless asked for: ENABLE_FAULT_INJECTION=true npm run service -- start <service>
+  echo "ENABLE_FAULT_INJECTION=${ENABLE_FAULT_INJECTION:-false}"
 }
 
 entry_point() {
