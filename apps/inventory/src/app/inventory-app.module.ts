@@ -20,7 +20,6 @@ export class InventoryAppModule {
         InventoryFeatureModule,
         TwoPhaseParticipantModule.register({
           participant: 'inventory',
-          databaseUrl: config.DATABASE_URL,
           lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           prepare: prepareStockSale,
         }),

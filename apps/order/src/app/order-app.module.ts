@@ -17,7 +17,6 @@ export class OrderAppModule {
           createDatabaseClient: createOrderDatabaseClient,
         }),
         OrderFeatureModule.register({
-          databaseUrl: config.DATABASE_URL,
           twoPhaseLockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           coordinatorUrl: config.COORDINATOR_URL,
           answerTimeoutMs: config.TWO_PC_ANSWER_TIMEOUT_MS,

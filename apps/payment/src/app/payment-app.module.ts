@@ -20,7 +20,6 @@ export class PaymentAppModule {
         PaymentFeatureModule,
         TwoPhaseParticipantModule.register({
           participant: 'payment',
-          databaseUrl: config.DATABASE_URL,
           lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           prepare: prepareCharge,
         }),

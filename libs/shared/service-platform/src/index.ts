@@ -1,4 +1,4 @@
-export { DATABASE, KAFKA, type DatabaseClient, type PlatformOptions } from './lib/tokens.js';
+export { DATABASE, KAFKA, SQL_POOL, type DatabaseClient, type PlatformOptions } from './lib/tokens.js';
 export { ServiceLifecycle } from './lib/service-lifecycle.js';
 export { ServicePlatformModule, type ServicePlatformOptions } from './lib/service-platform.module.js';
 export { startService, type StartServiceOptions } from './lib/start-service.js';

@@ -10,7 +10,6 @@ import { prepareOrderConfirmation, recordOrderAbort } from './two-phase-order.js
 import { TWO_PHASE_ORDER_OPTIONS, TwoPhaseOrders, type TwoPhaseOrderOptions } from './two-phase-orders.service.js';
 
 export interface OrderFeatureOptions extends TwoPhaseOrderOptions {
-  databaseUrl: string;
   twoPhaseLockTimeoutMs: number;
 }
 
@@ -20,13 +19,12 @@ export class OrderFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   static register(options: OrderFeatureOptions): DynamicModule {
-    const { databaseUrl, twoPhaseLockTimeoutMs, ...twoPhaseOrders } = options;
+    const { twoPhaseLockTimeoutMs, ...twoPhaseOrders } = options;
     return {
       module: OrderFeatureModule,
       imports: [
         TwoPhaseParticipantModule.register({
           participant: 'order',
-          databaseUrl,
           lockTimeoutMs: twoPhaseLockTimeoutMs,
           prepare: prepareOrderConfirmation,
           afterAbort: recordOrderAbort,

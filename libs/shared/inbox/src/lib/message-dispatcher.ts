@@ -70,8 +70,9 @@ class DispatcherStoppingError extends Error {
  * For each message: parse and validate it (or dead-letter it at once), then in
  * one transaction record its id in the inbox (a duplicate stops here), run
  * the handler, and store the messages it returns in the outbox; commit; only
- * then commit the Kafka offset. A handler that throws is retried with backoff
- * a bounded number of times, then the message is dead-lettered and the
+ * then does its offset count as consumed (and it reaches Kafka with the next
+ * batch of offset commits). A handler that throws is retried with backoff a
+ * bounded number of times, then the message is dead-lettered and the
  * consumer moves on. Nothing is acknowledged without being handled or
  * dead-lettered.
  */
@@ -127,9 +128,14 @@ export class MessageDispatcher {
           }
         });
         await consumer.run({
-          autoCommit: false,
+          // A message's offset counts as consumed once its transaction has committed (or it was
+          // dead-lettered), and consumed offsets are committed in batches, not one round trip per
+          // message: whatever a crash leaves uncommitted is delivered again, and the inbox skips it.
+          autoCommit: true,
+          autoCommitInterval: 500,
+          autoCommitThreshold: 100,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-          eachMessage: (payload) => this.dispatch(consumer, payload),
+          eachMessage: (payload) => this.dispatch(payload),
         });
         this.consumer = consumer;
         this.options.logger.info(
@@ -161,7 +167,7 @@ export class MessageDispatcher {
     }
   }
 
-  private async dispatch(consumer: Consumer, payload: EachMessagePayload): Promise<void> {
+  private async dispatch(payload: EachMessagePayload): Promise<void> {
     const outcome = await this.process(payload);
     if (outcome !== 'ignored') {
       this.options.logger.debug(
@@ -169,9 +175,6 @@ export class MessageDispatcher {
         'message processed',
       );
     }
-    await consumer.commitOffsets([
-      { topic: payload.topic, partition: payload.partition, offset: (BigInt(payload.message.offset) + 1n).toString() },
-    ]);
   }
 
   private async process(payload: EachMessagePayload): Promise<Outcome> {

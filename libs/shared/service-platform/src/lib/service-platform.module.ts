@@ -5,6 +5,7 @@ import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
 import type { Kafka } from 'kafkajs';
 import { FaultInjector } from '@dtx/inbox';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import pg from 'pg';
 import { FaultsController } from '../faults/faults.controller.js';
 import { ApiExceptionFilter } from '../http/api-exception.filter.js';
 import { Messaging } from '../messaging/messaging.js';
@@ -14,23 +15,36 @@ import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { pinoHttpOptions } from './logging.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
-import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient, type PlatformOptions } from './tokens.js';
+import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type DatabaseClient, type PlatformOptions } from './tokens.js';
 
 export interface ServicePlatformOptions extends PlatformOptions {
   createDatabaseClient: (databaseUrl: string) => DatabaseClient;
 }
 
-/** Closes the database pool and the Kafka probe after everything that uses them has stopped. */
+/** Closes the database pools and the Kafka probe after everything that uses them has stopped. */
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseClient,
+    @Inject(SQL_POOL) private readonly pool: pg.Pool,
     private readonly kafkaProbe: KafkaReadinessProbe,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect()]);
+    await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect(), this.pool.end()]);
   }
+}
+
+function createSqlPool(options: ServicePlatformOptions, logger: PinoLogger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.config.DATABASE_URL,
+    max: 10,
+    application_name: options.serviceName,
+    connectionTimeoutMillis: 5_000,
+  });
+  // An idle connection the server closes must not take the process down; the pool replaces it.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+  return pool;
 }
 
 /**
@@ -48,6 +62,7 @@ export class ServicePlatformModule {
       providers: [
         { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
         { provide: DATABASE, useFactory: () => options.createDatabaseClient(options.config.DATABASE_URL) },
+        { provide: SQL_POOL, inject: [PinoLogger], useFactory: (logger: PinoLogger) => createSqlPool(options, logger) },
         {
           provide: KAFKA,
           inject: [PinoLogger],
@@ -63,7 +78,7 @@ export class ServicePlatformModule {
         ConnectionCloser,
         Messaging,
       ],
-      exports: [DATABASE, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
+      exports: [DATABASE, SQL_POOL, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
     };
   }
 }

@@ -4,6 +4,14 @@ import type { SqlTransaction } from '@dtx/outbox';
 /** Injection token of the service's own Prisma client. */
 export const DATABASE = Symbol('DATABASE');
 
+/**
+ * Injection token of the service's node-postgres pool, for the hot paths
+ * written in SQL (message handling, the outbox, 2PC): a transaction through
+ * Prisma's interactive transactions costs about twice the time on this
+ * machine, and a fifth of the throughput under concurrency.
+ */
+export const SQL_POOL = Symbol('SQL_POOL');
+
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
 

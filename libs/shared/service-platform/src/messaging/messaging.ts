@@ -8,16 +8,14 @@ import {
 } from '@nestjs/common';
 import { deadLetterTopic } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
-import { Outbox, OutboxRelay, publishWithProducer, type TransactionRunner } from '@dtx/outbox';
+import { Outbox, OutboxRelay, pgTransactionRunner, publishWithProducer, type TransactionRunner } from '@dtx/outbox';
 import { errorMessage, sleep } from '@dtx/util';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
+import type pg from 'pg';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, type DatabaseClient, type PlatformOptions } from '../lib/tokens.js';
+import { KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type PlatformOptions } from '../lib/tokens.js';
 import { MessagingMetrics } from './messaging-metrics.js';
-
-/** Long enough for a burst of concurrent orders to queue on one hot row. */
-const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 30_000 };
 
 /**
  * A service's messaging: one transaction runner, the outbox and its relay,
@@ -38,7 +36,7 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
   constructor(
     @Inject(SERVICE_PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(DATABASE) database: DatabaseClient,
+    @Inject(SQL_POOL) pool: pg.Pool,
     private readonly logger: PinoLogger,
     private readonly faults: FaultInjector,
     registry: MetricsRegistry,
@@ -46,7 +44,7 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     const { serviceName, config } = options;
     this.metrics = new MessagingMetrics(registry);
     this.outbox = new Outbox({ source: serviceName, topicPrefix: config.KAFKA_TOPIC_PREFIX, notifyChannel: `outbox_${serviceName}` });
-    this.transaction = (work) => database.$transaction(work, TRANSACTION_OPTIONS);
+    this.transaction = pgTransactionRunner(pool);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.relay = new OutboxRelay({
       databaseUrl: config.DATABASE_URL,

@@ -9,7 +9,6 @@ import {
   Param,
   Post,
   type DynamicModule,
-  type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -23,16 +22,15 @@ import {
   type TwoPhaseWork,
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/outbox';
-import { ApiError, MetricsRegistry, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
 import { withSpan, type Span } from '@dtx/telemetry';
-import pg from 'pg';
+import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
 import { PreparedTransactions, ProtocolViolation, TryAgainLater, type PendingPreparedTransaction } from './prepared-transactions.js';
 
 export interface TwoPhaseParticipantOptions {
   participant: TwoPhaseParticipantName;
-  databaseUrl: string;
   /** How long prepare waits for a row lock before voting NO (LOCK_TIMEOUT). */
   lockTimeoutMs: number;
   /** This participant's part of an order; its writes are prepared on a YES vote. */
@@ -44,18 +42,15 @@ export interface TwoPhaseParticipantOptions {
 const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
 
 @Injectable()
-export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown {
-  private readonly pool: pg.Pool;
+export class TwoPhaseParticipant implements OnModuleInit {
   private readonly transactions: PreparedTransactions;
 
   constructor(
     @Inject(OPTIONS) private readonly options: TwoPhaseParticipantOptions,
+    @Inject(SQL_POOL) pool: pg.Pool,
     private readonly registry: MetricsRegistry,
   ) {
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, application_name: `${options.participant}-2pc` });
-    // An idle client that loses its connection must not take the process down.
-    this.pool.on('error', () => undefined);
-    this.transactions = new PreparedTransactions(this.pool, options.participant, { lockTimeoutMs: options.lockTimeoutMs });
+    this.transactions = new PreparedTransactions(pool, options.participant, { lockTimeoutMs: options.lockTimeoutMs });
   }
 
   onModuleInit(): void {
@@ -71,10 +66,6 @@ export class TwoPhaseParticipant implements OnModuleInit, OnApplicationShutdown 
         }
       },
     });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
   }
 
   prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
