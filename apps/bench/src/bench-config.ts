@@ -1,0 +1,124 @@
+import type { OrderMode } from './shop-api.js';
+import type { CatalogShape } from './workload.js';
+
+/** Everything that shapes a run; written into the results so a run can be repeated. */
+export interface BenchConfig {
+  seed: string;
+  modes: OrderMode[];
+  outDir: string;
+  smoke: boolean;
+  /** A fresh system per mode (isolation), or one system shared by every mode (quicker). */
+  systemPerMode: boolean;
+  /** Duration of each step of the maximum-rate search. */
+  stepSeconds: number;
+  /** Duration of the fixed-rate scenarios (half load, hot SKU, declines). */
+  measureSeconds: number;
+  /** Unrecorded load before the first step: JIT, connection pools and Kafka consumer groups settle. */
+  warmupSeconds: number;
+  warmupRate: number;
+  /** Offered rates (orders/s) tried in order until one fails. */
+  rateLadder: number[];
+  /** Bisection steps between the last passing and the first failing rate. */
+  refineSteps: number;
+  /** A step passes with p99 under this, no errors, everything final within `graceMs` and this share of the offered rate completed. */
+  passP99Ms: number;
+  minCompletedShare: number;
+  graceMs: number;
+  /** How long to wait after a step for stragglers before giving up on them. */
+  drainTimeoutMs: number;
+  coolDownMs: number;
+  declineShare: number;
+  pauseSeconds: number;
+  outageSeconds: number;
+  crashLeadSeconds: number;
+  crashTrailSeconds: number;
+  /** Quiet time before reading commit counters (PostgreSQL flushes idle backends' counts after 10 s). */
+  statsSettleMs: number;
+  /** Quiet window in which the services' own background commits are counted. */
+  backgroundWindowMs: number;
+  catalog: CatalogShape;
+  requestTimeoutMs: number;
+  maxInFlight: number;
+  maxSockets: number;
+  pollIntervalMs: number;
+  pollBatchSize: number;
+  preparedPollMs: number;
+  pgbench: { seconds: number; clients: number };
+  targets: { sagaMaxRate: number; sagaP99AtHalfLoadMs: number };
+}
+
+const TARGETS = { sagaMaxRate: 1000, sagaP99AtHalfLoadMs: 100 };
+
+/** The full benchmark: minutes per mode. */
+export function fullConfig(overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>): BenchConfig {
+  const stepSeconds = overrides.stepSeconds ?? 5;
+  return {
+    smoke: false,
+    systemPerMode: true,
+    stepSeconds,
+    measureSeconds: Math.max(10, 2 * stepSeconds),
+    warmupSeconds: 10,
+    warmupRate: 10,
+    rateLadder: [10, 25, 50, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000],
+    refineSteps: 2,
+    passP99Ms: 1000,
+    minCompletedShare: 0.95,
+    graceMs: 5_000,
+    drainTimeoutMs: 60_000,
+    coolDownMs: 2_000,
+    declineShare: 0.2,
+    pauseSeconds: 10,
+    outageSeconds: 10,
+    crashLeadSeconds: 3,
+    crashTrailSeconds: 5,
+    statsSettleMs: 11_000,
+    backgroundWindowMs: 5_000,
+    catalog: { customers: 2_000, poorCustomers: 500, skus: 200 },
+    requestTimeoutMs: 30_000,
+    maxInFlight: 20_000,
+    maxSockets: 256,
+    pollIntervalMs: 100,
+    pollBatchSize: 5_000,
+    preparedPollMs: 100,
+    pgbench: { seconds: 10, clients: 8 },
+    targets: TARGETS,
+    ...overrides,
+  };
+}
+
+/** A tiny configuration that finishes in seconds per mode: for the test and for trying the command. */
+export function smokeConfig(overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>): BenchConfig {
+  const stepSeconds = overrides.stepSeconds ?? 1;
+  return {
+    smoke: true,
+    systemPerMode: false,
+    stepSeconds,
+    measureSeconds: Math.max(1, stepSeconds),
+    warmupSeconds: 1,
+    warmupRate: 5,
+    rateLadder: [5, 10, 20],
+    refineSteps: 0,
+    passP99Ms: 1000,
+    minCompletedShare: 0.95,
+    graceMs: 2_000,
+    drainTimeoutMs: 10_000,
+    coolDownMs: 200,
+    declineShare: 0.2,
+    pauseSeconds: 2,
+    outageSeconds: 2,
+    crashLeadSeconds: 1,
+    crashTrailSeconds: 1,
+    statsSettleMs: 500,
+    backgroundWindowMs: 500,
+    catalog: { customers: 40, poorCustomers: 10, skus: 10 },
+    requestTimeoutMs: 5_000,
+    maxInFlight: 1_000,
+    maxSockets: 64,
+    pollIntervalMs: 50,
+    pollBatchSize: 1_000,
+    preparedPollMs: 100,
+    pgbench: { seconds: 1, clients: 4 },
+    targets: TARGETS,
+    ...overrides,
+  };
+}
