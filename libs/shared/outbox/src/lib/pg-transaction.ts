@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { SqlTransaction, TransactionRunner } from './sql-transaction.js';
 
 /** SqlTransaction over a node-postgres client that is inside BEGIN. */
-class PgTransaction implements SqlTransaction {
+export class PgTransaction implements SqlTransaction {
   constructor(private readonly client: pg.PoolClient) {}
 
   async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {

@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
+import { PgTransaction, type SqlTransaction } from '@dtx/outbox';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -25,18 +25,6 @@ export type PrepareWork = (tx: SqlTransaction) => Promise<TwoPhaseVote>;
 
 /** Extra local writes when the decision is abort, such as marking the order cancelled. */
 export type AbortWork = (tx: SqlTransaction) => Promise<void>;
-
-class PgClientTransaction implements SqlTransaction {
-  constructor(private readonly client: pg.PoolClient) {}
-
-  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
-    return (await this.client.query(query, values)).rowCount ?? 0;
-  }
-
-  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
-    return (await this.client.query(query, values)).rows as T;
-  }
-}
 
 const errorCode = (error: unknown) => (error as { code?: string } | undefined)?.code;
 
@@ -193,7 +181,7 @@ export class PreparedTransactions {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { result, end } = await work(client, new PgClientTransaction(client));
+      const { result, end } = await work(client, new PgTransaction(client));
       await client.query(end);
       return result;
     } catch (error) {
