@@ -4,12 +4,13 @@ import { CrashPoints } from './crash-points.js';
 import { InDoubtRecovery, RECOVERY_OPTIONS } from './in-doubt-recovery.js';
 import { ParticipantClient, type ParticipantUrls } from './participant-client.js';
 import { TransactionLog } from './transaction-log.js';
-import { TwoPhaseCoordinator } from './two-phase-coordinator.js';
+import { COORDINATOR_OPTIONS, TwoPhaseCoordinator } from './two-phase-coordinator.js';
 
 export interface CoordinatorFeatureOptions {
   participantUrls: ParticipantUrls;
   prepareTimeoutMs: number;
   phaseTwoRetryIntervalMs: number;
+  maxConcurrentTransactions: number;
 }
 
 @Module({})
@@ -26,6 +27,7 @@ export class CoordinatorFeatureModule {
           }),
         },
         { provide: RECOVERY_OPTIONS, useValue: { intervalMs: options.phaseTwoRetryIntervalMs } },
+        { provide: COORDINATOR_OPTIONS, useValue: { maxConcurrentTransactions: options.maxConcurrentTransactions } },
         TransactionLog,
         CoordinatorMetrics,
         CrashPoints,

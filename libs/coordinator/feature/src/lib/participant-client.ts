@@ -16,6 +16,17 @@ export type ParticipantUrls = Record<TwoPhaseParticipantName, string>;
 /** A participant did not acknowledge; the decision is sent again later. */
 export class DeliveryFailed extends Error {}
 
+/** The participant answered, but with an error status. */
+class ParticipantError extends Error {}
+
+/** Why a prepare without a vote counts as NO: no answer in time, an error answer, or no connection. */
+function prepareFailureReason(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') {
+    return 'TIMEOUT';
+  }
+  return error instanceof ParticipantError ? 'PARTICIPANT_FAILED' : 'PARTICIPANT_UNAVAILABLE';
+}
+
 /** The coordinator's HTTP client for the participants' /2pc endpoints. */
 export class ParticipantClient {
   constructor(
@@ -31,8 +42,7 @@ export class ParticipantClient {
     try {
       return await this.post(participant, transactionId, 'prepare', work, twoPhaseVoteSchema, this.options.prepareTimeoutMs, trace);
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      return { vote: 'NO', reason: timedOut ? 'TIMEOUT' : 'PARTICIPANT_UNAVAILABLE' };
+      return { vote: 'NO', reason: prepareFailureReason(error) };
     }
   }
 
@@ -72,7 +82,7 @@ export class ParticipantClient {
     });
     const text = await response.text();
     if (!response.ok) {
-      throw new Error(`${action} answered ${response.status}: ${text.slice(0, 300)}`);
+      throw new ParticipantError(`${action} answered ${response.status}: ${text.slice(0, 300)}`);
     }
     return schema.parse(JSON.parse(text));
   }

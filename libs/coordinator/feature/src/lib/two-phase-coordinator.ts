@@ -12,6 +12,7 @@ import { ApiError } from '@dtx/service-platform';
 import { activeTraceHeaders, contextFromHeaders, markFailed, SpanKind, traceHeadersOf, withSpan, type Span } from '@dtx/telemetry';
 import { sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
+import pLimit, { type Limit } from 'p-limit';
 import { CoordinatorMetrics } from './coordinator-metrics.js';
 import { CrashPoints } from './crash-points.js';
 import { ParticipantClient } from './participant-client.js';
@@ -22,6 +23,18 @@ export const PRESUMED_ABORT = 'PRESUMED_ABORT';
 
 /** How long POST /transactions waits for a decision it is not making itself (recovery makes it). */
 const DECISION_WAIT_MS = 15_000;
+
+export const COORDINATOR_OPTIONS = Symbol('COORDINATOR_OPTIONS');
+
+export interface CoordinatorOptions {
+  /**
+   * Transactions in phase 1 at once; the others wait their turn before they
+   * are logged. Without a bound, a burst (every order that waited while the
+   * coordinator was down) would starve the participants' connection pools
+   * and turn into aborts.
+   */
+  maxConcurrentTransactions: number;
+}
 
 /**
  * The two-phase-commit coordinator.
@@ -41,14 +54,18 @@ export class TwoPhaseCoordinator {
   private readonly running = new Map<string, Promise<void>>();
   /** Transactions whose decision is being sent right now, so that retries never overlap. */
   private readonly delivering = new Set<string>();
+  private readonly admission: Limit;
 
   constructor(
+    @Inject(COORDINATOR_OPTIONS) options: CoordinatorOptions,
     private readonly log: TransactionLog,
     @Inject(ParticipantClient) private readonly participants: ParticipantClient,
     private readonly crashPoints: CrashPoints,
     private readonly metrics: CoordinatorMetrics,
     private readonly logger: PinoLogger,
-  ) {}
+  ) {
+    this.admission = pLimit(options.maxConcurrentTransactions);
+  }
 
   /**
    * Runs a new transaction, or joins one logged before (a retried request);
@@ -60,7 +77,7 @@ export class TwoPhaseCoordinator {
     if (joined) {
       await joined;
     } else {
-      const execution = this.execute(request);
+      const execution = this.admission(() => this.execute(request));
       this.running.set(id, execution);
       try {
         await execution;
