@@ -7,5 +7,5 @@ export {
   type OutboxRelayOptions,
   type PublishRecords,
 } from './lib/outbox-relay.js';
-export { PgTransaction, pgTransactionRunner } from './lib/pg-transaction.js';
+export { PgTransaction, pgTransactionRunner, withPooledClient } from './lib/pg-transaction.js';
 export type { SqlTransaction, TransactionRunner } from './lib/sql-transaction.js';

@@ -3,6 +3,7 @@ import { contextFromHeaders, markFailed, SpanKind, startSpan, traceHeadersOf, ty
 import { errorMessage, sleep } from '@dtx/util';
 import type { Message, Producer } from 'kafkajs';
 import pg from 'pg';
+import { withPooledClient } from './pg-transaction.js';
 
 /** One pending outbox row as the relay reads it. */
 export interface OutboxRecord {
@@ -150,50 +151,45 @@ export class OutboxRelay {
     }
   }
 
-  private async publishBatch(batchSize: number): Promise<number> {
-    const client = await this.pool.connect();
+  private publishBatch(batchSize: number): Promise<number> {
     // The connection may be ended by the server while we wait on Kafka, between two queries:
     // that must fail this batch (it is retried), not crash the process.
-    let lost: Error | undefined;
-    const onError = (error: Error) => (lost = error);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const { rows: lock } = await client.query<{ acquired: boolean }>(
-        'SELECT pg_try_advisory_xact_lock($1) AS acquired',
-        [RELAY_LOCK_KEY],
-      );
-      if (!lock[0]?.acquired) {
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        await client.query('BEGIN');
+        const { rows: lock } = await client.query<{ acquired: boolean }>(
+          'SELECT pg_try_advisory_xact_lock($1) AS acquired',
+          [RELAY_LOCK_KEY],
+        );
+        if (!lock[0]?.acquired) {
+          await client.query('COMMIT');
+          return 0; // another relay is draining; it will publish these rows
+        }
+        const { rows } = await client.query<OutboxRecord & { lag_seconds: number }>(
+          `SELECT id, topic, message_key AS key, headers, value, extract(epoch FROM clock_timestamp() - created_at)::float8 AS lag_seconds
+             FROM outbox_messages
+            WHERE published_at IS NULL
+            ORDER BY sequence
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED`,
+          [batchSize],
+        );
+        if (rows.length > 0) {
+          await this.options.publish(rows);
+          await client.query('UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])', [
+            rows.map((row) => row.id),
+          ]);
+        }
         await client.query('COMMIT');
-        return 0; // another relay is draining; it will publish these rows
+        if (rows.length > 0) {
+          this.options.onPublished?.(rows.map((row) => row.lag_seconds));
+        }
+        return rows.length;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      const { rows } = await client.query<OutboxRecord & { lag_seconds: number }>(
-        `SELECT id, topic, message_key AS key, headers, value, extract(epoch FROM clock_timestamp() - created_at)::float8 AS lag_seconds
-           FROM outbox_messages
-          WHERE published_at IS NULL
-          ORDER BY sequence
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
-      if (rows.length > 0) {
-        await this.options.publish(rows);
-        await client.query('UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])', [
-          rows.map((row) => row.id),
-        ]);
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) {
-        this.options.onPublished?.(rows.map((row) => row.lag_seconds));
-      }
-      return rows.length;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(lost);
-    }
+    });
   }
 
   private async housekeeping(): Promise<void> {

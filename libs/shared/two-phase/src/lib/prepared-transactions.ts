@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import { PgTransaction, type SqlTransaction } from '@dtx/outbox';
+import { PgTransaction, withPooledClient, type SqlTransaction } from '@dtx/outbox';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -178,18 +178,17 @@ export class PreparedTransactions {
   private async inTransaction<Result>(
     work: (client: pg.PoolClient, tx: SqlTransaction) => Promise<{ result: Result; end: string }>,
   ): Promise<Result> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const { result, end } = await work(client, new PgTransaction(client));
-      await client.query(end);
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        await client.query('BEGIN');
+        const { result, end } = await work(client, new PgTransaction(client));
+        await client.query(end);
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 }
 
