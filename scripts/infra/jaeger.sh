@@ -13,6 +13,7 @@
 # State: $ROOT/.local/jaeger/{bin/jaeger,gocache,gomodcache,logs/{jaeger,build}.log,jaeger.pid}
 # Version and replace directives: infra/jaeger/go.mod (see infra/jaeger/README.md).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/stop-pid.sh"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -153,22 +154,6 @@ show_log() {
   tail -n +"$((start + 1))" "$LOG_FILE" | tail -n 40 >&2
 }
 
-stop_pid() {
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 60; i++)); do
-    is_ours "$pid" || return 0
-    sleep 0.25
-  done
-  log "pid $pid did not stop within 15s, sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 20; i++)); do
-    is_ours "$pid" || return 0
-    sleep 0.25
-  done
-  die "could not kill pid $pid"
-}
-
 wait_ready() {
   local pid=$1 start=$SECONDS
   while true; do
@@ -181,7 +166,7 @@ wait_ready() {
     if ((SECONDS - start >= JAEGER_READY_TIMEOUT)); then
       show_log
       log "not ready after ${JAEGER_READY_TIMEOUT}s, stopping pid $pid" >&2
-      stop_pid "$pid"
+      stop_pid "$pid" is_ours 15
       rm -f "$PIDFILE"
       die "jaeger did not become ready (query http://$HOST:$JAEGER_QUERY_PORT/api/services)"
     fi
@@ -246,7 +231,7 @@ cmd_down() {
   lock
   local pid
   if pid=$(jaeger_pid); then
-    stop_pid "$pid"
+    stop_pid "$pid" is_ours 15
     log "stopped (pid $pid)"
   else
     log "not running"

@@ -10,6 +10,7 @@
 # State: $ROOT/.local/kafka/{libs,data,logs,server.properties,kafka.pid,cluster-id}
 # Jars come from infra/kafka/pom.xml via Maven (see infra/kafka/README.md).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/stop-pid.sh"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -226,22 +227,6 @@ show_logs() {
   done
 }
 
-stop_pid() {
-  local pid=$1 i
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 60; i++)); do
-    is_our_broker "$pid" || return 0
-    sleep 0.5
-  done
-  log "pid $pid did not stop within 30s, sending SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  for ((i = 0; i < 20; i++)); do
-    is_our_broker "$pid" || return 0
-    sleep 0.25
-  done
-  die "could not kill pid $pid"
-}
-
 wait_ready() {
   local pid=$1 start=$SECONDS
   while true; do
@@ -256,7 +241,7 @@ wait_ready() {
     if ((SECONDS - start >= KAFKA_READY_TIMEOUT)); then
       show_logs
       log "not ready after ${KAFKA_READY_TIMEOUT}s, stopping pid $pid" >&2
-      stop_pid "$pid"
+      stop_pid "$pid" is_our_broker 30
       rm -f "$PIDFILE"
       die "broker did not become ready on $HOST:$KAFKA_PORT"
     fi
@@ -320,7 +305,7 @@ cmd_down() {
   lock
   local pid
   if pid=$(broker_pid); then
-    stop_pid "$pid"
+    stop_pid "$pid" is_our_broker 30
     log "stopped (pid $pid)"
   else
     log "not running"
