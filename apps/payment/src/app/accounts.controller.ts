@@ -17,11 +17,17 @@ export class AccountsController {
   @Put('accounts/:customerId')
   @ApiOperation({ summary: "Set a customer's balance in minor units (admin, seed)" })
   @ApiBody({ schema: openApiSchema(setBalanceSchema) })
-  setBalance(
+  async setBalance(
     @Param('customerId', customerIdPipe) customerId: string,
     @Body(new ZodValidationPipe(setBalanceSchema)) body: z.output<typeof setBalanceSchema>,
   ): Promise<AccountView> {
-    return this.accounts.setBalance(customerId, body.balance);
+    const outcome = await this.accounts.setBalance(customerId, body.balance);
+    if (outcome.kind === 'below-reserved') {
+      throw ApiError.conflict(`balance ${body.balance} would not cover the ${outcome.reserved} held by pending authorisations`, [
+        { path: 'balance', message: `must be at least ${outcome.reserved}` },
+      ]);
+    }
+    return outcome.account;
   }
 
   @Get('accounts/:customerId')

@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createCoordinatorDatabaseClient, type CoordinatorDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('coordinator database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: CoordinatorDatabaseClient;
+  let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('coordinator');
-    client = createCoordinatorDatabaseClient(database.url);
+    pool = new pg.Pool({ connectionString: database.url });
+    client = createCoordinatorDatabaseClient(pool);
   });
   after(async () => {
     await client.$disconnect();
+    await pool.end();
     await database.drop();
   });
 

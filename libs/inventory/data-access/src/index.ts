@@ -1,12 +1,14 @@
-import { pgAdapter } from '@dtx/prisma';
-import { PrismaClient } from './generated/prisma/client.js';
-
 export * from './generated/prisma/client.js';
-
-/** The Prisma client of the inventory database, owned by the inventory service alone. */
-export type InventoryDatabaseClient = PrismaClient;
-
-/** Opens a Prisma client on the inventory database through the node-postgres adapter. */
-export function createInventoryDatabaseClient(databaseUrl: string, poolSize?: number): InventoryDatabaseClient {
-  return new PrismaClient({ adapter: pgAdapter(databaseUrl, { poolSize, applicationName: 'inventory' }) });
-}
+export { createInventoryDatabaseClient, type InventoryDatabaseClient } from './lib/database-client.js';
+export { findStockLevel, setAvailableStock, type StockLevel } from './lib/stock-levels.js';
+export {
+  findReservationForUpdate,
+  insertReservation,
+  lockAvailableStock,
+  moveToReserved,
+  removeReserved,
+  sellFromAvailable,
+  setReservationStatus,
+  type ReservationRow,
+  type ReservationStatus,
+} from './lib/stock.repository.js';

@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createInventoryDatabaseClient, type InventoryDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('inventory database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: InventoryDatabaseClient;
+  let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('inventory');
-    client = createInventoryDatabaseClient(database.url);
+    pool = new pg.Pool({ connectionString: database.url });
+    client = createInventoryDatabaseClient(pool);
   });
   after(async () => {
     await client.$disconnect();
+    await pool.end();
     await database.drop();
   });
 

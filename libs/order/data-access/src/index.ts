@@ -1,12 +1,18 @@
-import { pgAdapter } from '@dtx/prisma';
-import { PrismaClient } from './generated/prisma/client.js';
-
 export * from './generated/prisma/client.js';
-
-/** The Prisma client of the orders database, owned by the order service alone. */
-export type OrderDatabaseClient = PrismaClient;
-
-/** Opens a Prisma client on the orders database through the node-postgres adapter. */
-export function createOrderDatabaseClient(databaseUrl: string, poolSize?: number): OrderDatabaseClient {
-  return new PrismaClient({ adapter: pgAdapter(databaseUrl, { poolSize, applicationName: 'order' }) });
-}
+export { createOrderDatabaseClient, type OrderDatabaseClient } from './lib/database-client.js';
+export {
+  claimIdempotencyKey,
+  finishOrder,
+  insertOrder,
+  type NewOrder,
+  type OrderStatus,
+  type StoredAnswer,
+} from './lib/order.repository.js';
+export {
+  countOrdersByOutcome,
+  findOrder,
+  findUnfinishedTwoPhaseOrders,
+  listOrders,
+  type OrderFilter,
+  type OrderView,
+} from './lib/order-views.js';

@@ -1,12 +1,19 @@
-import { pgAdapter } from '@dtx/prisma';
-import { PrismaClient } from './generated/prisma/client.js';
-
 export * from './generated/prisma/client.js';
-
-/** The Prisma client of the payments database, owned by the payment service alone. */
-export type PaymentDatabaseClient = PrismaClient;
-
-/** Opens a Prisma client on the payments database through the node-postgres adapter. */
-export function createPaymentDatabaseClient(databaseUrl: string, poolSize?: number): PaymentDatabaseClient {
-  return new PrismaClient({ adapter: pgAdapter(databaseUrl, { poolSize, applicationName: 'payment' }) });
-}
+export { createPaymentDatabaseClient, type PaymentDatabaseClient } from './lib/database-client.js';
+export {
+  findAccount,
+  paymentsOfOrder,
+  setBalance,
+  type AccountView,
+  type PaymentView,
+  type SetBalanceOutcome,
+} from './lib/accounts.js';
+export {
+  adjustAccount,
+  findPaymentForUpdate,
+  insertPayment,
+  lockSpendableBalance,
+  setPaymentStatus,
+  type PaymentRow,
+  type PaymentStatus,
+} from './lib/payment.repository.js';

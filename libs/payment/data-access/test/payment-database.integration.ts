@@ -1,18 +1,22 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
   let database: TestDatabase;
   let client: PaymentDatabaseClient;
+  let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('payment');
-    client = createPaymentDatabaseClient(database.url);
+    pool = new pg.Pool({ connectionString: database.url });
+    client = createPaymentDatabaseClient(pool);
   });
   after(async () => {
     await client.$disconnect();
+    await pool.end();
     await database.drop();
   });
 

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { createMessage, kafkaHeadersOf, type MessageEnvelope } from '@dtx/contracts';
 import { createKafkaClient, silentLogger } from '@dtx/messaging';
-import { Outbox, outgoing, pgTransactionRunner } from '@dtx/outbox';
+import { Outbox, outgoing } from '@dtx/outbox';
+import { transactionRunner } from '@dtx/sql';
 import { applyMigrations } from '@dtx/prisma';
 import {
   createTestDatabase,
@@ -58,7 +59,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       kafka,
       producer,
       deadLetterTopic: deadLetterTopic(),
-      transaction: pgTransactionRunner(pool),
+      transaction: transactionRunner(pool),
       outbox: new Outbox({ source: 'inventory', topicPrefix: prefix, notifyChannel: 'unused' }),
       logger: silentLogger,
       retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 },
@@ -68,7 +69,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   };
   const recordEffect: MessageHandlers = {
     OrderConfirmed: async ({ tx, message }) => {
-      await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+      await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
     },
   };
 
@@ -164,7 +165,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     startDispatcher({
       OrderConfirmed: async ({ tx, message }) => {
         calls++;
-        await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
         if (calls < 3) {
           throw new Error(`transient failure ${calls}`);
         }
@@ -183,7 +184,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     await send(confirmation(next));
     startDispatcher({
       OrderConfirmed: async ({ tx, message }) => {
-        await tx.$executeRawUnsafe('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
         if (message.payload.orderId === doomed) {
           throw new Error('the stock service is on fire');
         }

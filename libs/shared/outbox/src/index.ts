@@ -7,5 +7,3 @@ export {
   type OutboxRelayOptions,
   type PublishRecords,
 } from './lib/outbox-relay.js';
-export { PgTransaction, pgTransactionRunner, withPooledClient } from './lib/pg-transaction.js';
-export type { SqlTransaction, TransactionRunner } from './lib/sql-transaction.js';

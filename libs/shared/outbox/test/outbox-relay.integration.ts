@@ -14,7 +14,8 @@ import {
 } from '@dtx/testing';
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
-import { Outbox, OutboxRelay, outgoing, pgTransactionRunner, publishWithProducer, type PublishRecords } from '../src/index.js';
+import { transactionRunner } from '@dtx/sql';
+import { Outbox, OutboxRelay, outgoing, publishWithProducer, type PublishRecords } from '../src/index.js';
 
 
 describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
@@ -26,11 +27,11 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   let topic: string;
   const relays: OutboxRelay[] = [];
 
-  const transaction = () => pgTransactionRunner(pool);
+  const transaction = () => transactionRunner(pool);
   const emitConfirmation = (orderId: string) =>
     transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })], { aggregateId: orderId, correlationId: orderId }));
   const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
-    const relay = new OutboxRelay({ databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silentLogger, pollIntervalMs });
+    const relay = new OutboxRelay({ pool, databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silentLogger, pollIntervalMs });
     relays.push(relay);
     relay.start();
     return relay;
@@ -172,6 +173,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
         WHERE id = (SELECT id FROM outbox_messages ORDER BY sequence LIMIT 1)`,
     );
     const relay = new OutboxRelay({
+      pool,
       databaseUrl: database.url,
       notifyChannel: outbox.notifyChannel,
       publish: async () => undefined,

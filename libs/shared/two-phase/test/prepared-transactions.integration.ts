@@ -11,8 +11,8 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   let transactions: PreparedTransactions;
 
   const counter = async () => Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value ?? 0);
-  const work = async (tx: { $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number> }) => {
-    await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
+  const work = async (tx: { execute(query: string, ...values: unknown[]): PromiseLike<number> }) => {
+    await tx.execute('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
     return { vote: 'YES' as const };
   };
   const prepared = async () =>
@@ -59,7 +59,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   it('a NO vote rolls back at once and prepares nothing', async () => {
     const id = randomUUID();
     const vote = await transactions.prepare(id, async (tx) => {
-      await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 100 WHERE id = 1');
+      await tx.execute('UPDATE lamport_clock SET value = value + 100 WHERE id = 1');
       return { vote: 'NO', reason: 'OUT_OF_STOCK' };
     });
     assert.deepEqual(vote, { vote: 'NO', reason: 'OUT_OF_STOCK' });
@@ -82,7 +82,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     let release = () => undefined as void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const preparing = transactions.prepare(id, async (tx) => {
-      await tx.$executeRawUnsafe('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
+      await tx.execute('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
       await gate;
       return { vote: 'YES' };
     });

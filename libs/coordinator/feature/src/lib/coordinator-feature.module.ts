@@ -1,9 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SQL_POOL } from '@dtx/service-platform';
+import type pg from 'pg';
 import { CoordinatorMetrics } from './coordinator-metrics.js';
 import { CrashPoints } from './crash-points.js';
 import { InDoubtRecovery, RECOVERY_OPTIONS } from './in-doubt-recovery.js';
 import { ParticipantClient, type ParticipantUrls } from './participant-client.js';
-import { TransactionLog } from './transaction-log.js';
+import { TransactionLog } from '@dtx/coordinator-data-access';
 import { COORDINATOR_OPTIONS, TwoPhaseCoordinator } from './two-phase-coordinator.js';
 
 export interface CoordinatorFeatureOptions {
@@ -28,7 +30,7 @@ export class CoordinatorFeatureModule {
         },
         { provide: RECOVERY_OPTIONS, useValue: { intervalMs: options.phaseTwoRetryIntervalMs } },
         { provide: COORDINATOR_OPTIONS, useValue: { maxConcurrentTransactions: options.maxConcurrentTransactions } },
-        TransactionLog,
+        { provide: TransactionLog, inject: [SQL_POOL], useFactory: (pool: pg.Pool) => new TransactionLog(pool) },
         CoordinatorMetrics,
         CrashPoints,
         TwoPhaseCoordinator,

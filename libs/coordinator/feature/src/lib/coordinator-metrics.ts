@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { TwoPhaseOutcome, TwoPhaseParticipantName } from '@dtx/contracts';
 import { MetricsRegistry } from '@dtx/service-platform';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { TransactionLog } from './transaction-log.js';
+import { TransactionLog } from '@dtx/coordinator-data-access';
 
 /**
  * `dtx_2pc_in_doubt_transactions{state}`: transactions not finished, read from

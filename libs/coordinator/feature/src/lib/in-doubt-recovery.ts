@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { errorMessage } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
-import { TransactionLog } from './transaction-log.js';
+import { TransactionLog } from '@dtx/coordinator-data-access';
 import { TwoPhaseCoordinator } from './two-phase-coordinator.js';
 
 export const RECOVERY_OPTIONS = Symbol('RECOVERY_OPTIONS');

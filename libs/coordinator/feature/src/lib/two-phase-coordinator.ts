@@ -16,7 +16,7 @@ import pLimit, { type Limit } from 'p-limit';
 import { CoordinatorMetrics } from './coordinator-metrics.js';
 import { CrashPoints } from './crash-points.js';
 import { ParticipantClient } from './participant-client.js';
-import { TransactionLog, transactionView, type LoggedTransaction } from './transaction-log.js';
+import { TransactionLog, transactionView, type LoggedTransaction } from '@dtx/coordinator-data-access';
 
 /** The reason of an abort decided by recovery: no decision was logged, so none was ever announced. */
 export const PRESUMED_ABORT = 'PRESUMED_ABORT';

@@ -1,6 +1,7 @@
 import type { OrderLine } from '@dtx/contracts';
 import type { StepResult } from '@dtx/inbox';
-import { outgoing, type SqlTransaction } from '@dtx/outbox';
+import { outgoing } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { decideReservation, demandPerSku } from './reservation-decision.js';
 import {
   findReservationForUpdate,
@@ -9,7 +10,7 @@ import {
   moveToReserved,
   removeReserved,
   setReservationStatus,
-} from './stock.repository.js';
+} from '@dtx/inventory-data-access';
 
 export interface ReservationRequest {
   orderId: string;

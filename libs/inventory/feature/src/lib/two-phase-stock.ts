@@ -1,7 +1,7 @@
 import type { TwoPhaseVote, TwoPhaseWork } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { decideReservation, demandPerSku } from './reservation-decision.js';
-import { insertReservation, lockAvailableStock, sellFromAvailable } from './stock.repository.js';
+import { insertReservation, lockAvailableStock, sellFromAvailable } from '@dtx/inventory-data-access';
 
 /**
  * Inventory's part of a 2PC order: the units are sold outright. No RESERVED

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageEnvelope, MessageType, PayloadOf } from '@dtx/contracts';
-import type { OutgoingMessage, SqlTransaction } from '@dtx/outbox';
+import type { OutgoingMessage } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { applyDeadline, applyReply, startSaga, type SagaDefinition, type SagaInstance, type SagaTransition } from '@dtx/saga';
 import { Messaging } from '@dtx/service-platform';
 import { activeTraceHeaders, contextFromHeaders, startSpan, traceHeadersOf, withSpan } from '@dtx/telemetry';
 import { PinoLogger } from 'nestjs-pino';
 import type { CreateOrderSagaData } from './create-order/create-order.saga.js';
-import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, restartOverdueReplyTimers, saveSaga } from './saga.repository.js';
+import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, restartOverdueReplyTimers, saveSaga } from '@dtx/orchestrator-data-access';
 import { SagaMetrics } from './saga-metrics.js';
 
 export const CREATE_ORDER_SAGA = Symbol('CREATE_ORDER_SAGA');

@@ -1,54 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrchestratorDatabaseClient } from '@dtx/orchestrator-data-access';
-import type { StepRecord } from '@dtx/saga';
+import { findSaga, sagasOfOrder, type OrchestratorDatabaseClient, type SagaView } from '@dtx/orchestrator-data-access';
 import { DATABASE } from '@dtx/service-platform';
-
-export interface SagaView {
-  sagaId: string;
-  orderId: string;
-  type: string;
-  /** RUNNING, COMPENSATING, COMPLETED, COMPENSATED, or NEEDS_ATTENTION while a failing step is still retried. */
-  state: string;
-  needsAttention: boolean;
-  reason?: string;
-  steps: { name: string; kind: string; status: string; attempts: number; startedAt: string; endedAt: string | null }[];
-}
 
 /** Reads sagas and their step history for GET /sagas. */
 @Injectable()
 export class SagaQueriesService {
   constructor(@Inject(DATABASE) private readonly database: OrchestratorDatabaseClient) {}
 
-  async find(sagaId: string): Promise<SagaView | undefined> {
-    const saga = await this.database.sagaInstance.findUnique({ where: { id: sagaId } });
-    return saga ? toView(saga) : undefined;
+  find(sagaId: string): Promise<SagaView | undefined> {
+    return findSaga(this.database, sagaId);
   }
 
-  async ofOrder(orderId: string): Promise<SagaView[]> {
-    const sagas = await this.database.sagaInstance.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
-    return sagas.map(toView);
+  ofOrder(orderId: string): Promise<SagaView[]> {
+    return sagasOfOrder(this.database, orderId);
   }
-}
-
-type SagaRow = Awaited<ReturnType<OrchestratorDatabaseClient['sagaInstance']['findUniqueOrThrow']>>;
-
-function toView(saga: SagaRow): SagaView {
-  const finished = saga.state === 'COMPLETED' || saga.state === 'COMPENSATED';
-  const reason = (saga.data as { reason?: string }).reason;
-  return {
-    sagaId: saga.id,
-    orderId: saga.orderId,
-    type: saga.type,
-    state: saga.needsAttention && !finished ? 'NEEDS_ATTENTION' : saga.state,
-    needsAttention: saga.needsAttention,
-    ...(reason ? { reason } : {}),
-    steps: (saga.history as unknown as StepRecord[]).map((line) => ({
-      name: line.name,
-      kind: line.kind,
-      status: line.status,
-      attempts: line.attempts,
-      startedAt: line.startedAt,
-      endedAt: line.endedAt,
-    })),
-  };
 }

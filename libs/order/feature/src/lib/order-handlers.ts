@@ -1,7 +1,8 @@
 import { sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
-import { outgoing, type OutgoingMessage, type SqlTransaction } from '@dtx/outbox';
+import { outgoing, type OutgoingMessage } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { withSpan } from '@dtx/telemetry';
-import { finishOrder } from './order.repository.js';
+import { finishOrder } from '@dtx/order-data-access';
 
 function confirm(tx: SqlTransaction, orderId: string): Promise<OutgoingMessage[]> {
   const attributes = { 'order.id': orderId, 'saga.mode': 'choreography', 'saga.step': 'confirm-order' };

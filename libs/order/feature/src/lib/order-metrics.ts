@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { OrderDatabaseClient } from '@dtx/order-data-access';
+import { countOrdersByOutcome, type OrderDatabaseClient } from '@dtx/order-data-access';
 import { DATABASE, MetricsRegistry } from '@dtx/service-platform';
 import { Gauge } from 'prom-client';
 
@@ -24,12 +24,10 @@ export class OrderMetrics implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         // A scrape must answer even while the database does not: then the series are simply absent.
-        const groups = await database.order
-          .groupBy({ by: ['mode', 'status', 'reason'], _count: { _all: true } })
-          .catch(() => []);
+        const groups = await countOrdersByOutcome(database).catch(() => []);
         this.reset();
         for (const group of groups) {
-          this.set({ mode: group.mode, status: group.status, reason: group.reason ?? '' }, group._count._all);
+          this.set({ mode: group.mode, status: group.status, reason: group.reason ?? '' }, group.count);
         }
       },
     });

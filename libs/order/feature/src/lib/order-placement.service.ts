@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { outgoing } from '@dtx/outbox';
 import { ApiError, Messaging } from '@dtx/service-platform';
 import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
-import { claimIdempotencyKey, insertOrder } from './order.repository.js';
+import { claimIdempotencyKey, insertOrder } from '@dtx/order-data-access';
 import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
 import { TwoPhaseOrders } from './two-phase-orders.service.js';

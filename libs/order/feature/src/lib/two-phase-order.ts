@@ -1,6 +1,6 @@
 import type { TwoPhaseAbort, TwoPhaseVote, TwoPhaseWork } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
-import { finishOrder } from './order.repository.js';
+import type { SqlTransaction } from '@dtx/sql';
+import { finishOrder } from '@dtx/order-data-access';
 
 /**
  * The order's part of a 2PC order: it becomes CONFIRMED inside the prepared

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decisionOf, type TransactionView } from '@dtx/contracts';
-import type { OrderDatabaseClient } from '@dtx/order-data-access';
+import { findUnfinishedTwoPhaseOrders, type OrderDatabaseClient, type OrderView } from '@dtx/order-data-access';
 import { ApiError, DATABASE } from '@dtx/service-platform';
 import { TwoPhaseParticipant } from '@dtx/two-phase';
 import { errorMessage, sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
 import { CoordinatorClient, CoordinatorUnavailable } from './coordinator-client.js';
-import { OrderQueriesService, type OrderView } from './order-queries.service.js';
+import { OrderQueriesService } from './order-queries.service.js';
 
 export const TWO_PHASE_ORDER_OPTIONS = Symbol('TWO_PHASE_ORDER_OPTIONS');
 
@@ -125,14 +125,9 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async finishAbandoned(): Promise<void> {
-    const stale = await this.database.order
-      .findMany({
-        where: { mode: '2pc', status: 'PENDING', createdAt: { lt: new Date(Date.now() - this.options.answerTimeoutMs) } },
-        select: { id: true },
-        take: 50,
-      })
-      .catch(() => []);
-    for (const { id } of stale) {
+    const placedBefore = new Date(Date.now() - this.options.answerTimeoutMs);
+    const stale = await findUnfinishedTwoPhaseOrders(this.database, placedBefore, 50).catch(() => []);
+    for (const id of stale) {
       await this.complete(id).catch((error: unknown) =>
         this.logger.warn({ orderId: id, err: errorMessage(error) }, '2PC order still undecided; trying again later'),
       );

@@ -1,6 +1,7 @@
 import type { StepResult } from '@dtx/inbox';
-import { outgoing, type SqlTransaction } from '@dtx/outbox';
-import { adjustAccount, findPaymentForUpdate, insertPayment, lockSpendableBalance, setPaymentStatus } from './payment.repository.js';
+import { outgoing } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
+import { adjustAccount, findPaymentForUpdate, insertPayment, lockSpendableBalance, setPaymentStatus } from '@dtx/payment-data-access';
 
 export interface AuthorizationRequest {
   orderId: string;

@@ -1,6 +1,6 @@
 import type { TwoPhaseVote, TwoPhaseWork } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
-import { adjustAccount, insertPayment, lockSpendableBalance } from './payment.repository.js';
+import type { SqlTransaction } from '@dtx/sql';
+import { adjustAccount, insertPayment, lockSpendableBalance } from '@dtx/payment-data-access';
 
 /**
  * Payment's part of a 2PC order: the amount is captured outright, held by the

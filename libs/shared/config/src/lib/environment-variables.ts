@@ -43,6 +43,10 @@ export const logLevelVariable = z
   })
   .default('info');
 
+/** A duration in whole milliseconds up to one hour, where 0 means "no limit". */
+const optionalMillisecondsVariable = (defaultValue: number) =>
+  z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(defaultValue);
+
 /** The variables every service reads; each service extends this with its own. */
 export const serviceEnvironmentSchema = (defaultPort: number) =>
   z.object({
@@ -57,6 +61,14 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .regex(/^[A-Za-z0-9._-]*$/, 'may only contain A-Z a-z 0-9 . _ -')
       .default(''),
     ENABLE_FAULT_INJECTION: booleanVariable.default(false),
+    /** The most connections the service's one pool opens (the relay's LISTEN connection comes on top). */
+    DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000).default(10),
+    /** A statement running longer is cancelled; 0 turns the limit off. */
+    DATABASE_STATEMENT_TIMEOUT_MS: optionalMillisecondsVariable(30_000),
+    /** A statement waiting longer for a row lock fails (and its message is retried); 0 waits as long as the statement may run. */
+    DATABASE_LOCK_TIMEOUT_MS: optionalMillisecondsVariable(0),
+    /** A transaction left idle longer is ended by the server, releasing its locks; 0 turns the limit off. */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: optionalMillisecondsVariable(60_000),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()

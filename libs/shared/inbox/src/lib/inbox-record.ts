@@ -1,5 +1,5 @@
 import type { MessageEnvelope } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 
 /**
  * Records that `consumerGroup` handled `message`; false when it already had.
@@ -13,7 +13,7 @@ export async function recordInInbox(
   message: Pick<MessageEnvelope, 'id' | 'type'>,
   coordinates: { topic: string; partition: number; offset: string },
 ): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
+  const inserted = await tx.execute(
     `INSERT INTO inbox_messages (consumer_group, message_id, message_type, topic, partition, "offset")
      VALUES ($1, $2, $3, $4, $5, $6::bigint)
      ON CONFLICT (consumer_group, message_id) DO NOTHING`,

@@ -6,7 +6,8 @@ import {
   type MessageType,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
-import type { Outbox, OutgoingMessage, SqlTransaction, TransactionRunner } from '@dtx/outbox';
+import type { Outbox, OutgoingMessage } from '@dtx/outbox';
+import type { SqlTransaction, TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import { contextFromHeaders, SpanKind, withSpan } from '@dtx/telemetry';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';

@@ -1,5 +1,6 @@
 import { ACTION_REFUSED } from '@dtx/contracts';
-import type { OutgoingMessage, SqlTransaction } from '@dtx/outbox';
+import type { OutgoingMessage } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { withSpan, type Span } from '@dtx/telemetry';
 
 /** What a participant's action or compensation decided, and the events it causes (choreography). */
@@ -47,7 +48,7 @@ interface ParticipantStepRow {
 }
 
 async function lockStep(tx: SqlTransaction, key: StepKey): Promise<ParticipantStepRow | undefined> {
-  const rows = await tx.$queryRawUnsafe<ParticipantStepRow[]>(
+  const rows = await tx.query<ParticipantStepRow>(
     `SELECT state, action_outcome, action_reason, compensation_outcome
        FROM participant_steps WHERE order_id = $1::uuid AND resource = $2 FOR UPDATE`,
     key.orderId,
@@ -84,7 +85,7 @@ export function guardAction(
 }
 
 async function recordAction(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<StepResult> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `INSERT INTO participant_steps (order_id, resource, state, action_outcome, action_reason)
      VALUES ($1::uuid, $2, 'ACTION_DONE', $3, $4)`,
     key.orderId,
@@ -121,7 +122,7 @@ export function guardCompensation(
 }
 
 async function recordCompensation(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<StepResult> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
      VALUES ($1::uuid, $2, 'COMPENSATED', $3)
      ON CONFLICT (order_id, resource) DO UPDATE SET state = 'COMPENSATED', compensation_outcome = $3, updated_at = now()`,

@@ -1,5 +1,6 @@
 import type { MessageType, PayloadOf } from '@dtx/contracts';
-import { outgoing, type SqlTransaction } from '@dtx/outbox';
+import { outgoing } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import type { MessageHandler } from './message-dispatcher.js';
 import { guardAction, guardCompensation, type StepResult } from './participant-guard.js';
 

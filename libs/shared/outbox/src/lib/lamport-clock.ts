@@ -1,4 +1,4 @@
-import type { SqlTransaction } from './sql-transaction.js';
+import type { SqlTransaction } from '@dtx/sql';
 
 /**
  * Advances this service's Lamport clock for `count` messages about to be
@@ -11,7 +11,7 @@ import type { SqlTransaction } from './sql-transaction.js';
  * held briefly.
  */
 export async function tickLamportClock(tx: SqlTransaction, received: number, count: number): Promise<number> {
-  const rows = await tx.$queryRawUnsafe<{ value: bigint | number }[]>(
+  const rows = await tx.query<{ value: bigint | number }>(
     'UPDATE lamport_clock SET value = GREATEST(value, $1::bigint) + $2::int WHERE id = 1 RETURNING value',
     received,
     count,

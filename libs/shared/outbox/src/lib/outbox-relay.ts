@@ -3,7 +3,7 @@ import { contextFromHeaders, markFailed, SpanKind, startSpan, traceHeadersOf, ty
 import { errorMessage, sleep } from '@dtx/util';
 import type { Message, Producer } from 'kafkajs';
 import pg from 'pg';
-import { withPooledClient } from './pg-transaction.js';
+import { withPooledClient } from '@dtx/sql';
 
 /** One pending outbox row as the relay reads it. */
 export interface OutboxRecord {
@@ -18,6 +18,9 @@ export interface OutboxRecord {
 export type PublishRecords = (records: OutboxRecord[]) => Promise<void>;
 
 export interface OutboxRelayOptions {
+  /** The service's pool: each batch borrows one connection from it. */
+  pool: pg.Pool;
+  /** For the one connection of its own that the relay keeps: the one that LISTENs. */
   databaseUrl: string;
   notifyChannel: string;
   publish: PublishRecords;
@@ -102,8 +105,7 @@ export class OutboxRelay {
   private lastHousekeeping = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pool = new pg.Pool({ connectionString: options.databaseUrl, max: 2, application_name: 'outbox-relay' });
-    this.pool.on('error', (error) => options.logger.warn({ err: error }, 'outbox relay pool error'));
+    this.pool = options.pool;
   }
 
   start(): void {
@@ -114,13 +116,12 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Stops after the batch in flight; rows not yet published stay for the next start. */
+  /** Stops after the batch in flight; rows not yet published stay for the next start. The pool is the caller's to end. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
     await this.loop;
     await this.closeListener();
-    await this.pool.end();
   }
 
   /** Publishes every pending row now; returns how many were published. */

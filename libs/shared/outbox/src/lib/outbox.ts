@@ -9,7 +9,7 @@ import {
 } from '@dtx/contracts';
 import { activeTraceHeaders } from '@dtx/telemetry';
 import { tickLamportClock } from './lamport-clock.js';
-import type { SqlTransaction } from './sql-transaction.js';
+import type { SqlTransaction } from '@dtx/sql';
 
 /** A message a handler or a command wants to emit; the outbox adds identity, causality and time. */
 export interface OutgoingMessage<Type extends MessageType = MessageType> {
@@ -76,7 +76,7 @@ export class Outbox {
     // One round trip for every row and the wake-up call: each statement costs a network
     // round trip and its system calls, the dominant cost of handling a message here.
     // The notification is delivered to listeners only when the transaction commits.
-    await tx.$executeRawUnsafe(
+    await tx.execute(
       `WITH stored AS (
          INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])

@@ -3,7 +3,8 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { KafkaReadinessProbe } from '@dtx/messaging';
 import { errorMessage, withTimeout } from '@dtx/util';
 import { ServiceLifecycle } from '../lib/service-lifecycle.js';
-import { DATABASE, type DatabaseClient } from '../lib/tokens.js';
+import type pg from 'pg';
+import { SQL_POOL } from '../lib/tokens.js';
 
 /** A slow dependency answers "not ready" instead of hanging the probe. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -12,7 +13,7 @@ const PROBE_TIMEOUT_MS = 2_000;
 export class ReadinessIndicators {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    @Inject(DATABASE) private readonly databaseClient: DatabaseClient,
+    @Inject(SQL_POOL) private readonly pool: pg.Pool,
     private readonly kafkaProbe: KafkaReadinessProbe,
     private readonly lifecycle: ServiceLifecycle,
   ) {}
@@ -27,7 +28,7 @@ export class ReadinessIndicators {
   async database() {
     const indicator = this.indicators.check('database');
     try {
-      await withTimeout(Promise.resolve(this.databaseClient.$queryRawUnsafe('SELECT 1')), PROBE_TIMEOUT_MS, 'PostgreSQL');
+      await withTimeout(this.pool.query('SELECT 1'), PROBE_TIMEOUT_MS, 'PostgreSQL');
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: errorMessage(error) });

@@ -5,7 +5,8 @@ import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
 import type { Kafka } from 'kafkajs';
 import { FaultInjector } from '@dtx/inbox';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
-import pg from 'pg';
+import { createSqlPool } from '@dtx/sql';
+import type pg from 'pg';
 import { FaultsController } from '../faults/faults.controller.js';
 import { ApiExceptionFilter } from '../http/api-exception.filter.js';
 import { Messaging } from '../messaging/messaging.js';
@@ -18,10 +19,11 @@ import { ServiceLifecycle } from './service-lifecycle.js';
 import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type DatabaseClient, type PlatformOptions } from './tokens.js';
 
 export interface ServicePlatformOptions extends PlatformOptions {
-  createDatabaseClient: (databaseUrl: string) => DatabaseClient;
+  /** The service's Prisma client, on the service's one pool. */
+  createDatabaseClient: (pool: pg.Pool) => DatabaseClient;
 }
 
-/** Closes the database pools and the Kafka probe after everything that uses them has stopped. */
+/** Closes the database pool and the Kafka probe after everything that uses them has stopped. */
 @Injectable()
 class ConnectionCloser implements OnApplicationShutdown {
   constructor(
@@ -31,20 +33,21 @@ class ConnectionCloser implements OnApplicationShutdown {
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect(), this.pool.end()]);
+    await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect()]);
+    await this.pool.end();
   }
 }
 
-function createSqlPool(options: ServicePlatformOptions, logger: PinoLogger): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString: options.config.DATABASE_URL,
-    max: 10,
-    application_name: options.serviceName,
-    connectionTimeoutMillis: 5_000,
+function servicePool({ serviceName, config }: ServicePlatformOptions, logger: PinoLogger): pg.Pool {
+  return createSqlPool({
+    databaseUrl: config.DATABASE_URL,
+    applicationName: serviceName,
+    size: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    onIdleError: (error) => logger.warn({ err: error }, 'idle database connection lost'),
   });
-  // An idle connection the server closes must not take the process down; the pool replaces it.
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
-  return pool;
 }
 
 /**
@@ -61,8 +64,8 @@ export class ServicePlatformModule {
       controllers: [HealthController, MetricsController, ...(options.config.ENABLE_FAULT_INJECTION ? [FaultsController] : [])],
       providers: [
         { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
-        { provide: DATABASE, useFactory: () => options.createDatabaseClient(options.config.DATABASE_URL) },
-        { provide: SQL_POOL, inject: [PinoLogger], useFactory: (logger: PinoLogger) => createSqlPool(options, logger) },
+        { provide: SQL_POOL, inject: [PinoLogger], useFactory: (logger: PinoLogger) => servicePool(options, logger) },
+        { provide: DATABASE, inject: [SQL_POOL], useFactory: (pool: pg.Pool) => options.createDatabaseClient(pool) },
         {
           provide: KAFKA,
           inject: [PinoLogger],

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/common';
 import { deadLetterTopic } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
-import { Outbox, OutboxRelay, pgTransactionRunner, publishWithProducer, type TransactionRunner } from '@dtx/outbox';
+import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
+import { transactionRunner, type TransactionRunner } from '@dtx/sql';
 import { errorMessage, sleep } from '@dtx/util';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { PinoLogger } from 'nestjs-pino';
@@ -44,9 +45,10 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     const { serviceName, config } = options;
     this.metrics = new MessagingMetrics(registry);
     this.outbox = new Outbox({ source: serviceName, topicPrefix: config.KAFKA_TOPIC_PREFIX, notifyChannel: `outbox_${serviceName}` });
-    this.transaction = pgTransactionRunner(pool);
+    this.transaction = transactionRunner(pool);
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     this.relay = new OutboxRelay({
+      pool,
       databaseUrl: config.DATABASE_URL,
       notifyChannel: this.outbox.notifyChannel,
       publish: async (records) => {

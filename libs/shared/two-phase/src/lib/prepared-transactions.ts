@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import { PgTransaction, withPooledClient, type SqlTransaction } from '@dtx/outbox';
+import { inTransaction, PgExecutor, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -62,9 +62,9 @@ export class PreparedTransactions {
     if (await this.isPrepared(gid)) {
       return { vote: 'YES' };
     }
-    return this.inTransaction(async (client, tx) => {
+    return inTransaction(this.pool, async (tx, client) => {
       await client.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`);
-      const claimed = await tx.$executeRawUnsafe(
+      const claimed = await tx.execute(
         `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')
          ON CONFLICT (gid) DO NOTHING`,
         gid,
@@ -96,7 +96,7 @@ export class PreparedTransactions {
       if (errorCode(error) !== UNDEFINED_OBJECT) {
         throw error;
       }
-      const outcome = await this.recordedOutcome(this.pool, gid);
+      const outcome = await this.recordedOutcome(new PgExecutor(this.pool), gid);
       if (outcome !== 'COMMITTED') {
         throw new ProtocolViolation(`${gid} cannot be committed: it was ${outcome === 'ABORTED' ? 'aborted' : 'never prepared'}`);
       }
@@ -118,10 +118,10 @@ export class PreparedTransactions {
         throw error;
       }
     }
-    await this.inTransaction(async (client, tx) => {
+    await inTransaction(this.pool, async (tx, client) => {
       // A prepare still running holds the row it inserted; wait briefly, then let the coordinator retry.
       await client.query('SET LOCAL lock_timeout = 1000');
-      await tx.$executeRawUnsafe(
+      await tx.execute(
         `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'ABORTED')
          ON CONFLICT (gid) DO NOTHING`,
         gid,
@@ -157,10 +157,8 @@ export class PreparedTransactions {
     return (rowCount ?? 0) > 0;
   }
 
-  private async recordedOutcome(db: Pick<SqlTransaction, '$queryRawUnsafe'> | pg.Pool, gid: string): Promise<string | undefined> {
-    const query = 'SELECT outcome FROM two_phase_participations WHERE gid = $1';
-    const rows =
-      'query' in db ? (await db.query<{ outcome: string }>(query, [gid])).rows : await db.$queryRawUnsafe<{ outcome: string }[]>(query, gid);
+  private async recordedOutcome(db: SqlExecutor, gid: string): Promise<string | undefined> {
+    const rows = await db.query<{ outcome: string }>('SELECT outcome FROM two_phase_participations WHERE gid = $1', gid);
     return rows[0]?.outcome;
   }
 
@@ -169,26 +167,6 @@ export class PreparedTransactions {
     if (code === PREPARED_TRANSACTION_BUSY || code === OBJECT_IN_USE) {
       throw new TryAgainLater(error instanceof Error ? error.message : String(error));
     }
-  }
-
-  /**
-   * Runs `work` after BEGIN and ends the transaction with the statement it
-   * returns (COMMIT, ROLLBACK or PREPARE TRANSACTION); rolls back if it throws.
-   */
-  private async inTransaction<Result>(
-    work: (client: pg.PoolClient, tx: SqlTransaction) => Promise<{ result: Result; end: string }>,
-  ): Promise<Result> {
-    return withPooledClient(this.pool, async (client) => {
-      try {
-        await client.query('BEGIN');
-        const { result, end } = await work(client, new PgTransaction(client));
-        await client.query(end);
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type TwoPhaseVote,
   type TwoPhaseWork,
 } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
 import { withSpan, type Span } from '@dtx/telemetry';
 import type pg from 'pg';

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 import type { SagaInstance, SagaReplyInput, SagaStatus, StepRecord } from '@dtx/saga';
 
 /** A saga with the trace it runs in (W3C headers), for spans of steps a timer starts. */
@@ -62,7 +62,7 @@ export async function insertSaga(
   currentStep: string | null,
   trace: Record<string, string> | undefined,
 ): Promise<boolean> {
-  const inserted = await tx.$executeRawUnsafe(
+  const inserted = await tx.execute(
     `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, trace_context)
      VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb, $13::jsonb)
      ON CONFLICT (order_id, type) DO NOTHING`,
@@ -77,12 +77,12 @@ export async function insertSaga(
 
 /** The saga, locked until the transaction ends, so replies and timers of one saga never interleave. */
 export async function lockSaga<Data>(tx: SqlTransaction, sagaId: string): Promise<SagaInstance<Data> | undefined> {
-  const rows = await tx.$queryRawUnsafe<SagaRow[]>(`SELECT ${columns} FROM saga_instances WHERE id = $1::uuid FOR UPDATE`, sagaId);
+  const rows = await tx.query<SagaRow>(`SELECT ${columns} FROM saga_instances WHERE id = $1::uuid FOR UPDATE`, sagaId);
   return rows[0] && toInstance<Data>(rows[0]);
 }
 
 export async function saveSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `UPDATE saga_instances
         SET state = $4, current_step = $5, data = $6::jsonb, step_index = $7, attempt = $8, waiting_for = $9,
             deadline_at = $10::timestamptz, needs_attention = $11, history = $12::jsonb, version = version + 1, updated_at = now()
@@ -96,7 +96,7 @@ export async function saveSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, 
 
 /** Sagas whose timer is due, locked; rows another orchestrator instance holds are skipped. */
 export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit: number): Promise<TracedSaga<Data>[]> {
-  const rows = await tx.$queryRawUnsafe<SagaRow[]>(
+  const rows = await tx.query<SagaRow>(
     `SELECT ${columns} FROM saga_instances
       WHERE waiting_for <> 'nothing' AND deadline_at <= $1::timestamptz
       ORDER BY deadline_at
@@ -109,7 +109,7 @@ export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit:
 }
 
 export async function recordIgnoredReply(tx: SqlTransaction, sagaId: string, reply: SagaReplyInput, why: string): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `INSERT INTO saga_ignored_replies (saga_id, step, attempt, command, outcome, why) VALUES ($1::uuid, $2, $3, $4, $5, $6)`,
     sagaId,
     reply.step,
@@ -122,7 +122,7 @@ export async function recordIgnoredReply(tx: SqlTransaction, sagaId: string, rep
 
 /** Moves overdue reply deadlines to `now + timeoutMs`; returns how many sagas it touched. */
 export async function restartOverdueReplyTimers(tx: SqlTransaction, now: number, timeoutMs: number): Promise<number> {
-  return tx.$executeRawUnsafe(
+  return tx.execute(
     `UPDATE saga_instances SET deadline_at = $1::timestamptz
       WHERE waiting_for = 'reply' AND deadline_at < $1::timestamptz`,
     new Date(now + timeoutMs).toISOString(),

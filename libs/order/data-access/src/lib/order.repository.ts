@@ -1,5 +1,5 @@
 import type { OrderLine, OrderMode } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
@@ -13,7 +13,7 @@ export interface NewOrder {
 }
 
 export async function insertOrder(tx: SqlTransaction, order: NewOrder): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
      VALUES ($1::uuid, $2, 'PENDING', $3, $4, $5)`,
     order.orderId,
@@ -22,7 +22,7 @@ export async function insertOrder(tx: SqlTransaction, order: NewOrder): Promise<
     order.total,
     order.traceId,
   );
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
      SELECT $1::uuid, line_no, sku, quantity, unit_price
        FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
@@ -43,7 +43,7 @@ export async function finishOrder(
   mode: OrderMode,
   outcome: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string },
 ): Promise<boolean> {
-  const updated = await tx.$executeRawUnsafe(
+  const updated = await tx.execute(
     `UPDATE orders SET status = $3, reason = $4, updated_at = now()
       WHERE id = $1::uuid AND mode = $2 AND status = 'PENDING'`,
     orderId,
@@ -71,7 +71,7 @@ export async function claimIdempotencyKey(
   key: string,
   answer: StoredAnswer & { orderId: string },
 ): Promise<StoredAnswer | undefined> {
-  const claimed = await tx.$executeRawUnsafe(
+  const claimed = await tx.execute(
     `INSERT INTO idempotency_keys (key, request_hash, order_id, response_status, response_body)
      VALUES ($1, $2, $3::uuid, $4, $5::jsonb) ON CONFLICT (key) DO NOTHING`,
     key,
@@ -83,7 +83,7 @@ export async function claimIdempotencyKey(
   if (claimed === 1) {
     return undefined;
   }
-  const rows = await tx.$queryRawUnsafe<{ request_hash: string; response_status: number; response_body: unknown }[]>(
+  const rows = await tx.query<{ request_hash: string; response_status: number; response_body: unknown }>(
     'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1',
     key,
   );

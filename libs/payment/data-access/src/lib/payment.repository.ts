@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 
 export type PaymentStatus = 'AUTHORIZED' | 'CAPTURED' | 'REFUNDED' | 'VOIDED' | 'DECLINED';
 
@@ -12,7 +12,7 @@ export interface PaymentRow {
 
 /** The order's payment, locked for the rest of the transaction. */
 export async function findPaymentForUpdate(tx: SqlTransaction, orderId: string): Promise<PaymentRow | undefined> {
-  const rows = await tx.$queryRawUnsafe<{ id: string; customer_id: string; amount: bigint; status: PaymentStatus }[]>(
+  const rows = await tx.query<{ id: string; customer_id: string; amount: bigint; status: PaymentStatus }>(
     'SELECT id, customer_id, amount, status FROM payments WHERE order_id = $1::uuid FOR UPDATE',
     orderId,
   );
@@ -25,7 +25,7 @@ export async function insertPayment(
   payment: { orderId: string; customerId: string; amount: number; status: PaymentStatus },
 ): Promise<string> {
   const id = randomUUID();
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     'INSERT INTO payments (id, order_id, customer_id, amount, status) VALUES ($1::uuid, $2::uuid, $3, $4, $5)',
     id,
     payment.orderId,
@@ -37,12 +37,12 @@ export async function insertPayment(
 }
 
 export async function setPaymentStatus(tx: SqlTransaction, paymentId: string, status: PaymentStatus): Promise<void> {
-  await tx.$executeRawUnsafe('UPDATE payments SET status = $2, updated_at = now() WHERE id = $1::uuid', paymentId, status);
+  await tx.execute('UPDATE payments SET status = $2, updated_at = now() WHERE id = $1::uuid', paymentId, status);
 }
 
 /** Money the customer can still spend (balance minus holds), with the account row locked; undefined without an account. */
 export async function lockSpendableBalance(tx: SqlTransaction, customerId: string): Promise<number | undefined> {
-  const rows = await tx.$queryRawUnsafe<{ spendable: bigint }[]>(
+  const rows = await tx.query<{ spendable: bigint }>(
     'SELECT balance - reserved AS spendable FROM accounts WHERE customer_id = $1 FOR UPDATE',
     customerId,
   );
@@ -55,7 +55,7 @@ export async function adjustAccount(
   customerId: string,
   change: { balance: number; reserved: number },
 ): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     'UPDATE accounts SET balance = balance + $2, reserved = reserved + $3, updated_at = now() WHERE customer_id = $1',
     customerId,
     change.balance,

@@ -1,4 +1,3 @@
-import { Inject, Injectable } from '@nestjs/common';
 import {
   twoPhaseParticipants,
   type BeginTransaction,
@@ -9,8 +8,8 @@ import {
   type TwoPhaseVote,
   type TwoPhaseWork,
 } from '@dtx/contracts';
-import type { CoordinatorDatabaseClient } from '@dtx/coordinator-data-access';
-import { DATABASE } from '@dtx/service-platform';
+import { PgExecutor, transactionRunner, type SqlExecutor, type TransactionRunner } from '@dtx/sql';
+import type pg from 'pg';
 
 interface TransactionRow {
   id: string;
@@ -44,14 +43,19 @@ export interface LoggedTransaction {
  * the decision, and which participants acknowledged it. Every write here is
  * committed before the step that depends on it is taken.
  */
-@Injectable()
 export class TransactionLog {
-  constructor(@Inject(DATABASE) private readonly database: CoordinatorDatabaseClient) {}
+  private readonly database: SqlExecutor;
+  private readonly transaction: TransactionRunner;
+
+  constructor(pool: pg.Pool) {
+    this.database = new PgExecutor(pool);
+    this.transaction = transactionRunner(pool);
+  }
 
   /** Logs a new transaction (PREPARING) with its participants; false if it was logged before. */
   async begin(request: BeginTransaction, traceparent: string | undefined): Promise<boolean> {
-    return this.database.$transaction(async (tx) => {
-      const inserted = await tx.$executeRawUnsafe(
+    return this.transaction(async (tx) => {
+      const inserted = await tx.execute(
         `INSERT INTO transactions (id, order_id, state, customer_id, total, items, traceparent)
          VALUES ($1::uuid, $2::uuid, 'PREPARING', $3, $4, $5::jsonb, $6) ON CONFLICT (id) DO NOTHING`,
         request.transactionId,
@@ -64,7 +68,7 @@ export class TransactionLog {
       if (inserted === 0) {
         return false;
       }
-      await tx.$executeRawUnsafe(
+      await tx.execute(
         `INSERT INTO transaction_participants (transaction_id, name) SELECT $1::uuid, unnest($2::text[])`,
         request.transactionId,
         [...twoPhaseParticipants],
@@ -74,7 +78,7 @@ export class TransactionLog {
   }
 
   async recordVote(transactionId: string, participant: TwoPhaseParticipantName, vote: TwoPhaseVote): Promise<void> {
-    await this.database.$executeRawUnsafe(
+    await this.database.execute(
       `UPDATE transaction_participants SET vote = $3, vote_reason = $4, updated_at = now()
         WHERE transaction_id = $1::uuid AND name = $2`,
       transactionId,
@@ -90,7 +94,7 @@ export class TransactionLog {
    * recovery decided first.
    */
   async decide(transactionId: string, outcome: TwoPhaseOutcome, reason?: string): Promise<TwoPhaseOutcome> {
-    const rows = await this.database.$queryRawUnsafe<{ state: TransactionState }[]>(
+    const rows = await this.database.query<{ state: TransactionState }>(
       `WITH decided AS (
          UPDATE transactions SET state = $2, reason = $3, decided_at = now(), updated_at = now()
           WHERE id = $1::uuid AND state = 'PREPARING'
@@ -108,11 +112,11 @@ export class TransactionLog {
 
   /** A participant acknowledged the decision; when the last one does, the transaction is finished. */
   async recordAcknowledgement(transactionId: string, participant: TwoPhaseParticipantName, outcome: TwoPhaseOutcome): Promise<void> {
-    await this.database.$transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       // Acknowledgements arrive together; taking the transaction's row lock first makes the last
       // one see all the others, so exactly one of them finds nothing missing and finishes it.
-      await tx.$queryRawUnsafe('SELECT 1 FROM transactions WHERE id = $1::uuid FOR UPDATE', transactionId);
-      await tx.$executeRawUnsafe(
+      await tx.query('SELECT 1 FROM transactions WHERE id = $1::uuid FOR UPDATE', transactionId);
+      await tx.execute(
         `UPDATE transaction_participants SET outcome = $3, attempts = attempts + 1, last_error = NULL, updated_at = now()
           WHERE transaction_id = $1::uuid AND name = $2`,
         transactionId,
@@ -129,7 +133,7 @@ export class TransactionLog {
   }
 
   async recordDeliveryFailure(transactionId: string, participant: TwoPhaseParticipantName, error: string): Promise<void> {
-    await this.database.$executeRawUnsafe(
+    await this.database.execute(
       `UPDATE transaction_participants SET attempts = attempts + 1, last_error = $3, updated_at = now()
         WHERE transaction_id = $1::uuid AND name = $2`,
       transactionId,
@@ -139,7 +143,7 @@ export class TransactionLog {
   }
 
   async find(transactionId: string): Promise<LoggedTransaction | undefined> {
-    const rows = await this.database.$queryRawUnsafe<TransactionRow[]>(
+    const rows = await this.database.query<TransactionRow>(
       'SELECT id, order_id, state, reason, customer_id, total, items, traceparent FROM transactions WHERE id = $1::uuid',
       transactionId,
     );
@@ -147,7 +151,7 @@ export class TransactionLog {
     if (!row) {
       return undefined;
     }
-    const participants = await this.database.$queryRawUnsafe<ParticipantRow[]>(
+    const participants = await this.database.query<ParticipantRow>(
       'SELECT name, vote, outcome FROM transaction_participants WHERE transaction_id = $1::uuid',
       transactionId,
     );
@@ -164,7 +168,7 @@ export class TransactionLog {
 
   /** Transactions not finished yet, oldest first: undecided ones and decisions not yet acknowledged by all. */
   async unfinished(limit: number): Promise<{ id: string; state: TransactionState }[]> {
-    return this.database.$queryRawUnsafe<{ id: string; state: TransactionState }[]>(
+    return this.database.query<{ id: string; state: TransactionState }>(
       `SELECT id, state FROM transactions WHERE state IN ('PREPARING', 'COMMITTING', 'ABORTING') ORDER BY created_at LIMIT $1`,
       limit,
     );
@@ -172,15 +176,15 @@ export class TransactionLog {
 
   /** How many transactions are in each unfinished state (the in-doubt metric). */
   async countUnfinished(): Promise<Map<TransactionState, number>> {
-    const rows = await this.database.$queryRawUnsafe<{ state: TransactionState; count: bigint }[]>(
+    const rows = await this.database.query<{ state: TransactionState; count: bigint }>(
       `SELECT state, count(*) AS count FROM transactions WHERE state IN ('PREPARING', 'COMMITTING', 'ABORTING') GROUP BY state`,
     );
     return new Map(rows.map((row) => [row.state, Number(row.count)]));
   }
 }
 
-async function finishIfAcknowledged(db: Pick<CoordinatorDatabaseClient, '$executeRawUnsafe'>, transactionId: string): Promise<void> {
-  await db.$executeRawUnsafe(
+async function finishIfAcknowledged(db: SqlExecutor, transactionId: string): Promise<void> {
+  await db.execute(
     `UPDATE transactions SET state = CASE state WHEN 'COMMITTING' THEN 'COMMITTED' ELSE 'ABORTED' END,
             completed_at = now(), updated_at = now()
       WHERE id = $1::uuid AND state IN ('COMMITTING', 'ABORTING')

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@dtx/outbox';
+import type { SqlTransaction } from '@dtx/sql';
 
 export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED' | 'CANCELLED';
 
@@ -9,7 +9,7 @@ export interface ReservationRow {
 
 /** The order's reservation, locked for the rest of the transaction; undefined if inventory never saw the order. */
 export async function findReservationForUpdate(tx: SqlTransaction, orderId: string): Promise<ReservationRow | undefined> {
-  const rows = await tx.$queryRawUnsafe<ReservationRow[]>(
+  const rows = await tx.query<ReservationRow>(
     'SELECT status, items FROM reservations WHERE order_id = $1::uuid FOR UPDATE',
     orderId,
   );
@@ -22,7 +22,7 @@ export async function insertReservation(
   status: ReservationStatus,
   items: ReservationRow['items'],
 ): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     'INSERT INTO reservations (order_id, status, items) VALUES ($1::uuid, $2, $3::jsonb)',
     orderId,
     status,
@@ -31,7 +31,7 @@ export async function insertReservation(
 }
 
 export async function setReservationStatus(tx: SqlTransaction, orderId: string, status: ReservationStatus): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     'UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1::uuid',
     orderId,
     status,
@@ -40,7 +40,7 @@ export async function setReservationStatus(tx: SqlTransaction, orderId: string, 
 
 /** Locks the stock rows of `skus` (in the given, sorted order) and returns what is available. */
 export async function lockAvailableStock(tx: SqlTransaction, skus: string[]): Promise<Map<string, number>> {
-  const rows = await tx.$queryRawUnsafe<{ sku: string; available: number }[]>(
+  const rows = await tx.query<{ sku: string; available: number }>(
     'SELECT sku, available FROM stock_items WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
     skus,
   );
@@ -49,7 +49,7 @@ export async function lockAvailableStock(tx: SqlTransaction, skus: string[]): Pr
 
 /** Moves quantities between available and reserved; positive reserves, negative releases. */
 export async function moveToReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `UPDATE stock_items SET available = available - $2, reserved = reserved + $2, updated_at = now() WHERE sku = $1`,
     sku,
     quantity,
@@ -58,7 +58,7 @@ export async function moveToReserved(tx: SqlTransaction, sku: string, quantity: 
 
 /** A reservation becomes a sale: the reserved units leave the warehouse. */
 export async function removeReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.$executeRawUnsafe(
+  await tx.execute(
     `UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`,
     sku,
     quantity,
@@ -67,5 +67,5 @@ export async function removeReserved(tx: SqlTransaction, sku: string, quantity: 
 
 /** Units leave the warehouse straight from available stock (a 2PC sale, held by its prepared transaction). */
 export async function sellFromAvailable(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.$executeRawUnsafe(`UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
+  await tx.execute(`UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
 }

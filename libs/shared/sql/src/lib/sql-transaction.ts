@@ -1,0 +1,19 @@
+/**
+ * Runs SQL statements, with `$1`, `$2`... bound to `values`: inside one
+ * transaction (what repositories take), or on the pool, one statement each.
+ */
+export interface SqlExecutor {
+  /** The rows a statement returns. */
+  query<Row = Record<string, unknown>>(text: string, ...values: unknown[]): Promise<Row[]>;
+  /** How many rows a statement changed. */
+  execute(text: string, ...values: unknown[]): Promise<number>;
+}
+
+/**
+ * A database transaction. Repositories take it explicitly, so a business write
+ * and the messages it causes (outbox, inbox) commit or roll back together.
+ */
+export type SqlTransaction = SqlExecutor;
+
+/** Runs work in one database transaction, committing if it resolves and rolling back if it throws. */
+export type TransactionRunner = <Result>(work: (tx: SqlTransaction) => Promise<Result>) => Promise<Result>;
