@@ -39,9 +39,28 @@ export class OrdersController {
     @Body(new ZodValidationPipe(placeOrderSchema)) request: PlaceOrderRequest,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const placed = await this.placement.place(idempotencyKeyPipe.transform(idempotencyKey), request, traceparent);
-    response.status(placed.status);
-    return placed.body;
+    const key = idempotencyKeyPipe.transform(idempotencyKey);
+    const outcome = await this.placement.place(key, request, traceparent);
+    switch (outcome.kind) {
+      case 'placed':
+        response.status(outcome.order.status);
+        return outcome.order.body;
+      case 'total-too-large':
+        throw ApiError.badRequest('Invalid request body: the order total is too large', [
+          { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
+        ]);
+      case 'idempotency-key-reused':
+        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used with a different request body`, [
+          { path: 'Idempotency-Key', message: 'already used with a different request body' },
+        ]);
+      case 'undecided':
+        throw new ApiError(
+          504,
+          'TRANSACTION_UNDECIDED',
+          `No decision for order ${outcome.orderId} within ${outcome.detail}. ` +
+            'The order stays PENDING until the coordinator decides; repeat the request with the same Idempotency-Key to get the outcome.',
+        );
+    }
   }
 
   @Get(':orderId')

@@ -10,5 +10,6 @@ export {
   TwoPhaseParticipant,
   TwoPhaseParticipantController,
   TwoPhaseParticipantModule,
+  type PhaseTwoOutcome,
   type TwoPhaseParticipantOptions,
 } from './lib/two-phase-participant.module.js';

@@ -8,7 +8,6 @@ import {
   type TwoPhaseParticipantName,
   type TwoPhaseVote,
 } from '@dtx/contracts';
-import { ApiError } from '@dtx/service-platform';
 import { activeTraceHeaders, contextFromHeaders, markFailed, SpanKind, traceHeadersOf, withSpan, type Span } from '@dtx/telemetry';
 import { sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
@@ -20,6 +19,9 @@ import { TransactionLog, transactionView, type LoggedTransaction } from '@dtx/co
 
 /** The reason of an abort decided by recovery: no decision was logged, so none was ever announced. */
 export const PRESUMED_ABORT = 'PRESUMED_ABORT';
+
+/** What POST /transactions comes to: the decided transaction, or not decided yet (recovery will decide it). */
+export type RunOutcome = { kind: 'decided'; transaction: TransactionView } | { kind: 'undecided' };
 
 /** How long POST /transactions waits for a decision it is not making itself (recovery makes it). */
 const DECISION_WAIT_MS = 15_000;
@@ -71,7 +73,7 @@ export class TwoPhaseCoordinator {
    * Runs a new transaction, or joins one logged before (a retried request);
    * answers once the outcome is decided and phase 2 was tried once.
    */
-  async run(request: BeginTransaction): Promise<TransactionView> {
+  async run(request: BeginTransaction): Promise<RunOutcome> {
     const id = request.transactionId;
     const joined = this.running.get(id);
     if (joined) {
@@ -228,18 +230,18 @@ export class TwoPhaseCoordinator {
     return withSpan(name, { attributes, ...(parent ? { parent } : {}) }, work);
   }
 
-  private async awaitDecision(transactionId: string): Promise<TransactionView> {
+  private async awaitDecision(transactionId: string): Promise<RunOutcome> {
     const giveUpAt = Date.now() + DECISION_WAIT_MS;
     for (;;) {
       const transaction = await this.log.find(transactionId);
       if (!transaction) {
-        throw ApiError.notFound(`No transaction ${transactionId}`);
+        throw new Error(`transaction ${transactionId} was run but is not in the log`);
       }
       if (decisionOf(transaction.state)) {
-        return transactionView(transaction);
+        return { kind: 'decided', transaction: transactionView(transaction) };
       }
       if (Date.now() > giveUpAt) {
-        throw new ApiError(503, 'UNDECIDED', `Transaction ${transactionId} is not decided yet; recovery will abort it, try again`);
+        return { kind: 'undecided' };
       }
       await sleep(100);
     }

@@ -1,17 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { outgoing } from '@dtx/outbox';
-import { ApiError, Messaging } from '@dtx/service-platform';
+import { claimIdempotencyKey, insertOrder, type StoredAnswer } from '@dtx/order-data-access';
+import { Messaging } from '@dtx/service-platform';
 import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
-import { claimIdempotencyKey, insertOrder } from '@dtx/order-data-access';
 import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
-import { TwoPhaseOrders } from './two-phase-orders.service.js';
+import { TwoPhaseOrders, type TwoPhaseOutcome } from './two-phase-orders.service.js';
 
 export interface PlacedOrder {
-  status: number;
+  status: 200 | 201 | 202;
   body: { orderId: string; status: 'PENDING' | 'CONFIRMED' | 'CANCELLED'; mode: string; traceId: string | null; reason?: string };
 }
+
+/** What POST /orders comes to; the controller turns each into its status code. */
+export type PlaceOrderOutcome =
+  | { kind: 'placed'; order: PlacedOrder }
+  /** quantity x unitPrice summed over the items does not fit a JSON number exactly. */
+  | { kind: 'total-too-large' }
+  /** The key was used before with another body. */
+  | { kind: 'idempotency-key-reused' }
+  /** A 2PC order the coordinator did not decide within the answer timeout; it stays PENDING. */
+  | { kind: 'undecided'; orderId: string; detail: string };
 
 /** The HTTP server span's trace when tracing runs; otherwise the caller's `traceparent`, or a new trace. */
 function currentRequestTrace(traceparent: string | undefined) {
@@ -34,44 +44,50 @@ export class OrderPlacementService {
     private readonly twoPhase: TwoPhaseOrders,
   ) {}
 
-  async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlacedOrder> {
+  async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlaceOrderOutcome> {
     const total = orderTotal(request.items);
     if (total === undefined) {
-      throw ApiError.badRequest('Invalid request body: the order total is too large', [
-        { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
-      ]);
+      return { kind: 'total-too-large' };
     }
     const orderId = randomUUID();
     const trace = currentRequestTrace(traceparent);
-    const answer: PlacedOrder = {
-      status: 202,
-      body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId },
-    };
+    const answer: PlacedOrder = { status: 202, body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId } };
     const requestHash = requestFingerprint(request);
 
-    const placed = await this.messaging.transaction(async (tx) => {
+    const claim = await this.messaging.transaction(async (tx): Promise<{ earlier?: StoredAnswer }> => {
       const earlier = await claimIdempotencyKey(tx, idempotencyKey, { requestHash, orderId, ...answer });
       if (earlier) {
-        if (earlier.requestHash !== requestHash) {
-          throw new ApiError(
-            422,
-            'IDEMPOTENCY_KEY_REUSED',
-            `Idempotency-Key "${idempotencyKey}" was already used with a different request body`,
-            [{ path: 'Idempotency-Key', message: 'already used with a different request body' }],
-          );
-        }
-        return earlier as PlacedOrder;
+        return { earlier };
       }
       await insertOrder(tx, { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total, traceId: trace.traceId });
       if (request.mode !== '2pc') {
-        await this.messaging.outbox.emit(
-          tx,
-          [outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total })],
-          { aggregateId: orderId, correlationId: orderId, trace },
-        );
+        const created = outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total });
+        await this.messaging.outbox.emit(tx, [created], { aggregateId: orderId, correlationId: orderId, trace });
       }
-      return answer;
+      return {};
     });
-    return request.mode === '2pc' ? this.twoPhase.complete(placed.body.orderId) : placed;
+
+    if (claim.earlier) {
+      if (claim.earlier.requestHash !== requestHash) {
+        return { kind: 'idempotency-key-reused' };
+      }
+      const stored = claim.earlier as StoredAnswer & PlacedOrder;
+      return request.mode === '2pc' ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId)) : { kind: 'placed', order: stored };
+    }
+    if (request.mode !== '2pc') {
+      return { kind: 'placed', order: answer };
+    }
+    return this.answerTwoPhase(answer, await this.twoPhase.decide({ orderId, customerId: request.customerId, items: request.items, total }));
+  }
+
+  private answerTwoPhase(placed: PlacedOrder, outcome: TwoPhaseOutcome): PlaceOrderOutcome {
+    if (outcome.kind === 'undecided') {
+      return { kind: 'undecided', orderId: placed.body.orderId, detail: outcome.detail };
+    }
+    const { reason, status } = outcome;
+    return {
+      kind: 'placed',
+      order: { status: status === 'CONFIRMED' ? 201 : 200, body: { ...placed.body, status, ...(reason ? { reason } : {}) } },
+    };
   }
 }

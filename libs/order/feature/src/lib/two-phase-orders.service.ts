@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { decisionOf, type TransactionView } from '@dtx/contracts';
-import { findUnfinishedTwoPhaseOrders, type OrderDatabaseClient, type OrderView } from '@dtx/order-data-access';
-import { ApiError, DATABASE } from '@dtx/service-platform';
-import { TwoPhaseParticipant } from '@dtx/two-phase';
+import { decisionOf, type TransactionView, type TwoPhaseWork } from '@dtx/contracts';
+import { findUnfinishedTwoPhaseOrders, type OrderDatabaseClient } from '@dtx/order-data-access';
+import { DATABASE } from '@dtx/service-platform';
 import { errorMessage, sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
 import { CoordinatorClient, CoordinatorUnavailable } from './coordinator-client.js';
@@ -16,20 +15,20 @@ export interface TwoPhaseOrderOptions {
   answerTimeoutMs: number;
 }
 
-/** What POST /orders answers for a 2PC order once it is final. */
-export interface TwoPhaseAnswer {
-  status: 201 | 200;
-  body: { orderId: string; status: 'CONFIRMED' | 'CANCELLED'; mode: '2pc'; traceId: string | null; reason?: string };
-}
+/** How a 2PC order ended, or that the coordinator has not decided it in time. */
+export type TwoPhaseOutcome =
+  | { kind: 'decided'; status: 'CONFIRMED' | 'CANCELLED'; reason?: string }
+  | { kind: 'undecided'; detail: string };
 
 const SWEEP_INTERVAL_MS = 10_000;
 
 /**
- * Takes a PENDING 2PC order to its final state: asks the coordinator to run
- * (or join) the order's transaction, whose id is the order id, and applies
- * the decision to the order here before answering, so that a GET right after
- * the answer shows it (read-your-writes), even if the coordinator's own
- * phase-2 message to this service is still on its way.
+ * Takes a PENDING 2PC order to its outcome, in one direction: the order
+ * service asks the coordinator to run (or join) the order's transaction,
+ * whose id is the order id; the coordinator prepares, decides and commits or
+ * aborts every participant, this service's own `/2pc` endpoints included,
+ * and answers once phase 2 has been tried. The outcome comes from that
+ * answer; this service never commits its own prepared transaction.
  */
 @Injectable()
 export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,7 +38,6 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(TWO_PHASE_ORDER_OPTIONS) private readonly options: TwoPhaseOrderOptions,
     @Inject(DATABASE) private readonly database: OrderDatabaseClient,
-    private readonly participant: TwoPhaseParticipant,
     private readonly queries: OrderQueriesService,
     private readonly logger: PinoLogger,
   ) {
@@ -59,78 +57,50 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.sweeper);
   }
 
-  async complete(orderId: string): Promise<TwoPhaseAnswer> {
-    let order = await this.findOrder(orderId);
-    if (order.status === 'PENDING') {
-      await this.apply(await this.awaitDecision(order));
-      order = await this.findOrder(orderId);
-    }
-    if (order.status === 'PENDING') {
-      throw new Error(`order ${orderId} is still PENDING after its decision was applied`);
-    }
-    const body = { orderId, status: order.status, mode: '2pc' as const, traceId: order.traceId, ...(order.reason ? { reason: order.reason } : {}) };
-    return { status: order.status === 'CONFIRMED' ? 201 : 200, body };
-  }
-
-  private async awaitDecision(order: OrderView): Promise<TransactionView> {
-    const request = { transactionId: order.orderId, orderId: order.orderId, customerId: order.customerId, items: order.items, total: order.total };
+  /** Runs the transaction of an order just written, from the work in hand. */
+  async decide(work: TwoPhaseWork): Promise<TwoPhaseOutcome> {
     const giveUpAt = Date.now() + this.options.answerTimeoutMs;
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
       try {
-        return await this.coordinator.decide(request, Math.max(1, giveUpAt - Date.now()));
+        return outcomeOf(await this.coordinator.decide({ transactionId: work.orderId, ...work }, Math.max(1, giveUpAt - Date.now())));
       } catch (error) {
         if (!(error instanceof CoordinatorUnavailable)) {
           throw error;
         }
         if (Date.now() + delayMs >= giveUpAt) {
-          throw new ApiError(
-            504,
-            'TRANSACTION_UNDECIDED',
-            `No decision for order ${order.orderId} within ${this.options.answerTimeoutMs} ms (${error.message}). ` +
-              'The order stays PENDING until the coordinator decides; repeat the request with the same Idempotency-Key to get the outcome.',
-          );
+          return { kind: 'undecided', detail: `${this.options.answerTimeoutMs} ms (${error.message})` };
         }
       }
       await sleep(delayMs);
     }
   }
 
-  /** This service's own part of phase 2, done here and now; the coordinator's copy of it then changes nothing. */
-  private async apply(transaction: TransactionView): Promise<void> {
-    const decision = decisionOf(transaction.state);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (decision === 'COMMITTED') {
-          await this.participant.commit(transaction.id);
-        } else {
-          await this.participant.abort(transaction.id, { orderId: transaction.orderId, reason: transaction.reason ?? 'ABORTED' });
-        }
-        return;
-      } catch (error) {
-        // Busy: the coordinator's phase-2 call is applying the same decision at this moment.
-        if (attempt >= 20) {
-          throw error;
-        }
-        await sleep(50);
-      }
-    }
-  }
-
-  private async findOrder(orderId: string): Promise<OrderView> {
+  /** The outcome of an order placed earlier (a repeated request, an abandoned one): stored if final, else decided now. */
+  async resume(orderId: string): Promise<TwoPhaseOutcome> {
     const order = await this.queries.find(orderId);
     if (!order) {
       throw new Error(`order ${orderId} was not found`);
     }
-    return order;
+    if (order.status !== 'PENDING') {
+      return { kind: 'decided', status: order.status, ...(order.reason ? { reason: order.reason } : {}) };
+    }
+    return this.decide({ orderId, customerId: order.customerId, items: order.items, total: order.total });
   }
 
   private async finishAbandoned(): Promise<void> {
     const placedBefore = new Date(Date.now() - this.options.answerTimeoutMs);
     const stale = await findUnfinishedTwoPhaseOrders(this.database, placedBefore, 50).catch(() => []);
     for (const id of stale) {
-      await this.complete(id).catch((error: unknown) =>
-        this.logger.warn({ orderId: id, err: errorMessage(error) }, '2PC order still undecided; trying again later'),
-      );
+      const outcome = await this.resume(id).catch((error: unknown) => ({ kind: 'undecided' as const, detail: errorMessage(error) }));
+      if (outcome.kind === 'undecided') {
+        this.logger.warn({ orderId: id, err: outcome.detail }, '2PC order still undecided; trying again later');
+      }
     }
   }
+}
+
+function outcomeOf(transaction: TransactionView): TwoPhaseOutcome {
+  return decisionOf(transaction.state) === 'COMMITTED'
+    ? { kind: 'decided', status: 'CONFIRMED' }
+    : { kind: 'decided', status: 'CANCELLED', reason: transaction.reason ?? 'ABORTED' };
 }

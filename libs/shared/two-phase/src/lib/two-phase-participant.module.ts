@@ -41,6 +41,12 @@ export interface TwoPhaseParticipantOptions {
 
 const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
 
+/** How a phase-2 request ended: acknowledged, not possible yet (retry), or refused by the protocol. */
+export type PhaseTwoOutcome =
+  | { kind: 'acknowledged'; ack: TwoPhaseAck }
+  | { kind: 'try-again-later'; message: string }
+  | { kind: 'protocol-violation'; message: string };
+
 @Injectable()
 export class TwoPhaseParticipant implements OnModuleInit {
   private readonly transactions: PreparedTransactions;
@@ -79,18 +85,18 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  commit(transactionId: string): Promise<TwoPhaseAck> {
+  commit(transactionId: string): Promise<PhaseTwoOutcome> {
     return this.traced('2pc commit prepared', transactionId, undefined, () =>
-      this.answer(async () => {
+      phaseTwo(async () => {
         await this.transactions.commit(transactionId);
         return { outcome: 'COMMITTED' };
       }),
     );
   }
 
-  abort(transactionId: string, abort: TwoPhaseAbort): Promise<TwoPhaseAck> {
+  abort(transactionId: string, abort: TwoPhaseAbort): Promise<PhaseTwoOutcome> {
     return this.traced('2pc rollback prepared', transactionId, abort.orderId, () =>
-      this.answer(async () => {
+      phaseTwo(async () => {
         const afterAbort = this.options.afterAbort;
         await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
         return { outcome: 'ABORTED' };
@@ -112,18 +118,31 @@ export class TwoPhaseParticipant implements OnModuleInit {
     return withSpan(name, { attributes }, work);
   }
 
-  private async answer(work: () => Promise<TwoPhaseAck>): Promise<TwoPhaseAck> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof TryAgainLater) {
-        throw new ApiError(503, 'TRY_AGAIN_LATER', error.message);
-      }
-      if (error instanceof ProtocolViolation) {
-        throw ApiError.conflict(error.message);
-      }
-      throw error;
+}
+
+async function phaseTwo(work: () => Promise<TwoPhaseAck>): Promise<PhaseTwoOutcome> {
+  try {
+    return { kind: 'acknowledged', ack: await work() };
+  } catch (error) {
+    if (error instanceof TryAgainLater) {
+      return { kind: 'try-again-later', message: error.message };
     }
+    if (error instanceof ProtocolViolation) {
+      return { kind: 'protocol-violation', message: error.message };
+    }
+    throw error;
+  }
+}
+
+/** The HTTP answer of a phase-2 request: the acknowledgement, 503 (retry later) or 409. */
+function phaseTwoAnswer(outcome: PhaseTwoOutcome): TwoPhaseAck {
+  switch (outcome.kind) {
+    case 'acknowledged':
+      return outcome.ack;
+    case 'try-again-later':
+      throw new ApiError(503, 'TRY_AGAIN_LATER', outcome.message);
+    case 'protocol-violation':
+      throw ApiError.conflict(outcome.message);
   }
 }
 
@@ -146,16 +165,16 @@ export class TwoPhaseParticipantController {
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
-  commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
-    return this.participant.commit(transactionId);
+  async commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
+    return phaseTwoAnswer(await this.participant.commit(transactionId));
   }
 
   @Post('transactions/:transactionId/abort')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless' })
   @ApiBody({ schema: openApiSchema(twoPhaseAbortSchema) })
-  abort(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort) {
-    return this.participant.abort(transactionId, abort);
+  async abort(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort) {
+    return phaseTwoAnswer(await this.participant.abort(transactionId, abort));
   }
 
   @Get('prepared')
