@@ -47,10 +47,21 @@ export default tseslint.config(
   ...nx.configs['flat/typescript'],
   {
     files: ['**/*.ts'],
+    languageOptions: {
+      // Type information for the rules that need it (no-floating-promises).
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ inTests: false }),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      '@typescript-eslint/no-floating-promises': 'off',
+      // A promise nobody awaits fails silently; background loops say so with `void`.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test registers suites and tests synchronously; their promises are the runner's.
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }],
+        },
+      ],
       'no-console': 'off',
     },
   },
