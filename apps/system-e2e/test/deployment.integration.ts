@@ -12,7 +12,7 @@ import { repositoryRoot, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
  * The deployment files (Dockerfile, docker-compose.yml, k8s/) checked offline:
  * scripts/check-deployment.sh validates them against their schemas, then this
  * test checks that they match what the services actually read: the ports of
- * API.md, the health endpoints, and every variable a service requires, learnt
+ * the README's table, the health endpoints, and every variable a service requires, learnt
  * by starting each built service with an empty environment.
  */
 
@@ -68,11 +68,9 @@ interface ComposeService {
   command?: string[] | null;
 }
 
-/** Ports and databases of API.md's "Processes and ports" table (shared/docs beside the repository, else the README's copy). */
+/** Ports and databases of the README's "Services and ports" table. */
 function expectedFromContract(): Map<ServiceName, Expected> {
-  const candidates = [join(root, '../shared/docs/API.md'), join(root, 'README.md')];
-  const source = candidates.find((file) => existsSync(file));
-  assert.ok(source, `none of ${candidates.join(', ')} exists`);
+  const source = join(root, 'README.md');
   const text = readFileSync(source, 'utf8');
   const expected = new Map<ServiceName, Expected>();
   for (const service of SERVICE_NAMES) {
@@ -215,7 +213,7 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
     for (const service of SERVICE_NAMES) {
       const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
       const port = /serviceEnvironmentSchema\((\d+)\)/.exec(config)?.[1];
-      assert.equal(Number(port), expected.get(service)?.port, `${service}: default port in code vs API.md`);
+      assert.equal(Number(port), expected.get(service)?.port, `${service}: default port in code vs the README`);
     }
   });
 

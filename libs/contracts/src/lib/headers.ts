@@ -1,6 +1,6 @@
 import type { MessageEnvelope } from './envelope.js';
 
-/** Kafka header names (API.md). */
+/** Kafka header names (README, "Kafka topics and messages"). */
 export const MessageHeaders = {
   messageId: 'message-id',
   messageType: 'message-type',

@@ -12,7 +12,7 @@ export interface ApiErrorBody {
   details?: ApiErrorDetail[];
 }
 
-/** An error answer with the project's error body (API.md). */
+/** An error answer with the project's error body: `{ error, message, details? }` (README, "Placing orders"). */
 export class ApiError extends HttpException {
   constructor(status: number, code: string, message: string, details?: ApiErrorDetail[]) {
     super({ error: code, message, ...(details ? { details } : {}) } satisfies ApiErrorBody, status);

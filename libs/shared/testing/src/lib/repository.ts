@@ -22,7 +22,7 @@ export function serviceMigrationsDirectory(service: ServiceName): string {
   return join(repositoryRoot(), 'prisma', service, 'migrations');
 }
 
-/** Every service, in the order they are listed in API.md. */
+/** Every service, in the order the README lists them. */
 export const SERVICE_NAMES: readonly ServiceName[] = ['order', 'inventory', 'payment', 'orchestrator', 'coordinator'];
 
 /** The database each service owns (database-per-service). */
