@@ -18,6 +18,7 @@
 #   build-deps  every dependency (dev included): TypeScript, Prisma's generator
 #   build       `bash scripts/run.sh build` (prisma generate offline + tsc -b),
 #               then /out holds only what runs: dist/ + package.json + migrations
+#               (the libraries' migrations go to the migrate target only)
 #   prod-deps   `npm ci --omit=dev`: production dependencies only
 #   runtime     Node + prod node_modules + /out, as the unprivileged `node` user
 
@@ -69,6 +70,10 @@ RUN mkdir -p /out \
  && for service in order inventory payment orchestrator coordinator; do \
       cp -r "prisma/$service" "/out/prisma/$service"; \
     done
+# The tables libraries own (libs/shared/<library>/migrations, declared per service
+# database in libs/shared/prisma/src/lib/schema-modules.ts), for the migrate target.
+RUN mkdir -p /library-migrations \
+ && find libs -mindepth 3 -maxdepth 3 -type d -name migrations -exec cp -r --parents {} /library-migrations/ \;
 
 FROM base AS prod-deps
 COPY --from=manifests /out/ ./
@@ -123,6 +128,7 @@ CMD ["/app/apps/coordinator/dist/src/main.js"]
 # ORCHESTRATOR_DATABASE_URL and COORDINATOR_DATABASE_URL. Safe to run twice or
 # concurrently (Prisma's advisory lock, applied migrations are skipped).
 FROM runtime AS migrate
+COPY --from=build /library-migrations/ ./
 COPY docker/migrate.sh /app/docker/migrate.sh
 HEALTHCHECK NONE
 ENTRYPOINT ["/bin/sh", "/app/docker/migrate.sh"]

@@ -17,7 +17,8 @@ function layers({ inTests }) {
     'type:contracts': ['type:contracts', 'type:util'],
     'type:util': ['type:util'],
     'type:testing': ['type:util'],
-    'type:e2e': ['type:testing', 'type:contracts', 'type:util'],
+    // End-to-end suites and the benchmark drive the system over its REST client (@dtx/shop-client, data-access).
+    'type:e2e': ['type:testing', 'type:data-access', 'type:contracts', 'type:util'],
   };
   return Object.entries(below).map(([sourceTag, allowed]) => ({
     sourceTag,
@@ -53,13 +54,18 @@ export default tseslint.config(
     },
     rules: {
       '@nx/enforce-module-boundaries': boundaries({ inTests: false }),
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       // A promise nobody awaits fails silently; background loops say so with `void`.
       '@typescript-eslint/no-floating-promises': [
         'error',
         {
           // node:test registers suites and tests synchronously; their promises are the runner's.
-          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }],
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
         },
       ],
       'no-console': 'off',

@@ -11,7 +11,8 @@ for service in order inventory payment orchestrator coordinator; do
     echo "migrate: $variable is not set" >&2
     exit 1
   fi
+  # --service: the library tables it gets (libs/shared/*/migrations), then prisma/<service>/migrations.
   node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
-    --database-url "$url" --migrations "prisma/$service/migrations"
+    --database-url "$url" --service "$service" --root /app
 done
 echo "migrate: every service database is up to date"

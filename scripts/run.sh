@@ -5,6 +5,8 @@
 #   run.sh build       generate + compile every project (tsc -b, strict)
 #   run.sh typecheck   the same compile, as a check
 #   run.sh lint        ESLint, including Nx module boundaries
+#   run.sh format      Prettier: rewrite every file it formats
+#   run.sh format-check  Prettier: fail on any file it would change
 #   run.sh migrate     apply SQL migrations to every service database
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
@@ -47,11 +49,24 @@ lint() {
   echo "lint: clean (including Nx module boundaries)"
 }
 
+format() {
+  npx --no-install prettier --write --log-level=warn .
+}
+
+format_check() {
+  if ! npx --no-install prettier --check --log-level=warn .; then
+    echo "format: the files above are not formatted; run npm run format" >&2
+    return 1
+  fi
+  echo "format: clean"
+}
+
 migrate() {
   local service
   for service in "${SERVICES[@]}"; do
+    # --service: the tables of the libraries it uses (libs/shared/*/migrations), then prisma/<service>/migrations.
     node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
-      --database-url "$(service_database_url "$service")" --migrations "prisma/$service/migrations"
+      --database-url "$(service_database_url "$service")" --service "$service" --root "$REPO_ROOT"
   done
 }
 
@@ -60,6 +75,8 @@ case "${1:-}" in
   generate) generate ;;
   build | typecheck) build ;;
   lint) lint ;;
+  format) format ;;
+  format-check) format_check ;;
   migrate) migrate ;;
-  *) echo "usage: $0 generate|build|typecheck|lint|migrate" >&2; exit 2 ;;
+  *) echo "usage: $0 generate|build|typecheck|lint|format|format-check|migrate" >&2; exit 2 ;;
 esac

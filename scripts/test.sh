@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: the whole suite, from a fresh clone.
 # Installs dependencies, ensures PostgreSQL and Kafka are up, compiles (strict
-# type-check), lints (including Nx module boundaries), then runs the unit
+# type-check), lints (including Nx module boundaries), checks the formatting
+# (Prettier), then runs the unit
 # tests and the integration tests against the real infrastructure.
 #
 #   test.sh              everything
@@ -61,7 +62,10 @@ ensure_dependencies || { checks_failed+=(install); finish; }
 check typecheck bash scripts/run.sh build
 if ((${#checks_failed[@]} > 0)); then finish; fi
 
-if [[ "$phase" == all ]]; then check lint bash scripts/run.sh lint; fi
+if [[ "$phase" == all ]]; then
+  check lint bash scripts/run.sh lint
+  check format bash scripts/run.sh format-check
+fi
 
 if [[ "$phase" == all || "$phase" == unit ]]; then
   run_tests unit 2 'libs/**/dist/src/**/*.spec.js' 'apps/*/dist/src/**/*.spec.js'

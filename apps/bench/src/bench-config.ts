@@ -1,4 +1,4 @@
-import type { OrderMode } from './shop-api.js';
+import type { OrderMode } from '@dtx/contracts';
 import type { CatalogShape } from './workload.js';
 
 /** Everything that shapes a run; written into the results so a run can be repeated. */
@@ -50,7 +50,9 @@ export interface BenchConfig {
 const TARGETS = { sagaMaxRate: 1000, sagaP99AtHalfLoadMs: 100 };
 
 /** The full benchmark: minutes per mode. */
-export function fullConfig(overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>): BenchConfig {
+export function fullConfig(
+  overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>,
+): BenchConfig {
   const stepSeconds = overrides.stepSeconds ?? 5;
   return {
     smoke: false,
@@ -87,7 +89,9 @@ export function fullConfig(overrides: Partial<BenchConfig> & Pick<BenchConfig, '
 }
 
 /** A tiny configuration that finishes in seconds per mode: for the test and for trying the command. */
-export function smokeConfig(overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>): BenchConfig {
+export function smokeConfig(
+  overrides: Partial<BenchConfig> & Pick<BenchConfig, 'seed' | 'modes' | 'outDir'>,
+): BenchConfig {
   const stepSeconds = overrides.stepSeconds ?? 1;
   return {
     smoke: true,

@@ -15,7 +15,17 @@ describe('bench command line', () => {
   });
 
   it('takes the smoke configuration with overrides', () => {
-    const config = parseCommandLine(['--smoke', '--modes', 'orchestration,2pc', '--seed', 'abc', '--step-seconds', '2', '--out', '/tmp/x']);
+    const config = parseCommandLine([
+      '--smoke',
+      '--modes',
+      'orchestration,2pc',
+      '--seed',
+      'abc',
+      '--step-seconds',
+      '2',
+      '--out',
+      '/tmp/x',
+    ]);
     if (config === 'help') return assert.fail('not help');
     assert.equal(config.smoke, true);
     assert.deepEqual(config.modes, ['orchestration', '2pc']);

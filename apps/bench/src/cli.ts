@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { orderModeSchema, type OrderMode } from '@dtx/contracts';
 import { fullConfig, smokeConfig, type BenchConfig } from './bench-config.js';
-import { ORDER_MODES, type OrderMode } from './shop-api.js';
+
+const ORDER_MODES: readonly OrderMode[] = orderModeSchema.options;
 
 export const USAGE = `npm run bench -- [options]
 
@@ -22,13 +24,19 @@ open-loop load generator; writes results.json, report.md and SVG charts.
   --help                  this text
 `;
 
-function positiveNumber(name: string, text: string | undefined, options: { integer?: boolean; max: number }): number | undefined {
+function positiveNumber(
+  name: string,
+  text: string | undefined,
+  options: { integer?: boolean; max: number },
+): number | undefined {
   if (text === undefined) {
     return undefined;
   }
   const value = Number(text);
   if (!Number.isFinite(value) || value <= 0 || value > options.max || (options.integer && !Number.isInteger(value))) {
-    throw new Error(`--${name} must be a ${options.integer ? 'whole ' : ''}number above 0 and at most ${options.max}, not "${text}"`);
+    throw new Error(
+      `--${name} must be a ${options.integer ? 'whole ' : ''}number above 0 and at most ${options.max}, not "${text}"`,
+    );
   }
   return value;
 }
@@ -37,10 +45,15 @@ function modesOf(text: string | undefined): OrderMode[] {
   if (text === undefined) {
     return [...ORDER_MODES];
   }
-  const modes = text.split(',').map((mode) => mode.trim()).filter(Boolean);
+  const modes = text
+    .split(',')
+    .map((mode) => mode.trim())
+    .filter(Boolean);
   const unknown = modes.filter((mode) => !ORDER_MODES.includes(mode as OrderMode));
   if (modes.length === 0 || unknown.length > 0) {
-    throw new Error(`--modes takes a comma-separated list of ${ORDER_MODES.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`);
+    throw new Error(
+      `--modes takes a comma-separated list of ${ORDER_MODES.join(', ')}; unknown: ${unknown.join(', ') || '(empty)'}`,
+    );
   }
   return [...new Set(modes as OrderMode[])];
 }
@@ -87,7 +100,12 @@ export function parseCommandLine(args: string[], now: Date = new Date()): BenchC
   const optional: Partial<BenchConfig> = {
     stepSeconds: positiveNumber('step-seconds', values['step-seconds'], { max: 600 }),
     rateLadder: ratesOf(values.rates),
-    refineSteps: values.refine === undefined ? undefined : values.refine === '0' ? 0 : positiveNumber('refine', values.refine, { integer: true, max: 10 }),
+    refineSteps:
+      values.refine === undefined
+        ? undefined
+        : values.refine === '0'
+          ? 0
+          : positiveNumber('refine', values.refine, { integer: true, max: 10 }),
     pauseSeconds: positiveNumber('pause-seconds', values['pause-seconds'], { max: 120 }),
     outageSeconds: positiveNumber('outage-seconds', values['outage-seconds'], { max: 120 }),
   };

@@ -100,7 +100,12 @@ export class FinalStateTracker {
       }
     }
     this.queries++;
-    const result = await this.client.query<{ id: string; status: 'CONFIRMED' | 'CANCELLED'; reason: string | null; final_ms: number }>(
+    const result = await this.client.query<{
+      id: string;
+      status: 'CONFIRMED' | 'CANCELLED';
+      reason: string | null;
+      final_ms: number;
+    }>(
       `SELECT id::text AS id, status, reason, (extract(epoch FROM updated_at) * 1000)::float8 AS final_ms
          FROM orders WHERE id = ANY($1::uuid[]) AND status <> 'PENDING'`,
       [ids],

@@ -14,6 +14,14 @@ describe('latency summary', () => {
 
   it('summarizes unsorted input and has nulls for no samples', () => {
     assert.deepEqual(summarizeLatencies([3, 1, 2]), { count: 3, p50: 2, p95: 3, p99: 3, p999: 3, max: 3, mean: 2 });
-    assert.deepEqual(summarizeLatencies([]), { count: 0, p50: null, p95: null, p99: null, p999: null, max: null, mean: null });
+    assert.deepEqual(summarizeLatencies([]), {
+      count: 0,
+      p50: null,
+      p95: null,
+      p99: null,
+      p999: null,
+      max: null,
+      mean: null,
+    });
   });
 });

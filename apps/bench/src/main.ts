@@ -11,12 +11,12 @@ import { writeReport } from './report/write-report.js';
 import type { BenchResults, ModeResult, Outcome } from './results.js';
 import type { PgbenchResult } from './pgbench.js';
 import type { BenchConfig } from './bench-config.js';
-import type { OrderMode } from './shop-api.js';
+import type { OrderMode } from '@dtx/contracts';
 
 const FINAL_STATE_OBSERVATION =
   '2PC answers synchronously, so its order is final when the answer (201 CONFIRMED or 200 CANCELLED) arrives. ' +
   "A saga's 202 only says PENDING: the benchmark polls the order service's own database (table `orders`, by primary key, only the orders it still waits for) " +
-  'and takes as the moment the order became final the row\'s `updated_at`, which is `now()` of the transaction that confirmed or cancelled it ' +
+  "and takes as the moment the order became final the row's `updated_at`, which is `now()` of the transaction that confirmed or cancelled it " +
   '(the one that also writes its OrderConfirmed/OrderCancelled event or its saga reply), so it is the start of that short transaction, a few milliseconds before its commit makes ' +
   'the state visible to `GET /orders/:id`. The poll interval only delays when the benchmark learns of it, not the latency it records. ' +
   'Kafka is not used for this: in orchestration the order service emits no OrderConfirmed/OrderCancelled event (it replies to the orchestrator), ' +
@@ -38,12 +38,19 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const loadAverageAtStart = loadAverage();
   const { postgresAdminUrl } = await testInfrastructure();
-  progress(`seed ${config.seed}, modes ${config.modes.join(', ')}${config.smoke ? ' (smoke)' : ''}; results in ${resolve(config.outDir)}`);
+  progress(
+    `seed ${config.seed}, modes ${config.modes.join(', ')}${config.smoke ? ' (smoke)' : ''}; results in ${resolve(config.outDir)}`,
+  );
 
-  progress(`pgbench: PostgreSQL's own commit rate, ${config.pgbench.clients} clients, ${config.pgbench.seconds}s per workload`);
+  progress(
+    `pgbench: PostgreSQL's own commit rate, ${config.pgbench.clients} clients, ${config.pgbench.seconds}s per workload`,
+  );
   let pgbench: Outcome<PgbenchResult>;
   try {
-    pgbench = { status: 'measured', ...(await measurePgbench(postgresAdminUrl, { ...config.pgbench, scratchDatabase: uniqueName('bench_pgbench') })) };
+    pgbench = {
+      status: 'measured',
+      ...(await measurePgbench(postgresAdminUrl, { ...config.pgbench, scratchDatabase: uniqueName('bench_pgbench') })),
+    };
     progress(`pgbench: ${pgbench.singleInsertTps} single-row-insert commits/s, ${pgbench.simpleUpdateTps} tps for -N`);
   } catch (error) {
     pgbench = { status: 'failed', error: errorMessage(error) };
@@ -76,7 +83,14 @@ async function main(): Promise<number> {
     smoke: config.smoke,
     command: repeatCommand(process.argv.slice(2), config.seed),
     configuration: config,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryMb: Math.round(totalmem() / 2 ** 20), node: process.version, platform: `${process.platform}-${process.arch}`, loadAverageAtStart },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryMb: Math.round(totalmem() / 2 ** 20),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      loadAverageAtStart,
+    },
     finalStateObservation: FINAL_STATE_OBSERVATION,
     postgres: { pgbench },
     modes,
@@ -124,8 +138,13 @@ function summaryLines(results: BenchResults): string[] {
   return results.modes.map((mode) => {
     const rate = mode.maxRate.status === 'measured' ? `${mode.maxRate.maxRate} orders/s` : mode.maxRate.status;
     const half = mode.halfLoad.status === 'measured' ? mode.halfLoad.step.latencyMs : undefined;
-    const latency = half ? `p50 ${half.p50} ms, p95 ${half.p95} ms, p99 ${half.p99} ms, p99.9 ${half.p999} ms at half load` : 'no half-load latency';
-    const commits = mode.commits.status === 'measured' && mode.commits.commitsPerOrder !== null ? `, ${mode.commits.commitsPerOrder} commits/order` : '';
+    const latency = half
+      ? `p50 ${half.p50} ms, p95 ${half.p95} ms, p99 ${half.p99} ms, p99.9 ${half.p999} ms at half load`
+      : 'no half-load latency';
+    const commits =
+      mode.commits.status === 'measured' && mode.commits.commitsPerOrder !== null
+        ? `, ${mode.commits.commitsPerOrder} commits/order`
+        : '';
     return `${mode.mode.padEnd(13)} max ${rate}; ${latency}${commits}`;
   });
 }

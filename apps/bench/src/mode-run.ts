@@ -1,9 +1,10 @@
 import { loadavg } from 'node:os';
+import type { OrderMode } from '@dtx/contracts';
+import { KeepAliveTransport, ShopClient, type ShopService } from '@dtx/shop-client';
 import { SERVICE_NAMES, startSystem, testInfrastructure, type RunningSystem } from '@dtx/testing';
 import { errorMessage, sleep } from '@dtx/util';
 import type { BenchConfig } from './bench-config.js';
 import { FinalStateTracker } from './final-state-tracker.js';
-import { HttpClient } from './http-client.js';
 import { onInterrupt } from './interrupt.js';
 import type { ModeContext } from './load-run.js';
 import type { PgbenchResult } from './pgbench.js';
@@ -15,7 +16,6 @@ import { describeStep, runFixedRateStep } from './scenarios/fixed-rate-step.js';
 import { searchMaxRate } from './scenarios/max-rate-search.js';
 import { measurePaymentPause } from './scenarios/payment-pause.js';
 import { seededRandom } from './seeded-random.js';
-import { ShopApi, type OrderMode } from './shop-api.js';
 import { catalogOf, hotSkuOrders, mixedOrders, seedCatalog, type Catalog } from './workload.js';
 
 /** Runs a scenario, turning an exception into a recorded failure so the other scenarios still run. */
@@ -72,30 +72,49 @@ export async function runMode(
   const loadAtStart = loadAverage();
   const owned = shared ? undefined : await startBenchSystem(mode);
   const { system, startSeconds: systemStartSeconds } = (shared ?? owned) as BenchSystem;
-  const http = new HttpClient({ maxSockets: config.maxSockets });
-  const api = new ShopApi(
-    http,
-    { order: system.url('order'), inventory: system.url('inventory'), payment: system.url('payment'), coordinator: system.url('coordinator') },
-    config.requestTimeoutMs,
+  // Keep-alive sockets, and no answer validation: the load generator must not become the bottleneck.
+  const api = new ShopClient(
+    {
+      order: system.url('order'),
+      inventory: system.url('inventory'),
+      payment: system.url('payment'),
+      orchestrator: system.url('orchestrator'),
+      coordinator: system.url('coordinator'),
+    },
+    { transport: new KeepAliveTransport({ maxSockets: config.maxSockets }), validate: false, timeoutMs: 10_000 },
   );
-  const tracker = new FinalStateTracker(system.databaseUrl('order'), { pollIntervalMs: config.pollIntervalMs, batchSize: config.pollBatchSize });
+  const tracker = new FinalStateTracker(system.databaseUrl('order'), {
+    pollIntervalMs: config.pollIntervalMs,
+    batchSize: config.pollBatchSize,
+  });
   const { postgresAdminUrl } = await testInfrastructure();
-  const observer = new PostgresObserver(postgresAdminUrl, SERVICE_NAMES.map((service) => databaseNameOf(system.databaseUrl(service))));
+  const observer = new PostgresObserver(
+    postgresAdminUrl,
+    SERVICE_NAMES.map((service) => databaseNameOf(system.databaseUrl(service))),
+  );
   try {
     await tracker.start();
     await observer.connect();
-    await waitUntilReady(http, SERVICE_NAMES.map((service) => system.url(service)));
+    await waitUntilReady(api, SERVICE_NAMES);
     const catalog = catalogOf(config.catalog);
     await seedCatalog(api, catalog);
-    progress(`${mode}: system up (started in ${systemStartSeconds}s${shared ? ', shared by every mode' : ''}); seeded ${catalog.skus.length + 1} SKUs and ${catalog.customers.length + catalog.poorCustomers.length} customers`);
+    progress(
+      `${mode}: system up (started in ${systemStartSeconds}s${shared ? ', shared by every mode' : ''}); seeded ${catalog.skus.length + 1} SKUs and ${catalog.customers.length + catalog.poorCustomers.length} customers`,
+    );
     const context: ModeContext = { mode, api, tracker, config, runTag };
     await warmUp(context, catalog);
 
     const background = await measureBackgroundCommits(observer, config);
-    const maxRate = await attempt(`${mode} max-rate`, async () => ({ status: 'measured', ...(await searchMaxRate(context, catalog)) }));
-    const halfRate = maxRate.status === 'measured' && maxRate.maxRate > 0 ? Math.max(1, Math.round(maxRate.maxRate / 2)) : 0;
+    const maxRate = await attempt(`${mode} max-rate`, async () => ({
+      status: 'measured',
+      ...(await searchMaxRate(context, catalog)),
+    }));
+    const halfRate =
+      maxRate.status === 'measured' && maxRate.maxRate > 0 ? Math.max(1, Math.round(maxRate.maxRate / 2)) : 0;
     const noRate = skipped(
-      maxRate.status === 'measured' ? `no step passed, so there is no half of the maximum rate (${firstFailure(maxRate)})` : 'the maximum-rate search failed',
+      maxRate.status === 'measured'
+        ? `no step passed, so there is no half of the maximum rate (${firstFailure(maxRate)})`
+        : 'the maximum-rate search failed',
     );
     const stepAtHalf = async (label: string, planner: Parameters<typeof runFixedRateStep>[1]['planner']) => {
       const step = await runFixedRateStep(context, { label, rate: halfRate, seconds: config.measureSeconds, planner });
@@ -110,7 +129,10 @@ export async function runMode(
         ? noRate
         : await attempt(`${mode} half-load`, async () => {
             const counted = await countCommits(observer, tracker, config, () =>
-              stepAtHalf(`half-load@${halfRate}`, mixedOrders(catalog, seededRandom(`${config.seed}:half-load`), { declineShare: 0 })),
+              stepAtHalf(
+                `half-load@${halfRate}`,
+                mixedOrders(catalog, seededRandom(`${config.seed}:half-load`), { declineShare: 0 }),
+              ),
             );
             commits = commitCost(counted, background, pgbench, maxRate.status === 'measured' ? maxRate.maxRate : 0);
             return { status: 'measured', step: counted.result };
@@ -120,7 +142,10 @@ export async function runMode(
         ? noRate
         : await attempt(`${mode} hot-sku`, async () => ({
             status: 'measured',
-            step: await stepAtHalf(`hot-sku@${halfRate}`, hotSkuOrders(catalog, seededRandom(`${config.seed}:hot-sku`))),
+            step: await stepAtHalf(
+              `hot-sku@${halfRate}`,
+              hotSkuOrders(catalog, seededRandom(`${config.seed}:hot-sku`)),
+            ),
           }));
     const declines: ModeResult['declines'] =
       halfRate === 0
@@ -150,14 +175,18 @@ export async function runMode(
         ? skipped('only 2PC has a coordinator in the order path')
         : halfRate === 0
           ? noRate
-          : await attempt(`${mode} coordinator-crash`, () => measureCoordinatorCrash(context, system, observer, catalog, halfRate));
+          : await attempt(`${mode} coordinator-crash`, () =>
+              measureCoordinatorCrash(context, system, observer, catalog, halfRate),
+            );
     if (coordinatorCrash.status === 'measured') {
       progress(
         `2pc coordinator-crash: ${coordinatorCrash.preparedTransactions.inDoubt} in doubt, locks held up to ${coordinatorCrash.preparedTransactions.maxHeldMs} ms, ` +
           `${coordinatorCrash.orders.blockedFailed} blocked orders failed, ${coordinatorCrash.orders.blockedFinishedLate} finished late`,
       );
     } else if (mode === '2pc') {
-      progress(`2pc coordinator-crash: ${coordinatorCrash.status}: ${'reason' in coordinatorCrash ? coordinatorCrash.reason : coordinatorCrash.error}`);
+      progress(
+        `2pc coordinator-crash: ${coordinatorCrash.status}: ${'reason' in coordinatorCrash ? coordinatorCrash.reason : coordinatorCrash.error}`,
+      );
     }
 
     const result: ModeResult = {
@@ -177,22 +206,22 @@ export async function runMode(
   } finally {
     await tracker.stop();
     await observer.close();
-    http.close();
+    api.close();
     await owned?.shutdown();
   }
 }
 
 /** Every service answers /health/ready (its database and Kafka reachable), bounded. */
-async function waitUntilReady(http: HttpClient, urls: string[]): Promise<void> {
+async function waitUntilReady(api: ShopClient, services: readonly ShopService[]): Promise<void> {
   const deadline = Date.now() + 60_000;
-  for (const url of urls) {
+  for (const service of services) {
     for (;;) {
-      const answer = await http.request(`${url}/health/ready`, { method: 'GET', timeoutMs: 2_000 }).catch(() => undefined);
+      const answer = await api.request(service, 'GET', '/health/ready', { timeoutMs: 2_000 }).catch(() => undefined);
       if (answer?.status === 200) {
         break;
       }
       if (Date.now() > deadline) {
-        throw new Error(`${url} is not ready after 60 s: ${JSON.stringify(answer?.body)}`);
+        throw new Error(`${service} is not ready after 60 s: ${JSON.stringify(answer?.body)}`);
       }
       await sleep(200);
     }
@@ -203,7 +232,12 @@ async function waitUntilReady(http: HttpClient, urls: string[]): Promise<void> {
 async function warmUp(context: ModeContext, catalog: Catalog): Promise<void> {
   const { config } = context;
   const planner = mixedOrders(catalog, seededRandom(`${config.seed}:warm-up`), { declineShare: config.declineShare });
-  const step = await runFixedRateStep(context, { label: 'warm-up', rate: config.warmupRate, seconds: config.warmupSeconds, planner });
+  const step = await runFixedRateStep(context, {
+    label: 'warm-up',
+    rate: config.warmupRate,
+    seconds: config.warmupSeconds,
+    planner,
+  });
   progress(`${describeStep(context.mode, step).replace(/ -> .*$/, '')} (not recorded)`);
   await sleep(config.coolDownMs);
 }
@@ -253,7 +287,12 @@ async function countCommits(
   };
 }
 
-function commitCost(counted: CountedStep, background: BackgroundCommits, pgbench: PgbenchResult | null, maxRate: number): Outcome<CommitCostResult> {
+function commitCost(
+  counted: CountedStep,
+  background: BackgroundCommits,
+  pgbench: PgbenchResult | null,
+  maxRate: number,
+): Outcome<CommitCostResult> {
   const completedOrders = counted.result.confirmed + counted.result.cancelled;
   const net = counted.rawCommits - background.perSecond * counted.windowSeconds - counted.benchmarkQueries;
   const commitsPerOrder = completedOrders > 0 && net > 0 ? Math.round((net / completedOrders) * 10) / 10 : null;
@@ -272,12 +311,21 @@ function commitCost(counted: CountedStep, background: BackgroundCommits, pgbench
 }
 
 /** Where the mode stands against the issue's targets (reported, never asserted). */
-export function targetCheck(mode: OrderMode, config: BenchConfig, maxRate: ModeResult['maxRate'], halfLoad: ModeResult['halfLoad']): TargetCheck {
+export function targetCheck(
+  mode: OrderMode,
+  config: BenchConfig,
+  maxRate: ModeResult['maxRate'],
+  halfLoad: ModeResult['halfLoad'],
+): TargetCheck {
   const actualRate = maxRate.status === 'measured' ? maxRate.maxRate : null;
   const actualP99 = halfLoad.status === 'measured' ? halfLoad.step.latencyMs.p99 : null;
   return {
     applies: mode !== '2pc',
-    maxRate: { target: config.targets.sagaMaxRate, actual: actualRate, met: actualRate !== null && actualRate >= config.targets.sagaMaxRate },
+    maxRate: {
+      target: config.targets.sagaMaxRate,
+      actual: actualRate,
+      met: actualRate !== null && actualRate >= config.targets.sagaMaxRate,
+    },
     p99AtHalfLoad: {
       targetMs: config.targets.sagaP99AtHalfLoadMs,
       actualMs: actualP99,

@@ -43,14 +43,31 @@ export function findPgbench(): string {
  * (dropped afterwards), with a few clients, the standard -N workload and a
  * single-row insert per transaction.
  */
-export async function measurePgbench(adminUrl: string, options: { seconds: number; clients: number; scratchDatabase: string }): Promise<PgbenchResult> {
+export async function measurePgbench(
+  adminUrl: string,
+  options: { seconds: number; clients: number; scratchDatabase: string },
+): Promise<PgbenchResult> {
   const binary = findPgbench();
   const url = new URL(adminUrl);
   const database = options.scratchDatabase;
-  const connection = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres'), database];
+  const connection = [
+    '-h',
+    url.hostname,
+    '-p',
+    url.port || '5432',
+    '-U',
+    decodeURIComponent(url.username || 'postgres'),
+    database,
+  ];
   const environment = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
   const pgbench = async (args: string[]) =>
-    (await run(binary, [...args, ...connection], { env: environment, timeout: (options.seconds + 120) * 1000, maxBuffer: 16 * 1024 * 1024 })).stdout;
+    (
+      await run(binary, [...args, ...connection], {
+        env: environment,
+        timeout: (options.seconds + 120) * 1000,
+        maxBuffer: 16 * 1024 * 1024,
+      })
+    ).stdout;
   const tpsOf = (output: string) => {
     const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(output);
     if (!match?.[1]) {
@@ -58,7 +75,15 @@ export async function measurePgbench(adminUrl: string, options: { seconds: numbe
     }
     return Math.round(Number(match[1]));
   };
-  const load = ['-n', '-c', String(options.clients), '-j', String(Math.min(2, options.clients)), '-T', String(options.seconds)];
+  const load = [
+    '-n',
+    '-c',
+    String(options.clients),
+    '-j',
+    String(Math.min(2, options.clients)),
+    '-T',
+    String(options.seconds),
+  ];
 
   const admin = new pg.Client({ connectionString: adminUrl, application_name: 'bench-pgbench' });
   await admin.connect();
@@ -69,11 +94,15 @@ export async function measurePgbench(adminUrl: string, options: { seconds: numbe
     const simpleUpdateTps = tpsOf(await pgbench([...load, '-N']));
     const scratch = new pg.Client({ connectionString: withDatabase(adminUrl, database) });
     await scratch.connect();
-    await scratch.query('CREATE TABLE bench_commits (id bigserial PRIMARY KEY, v integer NOT NULL)').finally(() => scratch.end());
+    await scratch
+      .query('CREATE TABLE bench_commits (id bigserial PRIMARY KEY, v integer NOT NULL)')
+      .finally(() => scratch.end());
     const script = join(folder, 'single-insert.sql');
     await writeFile(script, '\\set v random(1, 1000000)\nINSERT INTO bench_commits (v) VALUES (:v);\n');
     const singleInsertTps = tpsOf(await pgbench([...load, '-f', script]));
-    const setting = async (name: string) => (await admin.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [name])).rows[0]?.setting ?? '?';
+    const setting = async (name: string) =>
+      (await admin.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [name])).rows[0]
+        ?.setting ?? '?';
     return {
       binary,
       clients: options.clients,

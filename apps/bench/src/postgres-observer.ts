@@ -49,7 +49,9 @@ export class PostgresObserver {
   }
 
   async setting(name: string): Promise<string> {
-    const result = await this.client.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [name]);
+    const result = await this.client.query<{ setting: string }>('SELECT setting FROM pg_settings WHERE name = $1', [
+      name,
+    ]);
     return result.rows[0]?.setting ?? 'unknown';
   }
 

@@ -1,10 +1,11 @@
 import type { BenchConfig } from './bench-config.js';
 import type { LatencySummary } from './latency-summary.js';
 import type { PgbenchResult } from './pgbench.js';
-import type { OrderMode } from './shop-api.js';
+import type { OrderMode } from '@dtx/contracts';
 
 /** A scenario either measured something, was skipped (with why), or failed (with the error). */
-export type Outcome<T> = ({ status: 'measured' } & T) | { status: 'skipped'; reason: string } | { status: 'failed'; error: string };
+export type Outcome<T> =
+  ({ status: 'measured' } & T) | { status: 'skipped'; reason: string } | { status: 'failed'; error: string };
 
 /** What one fixed-rate run of the load generator produced. */
 export interface StepResult {
@@ -156,7 +157,14 @@ export interface BenchResults {
   /** The command that repeats this run. */
   command: string;
   configuration: BenchConfig;
-  machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; platform: string; loadAverageAtStart: number };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+    node: string;
+    platform: string;
+    loadAverageAtStart: number;
+  };
   /** How the benchmark decides that an order is final, and when. */
   finalStateObservation: string;
   postgres: { pgbench: Outcome<PgbenchResult> };

@@ -53,6 +53,9 @@ describe('summarizeStep', () => {
   });
 
   it('counts values most frequent first', () => {
-    assert.deepEqual(Object.entries(countBy(['a', 'b', 'b'])), [['b', 2], ['a', 1]]);
+    assert.deepEqual(Object.entries(countBy(['a', 'b', 'b'])), [
+      ['b', 2],
+      ['a', 1],
+    ]);
   });
 });

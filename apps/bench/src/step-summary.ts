@@ -21,7 +21,8 @@ export function countBy(values: readonly string[]): Record<string, number> {
 export const finalLatency = (order: OrderRecord): number | null =>
   order.finalAt === null ? null : Math.max(0, order.finalAt - order.scheduledAt);
 
-const latenciesOf = (orders: readonly OrderRecord[]) => orders.map(finalLatency).filter((value): value is number => value !== null);
+const latenciesOf = (orders: readonly OrderRecord[]) =>
+  orders.map(finalLatency).filter((value): value is number => value !== null);
 
 /**
  * The figures of one fixed-rate step and whether it passed: p99 under the
@@ -39,10 +40,14 @@ export function summarizeStep(
   const confirmed = final.filter((order) => order.finalStatus === 'CONFIRMED');
   const cancelled = final.filter((order) => order.finalStatus === 'CANCELLED');
   const unfinished = accepted.length - final.length;
-  const finalWithinGrace = final.filter((order) => (order.finalAt ?? Infinity) <= step.endedAt + criteria.graceMs).length;
+  const finalWithinGrace = final.filter(
+    (order) => (order.finalAt ?? Infinity) <= step.endedAt + criteria.graceMs,
+  ).length;
   const completedRate = Math.round((finalWithinGrace / step.seconds) * 10) / 10;
   const latencyMs = summarizeLatencies(latenciesOf(final));
-  const answers = records.filter((order) => order.answeredAt !== null).map((order) => (order.answeredAt ?? 0) - order.scheduledAt);
+  const answers = records
+    .filter((order) => order.answeredAt !== null)
+    .map((order) => (order.answeredAt ?? 0) - order.scheduledAt);
   const sendLags = records.map((order) => order.sendLagMs).sort((left, right) => left - right);
   const sendLagP99 = percentile(sendLags, 99);
   const lastFinal = Math.max(...final.map((order) => order.finalAt ?? 0));
@@ -62,7 +67,9 @@ export function summarizeStep(
     failedBecause.push(`p99 ${latencyMs.p99} ms >= ${criteria.passP99Ms} ms`);
   }
   if (completedRate < criteria.minCompletedShare * step.offeredRate) {
-    failedBecause.push(`completed ${completedRate}/s < ${Math.round(criteria.minCompletedShare * 100)}% of ${step.offeredRate}/s`);
+    failedBecause.push(
+      `completed ${completedRate}/s < ${Math.round(criteria.minCompletedShare * 100)}% of ${step.offeredRate}/s`,
+    );
   }
   return {
     label: step.label,

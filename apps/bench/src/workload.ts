@@ -1,4 +1,5 @@
-import type { OrderLine, ShopApi } from './shop-api.js';
+import type { OrderLine } from '@dtx/contracts';
+import type { ShopClient } from '@dtx/shop-client';
 import type { SeededRandom } from './seeded-random.js';
 
 /** How many customers and SKUs a run seeds. */
@@ -32,7 +33,8 @@ const AMPLE_BALANCE = 1_000_000_000_000;
 
 /** Names of the catalog; every system has fresh databases, so plain numbering is unique enough. */
 export function catalogOf(shape: CatalogShape): Catalog {
-  const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix}${String(index + 1).padStart(5, '0')}`);
+  const numbered = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, index) => `${prefix}${String(index + 1).padStart(5, '0')}`);
   return {
     customers: numbered('bench-customer-', shape.customers),
     poorCustomers: numbered('bench-poor-', shape.poorCustomers),
@@ -42,8 +44,8 @@ export function catalogOf(shape: CatalogShape): Catalog {
 }
 
 /** Seeds stock and balances over REST, a few requests at a time. */
-export async function seedCatalog(api: ShopApi, catalog: Catalog, concurrency = 16): Promise<void> {
-  const tasks: (() => Promise<void>)[] = [
+export async function seedCatalog(api: ShopClient, catalog: Catalog, concurrency = 16): Promise<void> {
+  const tasks: (() => Promise<unknown>)[] = [
     ...[...catalog.skus, catalog.hotSku].map((sku) => () => api.setStock(sku, AMPLE_STOCK)),
     ...catalog.customers.map((customer) => () => api.setBalance(customer, AMPLE_BALANCE)),
     ...catalog.poorCustomers.map((customer) => () => api.setBalance(customer, 0)),
@@ -77,7 +79,8 @@ export function mixedOrders(catalog: Catalog, random: SeededRandom, options: { d
   // Exactly that share of every run of orders (not just on average), starting at a seeded phase.
   const phase = random.next();
   return (index) => {
-    const expectDecline = Math.floor((index + 1) * options.declineShare + phase) > Math.floor(index * options.declineShare + phase);
+    const expectDecline =
+      Math.floor((index + 1) * options.declineShare + phase) > Math.floor(index * options.declineShare + phase);
     const customerId = pick(random, expectDecline ? catalog.poorCustomers : catalog.customers);
     return { customerId, items: orderLines(random, catalog.skus), expectDecline };
   };

@@ -60,7 +60,17 @@ function assertOutcome(outcome: Outcome<unknown>, path: string): void {
 }
 
 function assertStep(step: StepResult, path: string): void {
-  for (const field of ['offeredRate', 'seconds', 'scheduled', 'accepted', 'errors', 'confirmed', 'cancelled', 'unfinished', 'completedRate'] as const) {
+  for (const field of [
+    'offeredRate',
+    'seconds',
+    'scheduled',
+    'accepted',
+    'errors',
+    'confirmed',
+    'cancelled',
+    'unfinished',
+    'completedRate',
+  ] as const) {
     assert.equal(typeof step[field], 'number', `${path}.${field}`);
   }
   assert.equal(step.scheduled, step.accepted + step.errors, `${path}: every scheduled order is accepted or an error`);
@@ -90,13 +100,16 @@ describe('npm run bench -- --smoke: every mode, every section, a report with cha
   let run: BenchRun;
   let results: BenchResults;
 
-  before(async () => {
-    await testInfrastructure();
-    folder = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
-    run = await runBench(['--smoke', '--modes', MODES.join(','), '--seed', '7', '--out', folder], 160_000);
-    assert.equal(run.code, 0, `the bench exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
-    results = JSON.parse(await readFile(join(folder, 'results.json'), 'utf8')) as BenchResults;
-  }, { timeout: 175_000 });
+  before(
+    async () => {
+      await testInfrastructure();
+      folder = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+      run = await runBench(['--smoke', '--modes', MODES.join(','), '--seed', '7', '--out', folder], 160_000);
+      assert.equal(run.code, 0, `the bench exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
+      results = JSON.parse(await readFile(join(folder, 'results.json'), 'utf8')) as BenchResults;
+    },
+    { timeout: 175_000 },
+  );
   after(async () => {
     if (folder) await rm(folder, { recursive: true, force: true });
   });
@@ -142,7 +155,16 @@ describe('npm run bench -- --smoke: every mode, every section, a report with cha
   it('writes a Markdown report that embeds SVG charts lying beside it', async () => {
     const report = await readFile(join(folder, 'report.md'), 'utf8');
     assert.match(report, /^# Benchmark/);
-    for (const heading of ['## Summary', '## Maximum sustained rate', '## Latency at half', '## Hot SKU', 'payment declines', '## Payment paused', '## Coordinator killed', "## PostgreSQL's commit rate"]) {
+    for (const heading of [
+      '## Summary',
+      '## Maximum sustained rate',
+      '## Latency at half',
+      '## Hot SKU',
+      'payment declines',
+      '## Payment paused',
+      '## Coordinator killed',
+      "## PostgreSQL's commit rate",
+    ]) {
       assert.ok(report.includes(heading), `the report has no "${heading}"`);
     }
     for (const mode of MODES) {

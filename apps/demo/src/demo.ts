@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { serviceUrlsFromEnvironment, ShopApi, type OrderLine } from './shop-api.js';
+import { orderModeSchema, type OrderLine } from '@dtx/contracts';
+import { shopClientFromEnvironment } from './shop-client.js';
 
 /**
  * The npm start demo: seeds stock and balances, then in each mode (both sagas
@@ -7,7 +8,7 @@ import { serviceUrlsFromEnvironment, ShopApi, type OrderLine } from './shop-api.
  * and prints how each ended; for orchestrated orders also the saga's step
  * history, for 2PC orders each participant's vote and outcome.
  */
-const api = new ShopApi(serviceUrlsFromEnvironment());
+const api = shopClientFromEnvironment();
 const run = randomUUID().slice(0, 6);
 const book = `DEMO-BOOK-${run}`;
 const lamp = `DEMO-LAMP-${run}`;
@@ -22,17 +23,27 @@ console.log(`Seeded: ${book} x20, ${lamp} x0; ${alice} has 200.00, ${bob} has 5.
 
 const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
   { title: 'alice buys two books', customerId: alice, items: [{ sku: book, quantity: 2, unitPrice: 12_50 }] },
-  { title: 'alice buys a lamp (none in stock)', customerId: alice, items: [{ sku: lamp, quantity: 1, unitPrice: 40_00 }] },
-  { title: 'bob buys a book (balance too low)', customerId: bob, items: [{ sku: book, quantity: 1, unitPrice: 12_50 }] },
+  {
+    title: 'alice buys a lamp (none in stock)',
+    customerId: alice,
+    items: [{ sku: lamp, quantity: 1, unitPrice: 40_00 }],
+  },
+  {
+    title: 'bob buys a book (balance too low)',
+    customerId: bob,
+    items: [{ sku: book, quantity: 1, unitPrice: 12_50 }],
+  },
 ];
 
-for (const mode of ['choreography', 'orchestration', '2pc']) {
+for (const mode of orderModeSchema.options) {
   console.log(`\nOrders by ${mode === '2pc' ? 'two-phase commit' : mode}:`);
   for (const scenario of scenarios) {
-    const placed = await api.placeOrder(scenario.customerId, scenario.items, mode);
-    const order = await api.finalOrder(placed.orderId, { timeoutMs: 30_000, pollMs: 50 });
+    const placed = await api.placeOrder({ customerId: scenario.customerId, items: scenario.items, mode });
+    const order = await api.finalOrder(placed.body.orderId, { timeoutMs: 30_000, pollMs: 50 });
     const outcome = order.reason ? `${order.status} (${order.reason})` : order.status;
-    console.log(`  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`);
+    console.log(
+      `  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`,
+    );
     if (mode === 'orchestration') {
       await printSagaHistory(order.orderId);
     }
@@ -43,7 +54,7 @@ for (const mode of ['choreography', 'orchestration', '2pc']) {
 }
 
 async function printVotes(orderId: string): Promise<void> {
-  const transaction = await api.transaction(orderId);
+  const transaction = await api.getTransaction(orderId);
   const votes = transaction.participants.map((participant) => `${participant.name} voted ${participant.vote ?? '-'}`);
   console.log(`      transaction ${transaction.state}: ${votes.join(', ')}`);
 }
@@ -51,9 +62,11 @@ async function printVotes(orderId: string): Promise<void> {
 async function printSagaHistory(orderId: string): Promise<void> {
   // The order is final a moment before the orchestrator records its last reply.
   for (let tries = 0; tries < 100; tries++) {
-    const [saga] = await api.sagasOf(orderId);
+    const [saga] = await api.sagasOfOrder(orderId);
     if (saga && (saga.state === 'COMPLETED' || saga.state === 'COMPENSATED')) {
-      const steps = saga.steps.map((step) => `${step.kind === 'compensation' ? 'undo ' : ''}${step.name} ${step.status.toLowerCase()}`);
+      const steps = saga.steps.map(
+        (step) => `${step.kind === 'compensation' ? 'undo ' : ''}${step.name} ${step.status.toLowerCase()}`,
+      );
       console.log(`      saga ${saga.state}: ${steps.join(' -> ')}`);
       return;
     }
@@ -63,14 +76,16 @@ async function printSagaHistory(orderId: string): Promise<void> {
 
 // Compensations run after the order is final: wait for bob's reserved book to be released.
 const settleBy = Date.now() + 10_000;
-while ((await api.stock(book)).reserved > 0 && Date.now() < settleBy) {
+while ((await api.getStock(book)).reserved > 0 && Date.now() < settleBy) {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 const [bookStock, lampStock, aliceAccount, bobAccount] = await Promise.all([
-  api.stock(book),
-  api.stock(lamp),
-  api.account(alice),
-  api.account(bob),
+  api.getStock(book),
+  api.getStock(lamp),
+  api.getAccount(alice),
+  api.getAccount(bob),
 ]);
-console.log(`\nAfterwards: ${book} available ${bookStock.available} (reserved ${bookStock.reserved}), ${lamp} available ${lampStock.available}`);
+console.log(
+  `\nAfterwards: ${book} available ${bookStock.available} (reserved ${bookStock.reserved}), ${lamp} available ${lampStock.available}`,
+);
 console.log(`            ${alice} balance ${aliceAccount.balance}, ${bob} balance ${bobAccount.balance} (minor units)`);

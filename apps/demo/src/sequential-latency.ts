@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { serviceUrlsFromEnvironment, ShopApi } from './shop-api.js';
+import { orderModeSchema } from '@dtx/contracts';
+import { shopClientFromEnvironment } from './shop-client.js';
 
 /**
  * Places orders one after another and measures each from POST /orders to its
@@ -14,13 +15,17 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.count);
-const mode = values.mode ?? 'choreography';
+const mode = orderModeSchema.safeParse(values.mode).data;
+if (mode === undefined) {
+  console.error(`--mode must be one of ${orderModeSchema.options.join(', ')}`);
+  process.exit(2);
+}
 if (!Number.isInteger(count) || count < 1 || count > 100_000) {
   console.error('--count must be a whole number from 1 to 100000');
   process.exit(2);
 }
 
-const api = new ShopApi(serviceUrlsFromEnvironment());
+const api = shopClientFromEnvironment();
 const sku = `LATENCY-${randomUUID().slice(0, 8)}`;
 const customer = `latency-${randomUUID().slice(0, 8)}`;
 await api.setStock(sku, count);
@@ -30,8 +35,8 @@ const latencies: number[] = [];
 const statuses = new Map<string, number>();
 for (let index = 0; index < count; index++) {
   const startedAt = performance.now();
-  const placed = await api.placeOrder(customer, [{ sku, quantity: 1, unitPrice: 100 }], mode);
-  const order = await api.finalOrder(placed.orderId, { timeoutMs: 60_000, pollMs: 1 });
+  const placed = await api.placeOrder({ customerId: customer, items: [{ sku, quantity: 1, unitPrice: 100 }], mode });
+  const order = await api.finalOrder(placed.body.orderId, { timeoutMs: 60_000, pollMs: 1 });
   latencies.push(performance.now() - startedAt);
   statuses.set(order.status, (statuses.get(order.status) ?? 0) + 1);
   if (process.stderr.isTTY && (index + 1) % 100 === 0) {
@@ -40,7 +45,8 @@ for (let index = 0; index < count; index++) {
 }
 
 latencies.sort((left, right) => left - right);
-const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
+const percentile = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
 console.log(
   `${count} sequential ${mode} orders: ` +
     [...statuses].map(([status, n]) => `${n} ${status}`).join(', ') +

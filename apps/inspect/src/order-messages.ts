@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { ObservedMessage } from '@dtx/inspection';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
-const businessTopics = ['orders.events', 'inventory.events', 'payments.events', 'inventory.commands', 'payments.commands', 'orders.commands', 'orchestrator.replies'];
+const businessTopics = [
+  'orders.events',
+  'inventory.events',
+  'payments.events',
+  'inventory.commands',
+  'payments.commands',
+  'orders.commands',
+  'orchestrator.replies',
+];
 
 const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString() ?? '';
 
@@ -15,7 +23,11 @@ export function observe(topic: string, partition: number, message: KafkaMessage)
     envelope = { id: header(message, 'message-id') || `unparsable@${message.offset}`, type: '(not JSON)', payload: {} };
   }
   const deadLetter = topic.endsWith('.dead-letters')
-    ? { reason: header(message, 'dead-letter-reason'), error: header(message, 'dead-letter-error'), consumerGroup: header(message, 'dead-letter-consumer-group') }
+    ? {
+        reason: header(message, 'dead-letter-reason'),
+        error: header(message, 'dead-letter-error'),
+        consumerGroup: header(message, 'dead-letter-consumer-group'),
+      }
     : undefined;
   return {
     id: String(envelope['id'] ?? ''),

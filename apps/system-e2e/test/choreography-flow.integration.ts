@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { ApiErrorBody, PlaceOrderRequest } from '@dtx/contracts';
+import type { ShopClient } from '@dtx/shop-client';
 import { startSystem, type RunningSystem } from '@dtx/testing';
-import { eventually, ShopClient } from './support/shop-client.js';
+import { eventually, shopClientOf } from './support/shop-client.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -12,7 +14,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
 
   before(async () => {
     system = await startSystem(['order', 'inventory', 'payment']);
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => system?.shutdown());
 
@@ -21,7 +23,11 @@ describe('orders by choreography: order, inventory and payment as processes on P
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, 10_000);
 
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 2, unitPrice: 1_250 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'choreography',
+      items: [{ sku, quantity: 2, unitPrice: 1_250 }],
+    });
     assert.equal(placed.status, 202);
     assert.equal(placed.body.status, 'PENDING');
     assert.equal(placed.body.mode, 'choreography');
@@ -32,10 +38,16 @@ describe('orders by choreography: order, inventory and payment as processes on P
     assert.equal(order.reason, undefined);
     assert.equal(order.total, 2_500);
     assert.equal(order.traceId, placed.body.traceId);
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 3 && stock.reserved === 0);
-    await eventually(() => shop.account(customer), (account) => account.balance === 7_500 && account.reserved === 0);
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 3 && stock.reserved === 0,
+    );
+    await eventually(
+      () => shop.getAccount(customer),
+      (account) => account.balance === 7_500 && account.reserved === 0,
+    );
     assert.deepEqual(
-      (await shop.payments(order.orderId)).map((payment) => [payment.amount, payment.status]),
+      (await shop.paymentsOfOrder(order.orderId)).map((payment) => [payment.amount, payment.status]),
       [[2_500, 'CAPTURED']],
     );
   });
@@ -58,10 +70,10 @@ describe('orders by choreography: order, inventory and payment as processes on P
 
     assert.equal(order.status, 'CANCELLED');
     assert.equal(order.reason, 'OUT_OF_STOCK');
-    assert.deepEqual(await shop.stock(plenty), { sku: plenty, available: 10, reserved: 0 });
-    assert.deepEqual(await shop.stock(scarce), { sku: scarce, available: 1, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 10_000, reserved: 0 });
-    assert.deepEqual(await shop.payments(order.orderId), []);
+    assert.deepEqual(await shop.getStock(plenty), { sku: plenty, available: 10, reserved: 0 });
+    assert.deepEqual(await shop.getStock(scarce), { sku: scarce, available: 1, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 10_000, reserved: 0 });
+    assert.deepEqual(await shop.paymentsOfOrder(order.orderId), []);
   });
 
   it('cancels an order the balance cannot cover, and gives the reserved stock back', async () => {
@@ -69,47 +81,65 @@ describe('orders by choreography: order, inventory and payment as processes on P
     await shop.setStock(sku, 4);
     await shop.setBalance(customer, 999);
 
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 1_000 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'choreography',
+      items: [{ sku, quantity: 1, unitPrice: 1_000 }],
+    });
     const order = await shop.finalOrder(placed.body.orderId);
 
     assert.equal(order.status, 'CANCELLED');
     assert.equal(order.reason, 'PAYMENT_DECLINED');
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 4 && stock.reserved === 0);
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 999, reserved: 0 });
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 4 && stock.reserved === 0,
+    );
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 999, reserved: 0 });
     assert.deepEqual(
-      (await shop.payments(order.orderId)).map((payment) => [payment.amount, payment.status]),
+      (await shop.paymentsOfOrder(order.orderId)).map((payment) => [payment.amount, payment.status]),
       [[1_000, 'DECLINED']],
     );
   });
 
   it('finds an order right after POST (read-your-writes)', async () => {
     const customer = unique('dave');
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku: unique('sku'), quantity: 1, unitPrice: 1 }] });
-    const order = await shop.order(placed.body.orderId);
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'choreography',
+      items: [{ sku: unique('sku'), quantity: 1, unitPrice: 1 }],
+    });
+    const order = await shop.getOrder(placed.body.orderId);
     assert.equal(order.orderId, placed.body.orderId);
     assert.equal(order.customerId, customer);
   });
 
   it('replays the first answer for a repeated Idempotency-Key, and refuses the key with another body', async () => {
     const [sku, customer] = [unique('sku'), unique('erin')];
-    const body = { customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 10 }] };
+    const body: PlaceOrderRequest = {
+      customerId: customer,
+      mode: 'choreography',
+      items: [{ sku, quantity: 1, unitPrice: 10 }],
+    };
     const key = unique('key');
 
-    const first = await shop.placeOrder(body, key);
-    const replays = await Promise.all([1, 2, 3].map(() => shop.placeOrder(body, key)));
+    const first = await shop.placeOrder(body, { idempotencyKey: key });
+    const replays = await Promise.all([1, 2, 3].map(() => shop.placeOrder(body, { idempotencyKey: key })));
     const reordered = await shop.request('order', 'POST', '/orders', {
       rawBody: `{"items":[{"unitPrice":10,"quantity":1,"sku":"${sku}"}],"mode":"choreography","customerId":"${customer}"}`,
       headers: { 'Idempotency-Key': key },
     });
-    const otherBody = await shop.placeOrder({ ...body, items: [{ sku, quantity: 2, unitPrice: 10 }] }, key);
+    const otherBody = await shop.request('order', 'POST', '/orders', {
+      json: { ...body, items: [{ sku, quantity: 2, unitPrice: 10 }] },
+      headers: { 'Idempotency-Key': key },
+    });
 
     for (const replay of [...replays, reordered]) {
       assert.equal(replay.status, 202);
       assert.deepEqual(replay.body, first.body);
     }
     assert.equal(otherBody.status, 422);
-    assert.equal((otherBody.body as unknown as { error: string }).error, 'IDEMPOTENCY_KEY_REUSED');
-    assert.equal((await shop.ordersOf(customer)).length, 1);
+    assert.equal((otherBody.body as ApiErrorBody).error, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal((await shop.listOrders({ customerId: customer, limit: 200 })).length, 1);
   });
 
   it('50 concurrent orders for the last 10 units: exactly 10 confirmed, stock 0, the rest OUT_OF_STOCK', async () => {
@@ -119,7 +149,9 @@ describe('orders by choreography: order, inventory and payment as processes on P
     await Promise.all(customers.map((customer) => shop.setBalance(customer, 1_000)));
 
     const placed = await Promise.all(
-      customers.map((customerId) => shop.placeOrder({ customerId, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 500 }] })),
+      customers.map((customerId) =>
+        shop.placeOrder({ customerId, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 500 }] }),
+      ),
     );
     const orders = await Promise.all(placed.map((answer) => shop.finalOrder(answer.body.orderId)));
 
@@ -128,9 +160,16 @@ describe('orders by choreography: order, inventory and payment as processes on P
     assert.equal(confirmed.length, 10);
     assert.equal(cancelled.length, 40);
     assert.ok(cancelled.every((order) => order.reason === 'OUT_OF_STOCK'));
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 0 && stock.reserved === 0);
-    const balances = await Promise.all(customers.map((customer) => shop.account(customer)));
-    assert.equal(balances.reduce((sum, account) => sum + account.balance, 0), 50 * 1_000 - 10 * 500, 'money is conserved');
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 0 && stock.reserved === 0,
+    );
+    const balances = await Promise.all(customers.map((customer) => shop.getAccount(customer)));
+    assert.equal(
+      balances.reduce((sum, account) => sum + account.balance, 0),
+      50 * 1_000 - 10 * 500,
+      'money is conserved',
+    );
   });
 
   it('never overdraws a balance under concurrent orders of one customer', async () => {
@@ -139,14 +178,24 @@ describe('orders by choreography: order, inventory and payment as processes on P
     await shop.setBalance(customer, 5 * 300);
 
     const placed = await Promise.all(
-      Array.from({ length: 12 }, () => shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 300 }] })),
+      Array.from({ length: 12 }, () =>
+        shop.placeOrder({ customerId: customer, mode: 'choreography', items: [{ sku, quantity: 1, unitPrice: 300 }] }),
+      ),
     );
     const orders = await Promise.all(placed.map((answer) => shop.finalOrder(answer.body.orderId)));
 
     assert.equal(orders.filter((order) => order.status === 'CONFIRMED').length, 5);
-    assert.ok(orders.filter((order) => order.status === 'CANCELLED').every((order) => order.reason === 'PAYMENT_DECLINED'));
-    await eventually(() => shop.account(customer), (account) => account.balance === 0 && account.reserved === 0);
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 95 && stock.reserved === 0);
+    assert.ok(
+      orders.filter((order) => order.status === 'CANCELLED').every((order) => order.reason === 'PAYMENT_DECLINED'),
+    );
+    await eventually(
+      () => shop.getAccount(customer),
+      (account) => account.balance === 0 && account.reserved === 0,
+    );
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 95 && stock.reserved === 0,
+    );
   });
 
   it('answers every malformed request with a 4xx naming the field, and changes nothing', async () => {
@@ -154,14 +203,28 @@ describe('orders by choreography: order, inventory and payment as processes on P
     await shop.setStock(sku, 7);
     await shop.setBalance(customer, 700);
     const line = { sku, quantity: 1, unitPrice: 100 };
-    const order = (overrides: Record<string, unknown>) => ({ customerId: customer, mode: 'choreography', items: [line], ...overrides });
-    const post = (json: unknown, key = unique('key')) => shop.request('order', 'POST', '/orders', { json, headers: { 'Idempotency-Key': key } });
+    const order = (overrides: Record<string, unknown>) => ({
+      customerId: customer,
+      mode: 'choreography',
+      items: [line],
+      ...overrides,
+    });
+    const post = (json: unknown, key = unique('key')) =>
+      shop.request('order', 'POST', '/orders', { json, headers: { 'Idempotency-Key': key } });
 
     const cases: [string, Promise<{ status: number; body: unknown }>, number, string][] = [
       ['no Idempotency-Key', shop.request('order', 'POST', '/orders', { json: order({}) }), 400, 'Idempotency-Key'],
       ['Idempotency-Key too long', post(order({}), 'k'.repeat(129)), 400, 'Idempotency-Key'],
       ['Idempotency-Key with a space', post(order({}), 'two words'), 400, 'Idempotency-Key'],
-      ['not JSON', shop.request('order', 'POST', '/orders', { rawBody: '{"customerId":', headers: { 'Idempotency-Key': unique('k') } }), 400, 'body'],
+      [
+        'not JSON',
+        shop.request('order', 'POST', '/orders', {
+          rawBody: '{"customerId":',
+          headers: { 'Idempotency-Key': unique('k') },
+        }),
+        400,
+        'body',
+      ],
       ['an array body', post([order({})]), 400, 'body'],
       ['customerId missing', post({ mode: 'choreography', items: [line] }), 400, 'customerId'],
       ['customerId a number', post(order({ customerId: 42 })), 400, 'customerId'],
@@ -180,25 +243,58 @@ describe('orders by choreography: order, inventory and payment as processes on P
       ['a malformed order id', shop.request('order', 'GET', '/orders/not-a-uuid'), 400, 'orderId'],
       ['a limit out of range', shop.request('order', 'GET', '/orders?limit=1000'), 400, 'limit'],
       ['an unknown query parameter', shop.request('order', 'GET', '/orders?colour=red'), 400, 'colour'],
-      ['negative stock', shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: -1 } }), 400, 'available'],
-      ['stock as a string', shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: '5' } }), 400, 'available'],
-      ['an unknown stock field', shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: 5, reserved: 0 } }), 400, 'reserved'],
-      ['a malformed SKU path', shop.request('inventory', 'PUT', '/inventory/bad%20sku', { json: { available: 5 } }), 400, 'sku'],
-      ['a fractional balance', shop.request('payment', 'PUT', `/accounts/${customer}`, { json: { balance: 1.5 } }), 400, 'balance'],
+      [
+        'negative stock',
+        shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: -1 } }),
+        400,
+        'available',
+      ],
+      [
+        'stock as a string',
+        shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: '5' } }),
+        400,
+        'available',
+      ],
+      [
+        'an unknown stock field',
+        shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: 5, reserved: 0 } }),
+        400,
+        'reserved',
+      ],
+      [
+        'a malformed SKU path',
+        shop.request('inventory', 'PUT', '/inventory/bad%20sku', { json: { available: 5 } }),
+        400,
+        'sku',
+      ],
+      [
+        'a fractional balance',
+        shop.request('payment', 'PUT', `/accounts/${customer}`, { json: { balance: 1.5 } }),
+        400,
+        'balance',
+      ],
       ['payments without orderId', shop.request('payment', 'GET', '/payments'), 400, 'orderId'],
       ['payments of a malformed orderId', shop.request('payment', 'GET', '/payments?orderId=zzz'), 400, 'orderId'],
-      ['a fail rate above 1', shop.request('payment', 'PUT', '/admin/faults', { json: { delayMs: 0, failRate: 2 } }), 400, 'failRate'],
+      [
+        'a fail rate above 1',
+        shop.request('payment', 'PUT', '/admin/faults', { json: { delayMs: 0, failRate: 2 } }),
+        400,
+        'failRate',
+      ],
     ];
     for (const [name, answer, status, path] of cases) {
       const { status: actualStatus, body } = await answer;
       assert.equal(actualStatus, status, `${name}: ${JSON.stringify(body)}`);
-      const error = body as { error: string; message: string; details?: { path: string }[] };
+      const error = body as ApiErrorBody;
       assert.ok(error.message, `${name}: has a message`);
-      assert.ok(error.details?.some((detail) => detail.path === path), `${name}: names ${path} in ${JSON.stringify(body)}`);
+      assert.ok(
+        error.details?.some((detail) => detail.path === path),
+        `${name}: names ${path} in ${JSON.stringify(body)}`,
+      );
     }
 
-    assert.deepEqual(await shop.ordersOf(customer), []);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 7, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 700, reserved: 0 });
+    assert.deepEqual(await shop.listOrders({ customerId: customer, limit: 200 }), []);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 7, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 700, reserved: 0 });
   });
 });

@@ -85,7 +85,10 @@ function expectedFromContract(): Map<ServiceName, Expected> {
 async function requiredVariables(service: ServiceName): Promise<string[]> {
   const entry = join(root, 'apps', service, 'dist/src/main.js');
   assert.ok(existsSync(entry), `${entry} is missing: build first (npm run build)`);
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env['PATH'] ?? '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -125,7 +128,10 @@ function podContainer(deployment: K8sObject): Container {
 function containerEnvironment(objects: K8sObject[], container: Container): Map<string, string> {
   const environment = new Map<string, string>();
   for (const source of container.envFrom ?? []) {
-    assert.ok(source.configMapRef, `${container.name}: only ConfigMaps may be used with envFrom (secrets are referenced key by key)`);
+    assert.ok(
+      source.configMapRef,
+      `${container.name}: only ConfigMaps may be used with envFrom (secrets are referenced key by key)`,
+    );
     const configMap = named(objects, 'ConfigMap', source.configMapRef.name);
     for (const [key, value] of Object.entries(configMap.data ?? {})) environment.set(key, value);
   }
@@ -136,11 +142,17 @@ function containerEnvironment(objects: K8sObject[], container: Container): Map<s
       assert.ok(value !== undefined, `${container.name}: ${variable.name} refers to a missing key ${name}.${key}`);
       environment.set(variable.name, value);
     } else if (variable.valueFrom?.secretKeyRef) {
-      environment.set(variable.name, `<secret ${variable.valueFrom.secretKeyRef.name}.${variable.valueFrom.secretKeyRef.key}>`);
+      environment.set(
+        variable.name,
+        `<secret ${variable.valueFrom.secretKeyRef.name}.${variable.valueFrom.secretKeyRef.key}>`,
+      );
     } else {
       const value = (variable.value ?? '').replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_reference, name: string) => {
         const resolved = environment.get(name);
-        assert.ok(resolved !== undefined, `${container.name}: ${variable.name} refers to $(${name}), which is not defined before it`);
+        assert.ok(
+          resolved !== undefined,
+          `${container.name}: ${variable.name} refers to $(${name}), which is not defined before it`,
+        );
         return resolved;
       });
       environment.set(variable.name, value);
@@ -159,7 +171,10 @@ function probePort(container: Container, probe: Probe | undefined): number | und
  * config code: each `NAME: serviceUrlVariable('http://127.0.0.1:<port>')`
  * names the variable and, by its default port, the service it must reach.
  */
-function peerVariables(service: ServiceName, expected: Map<ServiceName, Expected>): { variable: string; peer: ServiceName; port: number }[] {
+function peerVariables(
+  service: ServiceName,
+  expected: Map<ServiceName, Expected>,
+): { variable: string; peer: ServiceName; port: number }[] {
   const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
   return [...config.matchAll(/(\w+): serviceUrlVariable\('http:\/\/127\.0\.0\.1:(\d+)'\)/g)].map((match) => {
     const port = Number(match[2]);
@@ -170,10 +185,20 @@ function peerVariables(service: ServiceName, expected: Map<ServiceName, Expected
 }
 
 /** A peer URL must name the peer's compose service / Kubernetes Service and its port. */
-function assertReachesPeer(service: ServiceName, variable: string, value: string | undefined, peer: ServiceName, port: number): void {
+function assertReachesPeer(
+  service: ServiceName,
+  variable: string,
+  value: string | undefined,
+  peer: ServiceName,
+  port: number,
+): void {
   assert.ok(value, `${service}: ${variable} is not set (its default, 127.0.0.1, is wrong in a container)`);
   const url = new URL(value);
-  assert.deepEqual([url.hostname, Number(url.port)], [peer, port], `${service}: ${variable}=${value} should reach ${peer}:${port}`);
+  assert.deepEqual(
+    [url.hostname, Number(url.port)],
+    [peer, port],
+    `${service}: ${variable}=${value} should reach ${peer}:${port}`,
+  );
 }
 
 describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the services', () => {
@@ -181,21 +206,28 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
   let required: Map<ServiceName, string[]>;
   let check: { code: number; output: string };
 
-  before(async () => {
-    expected = expectedFromContract();
-    const [checked, ...variables] = await Promise.all([
-      promisify(execFile)('bash', [join(root, 'scripts/check-deployment.sh')], { cwd: root, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 })
-        .then(({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }))
-        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
-          code: typeof error.code === 'number' ? error.code : 1,
-          output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
-        })),
-      ...SERVICE_NAMES.map((service) => requiredVariables(service)),
-    ]);
-    check = checked;
-    required = new Map(SERVICE_NAMES.map((service, index) => [service, variables[index] ?? []]));
-    // A cold first run fetches and compiles the checking tools: minutes, not the usual test timeout.
-  }, { timeout: 15 * 60_000 });
+  before(
+    async () => {
+      expected = expectedFromContract();
+      const [checked, ...variables] = await Promise.all([
+        promisify(execFile)('bash', [join(root, 'scripts/check-deployment.sh')], {
+          cwd: root,
+          maxBuffer: 64 * 1024 * 1024,
+          timeout: 15 * 60_000,
+        })
+          .then(({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }))
+          .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
+            code: typeof error.code === 'number' ? error.code : 1,
+            output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+          })),
+        ...SERVICE_NAMES.map((service) => requiredVariables(service)),
+      ]);
+      check = checked;
+      required = new Map(SERVICE_NAMES.map((service, index) => [service, variables[index] ?? []]));
+      // A cold first run fetches and compiles the checking tools: minutes, not the usual test timeout.
+    },
+    { timeout: 15 * 60_000 },
+  );
 
   it('scripts/check-deployment.sh passes: Dockerfile lint, compose schema, every overlay against Kubernetes and CRD schemas', () => {
     assert.equal(check.code, 0, check.output);
@@ -239,14 +271,19 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           definition.ports?.some((mapping) => mapping.target === port && mapping.published === String(port)),
           `${service}: port ${port} not published as ${port}`,
         );
-        assert.match((definition.healthcheck?.test ?? []).join(' '), new RegExp(`127\\.0\\.0\\.1:${port}/health/ready`));
+        assert.match(
+          (definition.healthcheck?.test ?? []).join(' '),
+          new RegExp(`127\\.0\\.0\\.1:${port}/health/ready`),
+        );
         assert.equal(definition.depends_on?.['migrate']?.condition, 'service_completed_successfully');
         assert.equal(definition.depends_on?.['kafka']?.condition, 'service_healthy');
       });
     }
 
     it('2PC peers: the order service reaches the coordinator, the coordinator every participant', () => {
-      const peers = SERVICE_NAMES.flatMap((service) => peerVariables(service, expected).map((peer) => ({ service, ...peer })));
+      const peers = SERVICE_NAMES.flatMap((service) =>
+        peerVariables(service, expected).map((peer) => ({ service, ...peer })),
+      );
       assert.ok(peers.length >= 4, `peer variables found: ${peers.map((peer) => peer.variable).join(', ')}`);
       for (const { service, variable, peer, port } of peers) {
         assertReachesPeer(service, variable, services[service]?.environment?.[variable] ?? undefined, peer, port);
@@ -262,8 +299,12 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       }
       assert.equal(services['migrate']?.depends_on?.['postgres']?.condition, 'service_healthy');
       assert.match((services['postgres']?.command ?? []).join(' '), /max_prepared_transactions=[1-9]/);
-      for (const infrastructure of ['kafka', 'jaeger', 'kafka-ui', 'demo']) assert.ok(services[infrastructure], infrastructure);
-      assert.ok(services['jaeger']?.ports?.some((mapping) => mapping.target === 16686), 'Jaeger UI on 16686');
+      for (const infrastructure of ['kafka', 'jaeger', 'kafka-ui', 'demo'])
+        assert.ok(services[infrastructure], infrastructure);
+      assert.ok(
+        services['jaeger']?.ports?.some((mapping) => mapping.target === 16686),
+        'Jaeger UI on 16686',
+      );
     });
   });
 
@@ -278,7 +319,10 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         it(`${service}: ports, probes on /health/live and /health/ready, database, every required variable`, () => {
           const { port, database } = expected.get(service) as Expected;
           const container = podContainer(named(objects, 'Deployment', service));
-          assert.ok(container.ports?.some((candidate) => candidate.containerPort === port), `${service}: containerPort ${port}`);
+          assert.ok(
+            container.ports?.some((candidate) => candidate.containerPort === port),
+            `${service}: containerPort ${port}`,
+          );
           const environment = containerEnvironment(objects, container);
           for (const variable of required.get(service) ?? []) {
             assert.ok(environment.get(variable), `${service}: required ${variable} is not set in overlay ${overlay}`);
@@ -290,9 +334,15 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           assert.equal(container.readinessProbe?.httpGet?.path, '/health/ready');
           assert.equal(probePort(container, container.livenessProbe), port);
           assert.equal(probePort(container, container.readinessProbe), port);
-          const serviceSpec = named(objects, 'Service', service).spec as { ports: { port: number; targetPort: number | string }[] };
+          const serviceSpec = named(objects, 'Service', service).spec as {
+            ports: { port: number; targetPort: number | string }[];
+          };
           assert.ok(
-            serviceSpec.ports.some((candidate) => candidate.port === port && probePort(container, { httpGet: { path: '', port: candidate.targetPort } }) === port),
+            serviceSpec.ports.some(
+              (candidate) =>
+                candidate.port === port &&
+                probePort(container, { httpGet: { path: '', port: candidate.targetPort } }) === port,
+            ),
             `${service}: Service port ${port} → container port ${port}`,
           );
         });
@@ -313,18 +363,31 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           named(objects, 'HorizontalPodAutoscaler', service);
           named(objects, 'PodDisruptionBudget', service);
         }
-        const coordinator = named(objects, 'Deployment', 'coordinator').spec as { replicas: number; strategy: { type: string } };
+        const coordinator = named(objects, 'Deployment', 'coordinator').spec as {
+          replicas: number;
+          strategy: { type: string };
+        };
         assert.equal(coordinator.replicas, 1);
         assert.equal(coordinator.strategy.type, 'Recreate');
-        assert.ok(!objects.some((object) => object.kind === 'HorizontalPodAutoscaler' && object.metadata.name === 'coordinator'));
+        assert.ok(
+          !objects.some(
+            (object) => object.kind === 'HorizontalPodAutoscaler' && object.metadata.name === 'coordinator',
+          ),
+        );
       });
 
       it('a migration Job sets every service database; no Secret is committed', () => {
         const environment = containerEnvironment(objects, podContainer(named(objects, 'Job', 'dtx-migrate')));
         for (const service of SERVICE_NAMES) {
-          assert.match(environment.get(`${service.toUpperCase()}_DATABASE_URL`) ?? '', new RegExp(`/${expected.get(service)?.database}$`));
+          assert.match(
+            environment.get(`${service.toUpperCase()}_DATABASE_URL`) ?? '',
+            new RegExp(`/${expected.get(service)?.database}$`),
+          );
         }
-        assert.deepEqual(objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name), []);
+        assert.deepEqual(
+          objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name),
+          [],
+        );
       });
     });
   }
@@ -336,11 +399,16 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
     });
 
     it('Strimzi Kafka in KRaft mode: 3 controllers and 3 brokers, RF 3 and min.insync.replicas 2 by default', () => {
-      const pools = objects.filter((object) => object.kind === 'KafkaNodePool').map((object) => object.spec as { replicas: number; roles: string[] });
-      const nodes = (role: string) => pools.filter((pool) => pool.roles.includes(role)).reduce((sum, pool) => sum + pool.replicas, 0);
+      const pools = objects
+        .filter((object) => object.kind === 'KafkaNodePool')
+        .map((object) => object.spec as { replicas: number; roles: string[] });
+      const nodes = (role: string) =>
+        pools.filter((pool) => pool.roles.includes(role)).reduce((sum, pool) => sum + pool.replicas, 0);
       assert.equal(nodes('controller'), 3);
       assert.equal(nodes('broker'), 3);
-      const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as { kafka: { config: Record<string, unknown> } };
+      const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as {
+        kafka: { config: Record<string, unknown> };
+      };
       assert.equal(kafka.kafka.config['default.replication.factor'], 3);
       assert.equal(kafka.kafka.config['min.insync.replicas'], 2);
     });
@@ -349,7 +417,15 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       const topics = new Map(
         objects
           .filter((object) => object.kind === 'KafkaTopic')
-          .map((object) => object.spec as { topicName: string; replicas: number; partitions: number; config: Record<string, unknown> })
+          .map(
+            (object) =>
+              object.spec as {
+                topicName: string;
+                replicas: number;
+                partitions: number;
+                config: Record<string, unknown>;
+              },
+          )
           .map((spec) => [spec.topicName, spec]),
       );
       const wanted = [...Object.values(Topics), ...consumingServices.map((service) => deadLetterTopic(service))];
@@ -371,7 +447,9 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       assert.ok(Number(cluster.postgresql.parameters['max_prepared_transactions']) > 0);
       const databases = [
         cluster.bootstrap.initdb.database,
-        ...objects.filter((object) => object.kind === 'Database').map((object) => (object.spec as { name: string }).name),
+        ...objects
+          .filter((object) => object.kind === 'Database')
+          .map((object) => (object.spec as { name: string }).name),
       ];
       assert.deepEqual(databases.sort(), SERVICE_NAMES.map((service) => expected.get(service)?.database).sort());
     });

@@ -29,7 +29,9 @@ describe('Nx module boundaries are enforced by lint', () => {
       'apps/order/src/main.ts',
       "import { createPaymentDatabaseClient } from '@dtx/payment-data-access';\nexport const x = createPaymentDatabaseClient;\n",
     );
-    assert.deepEqual(errors, ['A project tagged with "scope:order" can only depend on libs tagged with "scope:order", "scope:shared"']);
+    assert.deepEqual(errors, [
+      'A project tagged with "scope:order" can only depend on libs tagged with "scope:order", "scope:shared"',
+    ]);
   });
 
   it('a util library may not import a data-access library', async () => {

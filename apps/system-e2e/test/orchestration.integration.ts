@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createMessage } from '@dtx/contracts';
+import type { ShopClient } from '@dtx/shop-client';
 import { startSystem, type RunningSystem } from '@dtx/testing';
 import { counterTotal } from './support/kafka-trail.js';
 import { repliesAbout, sagaOf, sagaUntil, sendToTopic, withFaults } from './support/sagas.js';
-import { eventually, ShopClient } from './support/shop-client.js';
+import { eventually, shopClientOf } from './support/shop-client.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 const stepLines = (saga: { steps: { name: string; kind: string; status: string }[] }) =>
@@ -26,7 +27,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
         SAGA_TIMER_POLL_INTERVAL_MS: '100',
       },
     });
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => system?.shutdown());
 
@@ -34,10 +35,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [sku, customer] = [unique('sku'), unique('olga')];
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, 10_000);
-    const placed = await shop.request<{ orderId: string; mode: string }>('order', 'POST', '/orders', {
-      json: { customerId: customer, items: [{ sku, quantity: 2, unitPrice: 1_500 }] },
-      headers: { 'Idempotency-Key': unique('key') },
-    });
+    const placed = await shop.placeOrder({ customerId: customer, items: [{ sku, quantity: 2, unitPrice: 1_500 }] });
     assert.equal(placed.body.mode, 'orchestration');
 
     const order = await shop.finalOrder(placed.body.orderId);
@@ -51,15 +49,21 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
       'action commit-stock SUCCEEDED',
       'action approve-order SUCCEEDED',
     ]);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 7_000, reserved: 0 });
-    assert.deepEqual((await shop.payments(order.orderId)).map((payment) => payment.status), ['CAPTURED']);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 7_000, reserved: 0 });
+    assert.deepEqual(
+      (await shop.paymentsOfOrder(order.orderId)).map((payment) => payment.status),
+      ['CAPTURED'],
+    );
   });
 
   it('counts sagas, orders and step latencies in Prometheus metrics', async () => {
     const orchestrator = await (await fetch(`${system.url('orchestrator')}/metrics`)).text();
     assert.match(orchestrator, /saga_finished_total\{saga="create-order",status="COMPLETED",reason=""/);
-    assert.match(orchestrator, /saga_step_duration_seconds_count\{[^}]*step="reserve-stock",kind="action",status="SUCCEEDED"\} [1-9]/);
+    assert.match(
+      orchestrator,
+      /saga_step_duration_seconds_count\{[^}]*step="reserve-stock",kind="action",status="SUCCEEDED"\} [1-9]/,
+    );
     const order = await (await fetch(`${system.url('order')}/metrics`)).text();
     assert.match(order, /orders\{mode="orchestration",status="CONFIRMED",reason=""[^}]*\} [1-9]/);
     assert.match(order, /outbox_relay_lag_seconds_count\{[^}]*\} [1-9]/);
@@ -72,7 +76,11 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [sku, customer] = [unique('sku'), unique('pete')];
     await shop.setStock(sku, 1);
     await shop.setBalance(customer, 10_000);
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'orchestration',
+      items: [{ sku, quantity: 2, unitPrice: 100 }],
+    });
     const order = await shop.finalOrder(placed.body.orderId);
 
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'OUT_OF_STOCK']);
@@ -83,15 +91,19 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
       'action reserve-stock FAILED',
       'compensation create-order SUCCEEDED',
     ]);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 1, reserved: 0 });
-    assert.deepEqual(await shop.payments(order.orderId), []);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 1, reserved: 0 });
+    assert.deepEqual(await shop.paymentsOfOrder(order.orderId), []);
   });
 
   it('payment declined: the stock is released, then the order rejected', async () => {
     const [sku, customer] = [unique('sku'), unique('quinn')];
     await shop.setStock(sku, 3);
     await shop.setBalance(customer, 50);
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'orchestration',
+      items: [{ sku, quantity: 1, unitPrice: 100 }],
+    });
     const order = await shop.finalOrder(placed.body.orderId);
 
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
@@ -103,8 +115,8 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
       'compensation reserve-stock SUCCEEDED',
       'compensation create-order SUCCEEDED',
     ]);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 50, reserved: 0 });
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 50, reserved: 0 });
   });
 
   it('inventory answers a ReleaseStock that came first (null compensation), then refuses the late ReserveStock (hanging)', async () => {
@@ -114,8 +126,32 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const meta = { source: 'orchestrator', aggregateId: orderId, correlationId: sagaId, causationId: null, lamport: 1 };
     await sendToTopic(system, 'inventory.commands', [
       createMessage('ReleaseStock', { sagaId, step: 'reserve-stock', attempt: 1, orderId }, meta),
-      createMessage('ReserveStock', { sagaId, step: 'reserve-stock', attempt: 1, orderId, customerId: 'x', total: 100, items: [{ sku, quantity: 1, unitPrice: 100 }] }, meta),
-      createMessage('ReserveStock', { sagaId, step: 'reserve-stock', attempt: 2, orderId, customerId: 'x', total: 100, items: [{ sku, quantity: 1, unitPrice: 100 }] }, meta),
+      createMessage(
+        'ReserveStock',
+        {
+          sagaId,
+          step: 'reserve-stock',
+          attempt: 1,
+          orderId,
+          customerId: 'x',
+          total: 100,
+          items: [{ sku, quantity: 1, unitPrice: 100 }],
+        },
+        meta,
+      ),
+      createMessage(
+        'ReserveStock',
+        {
+          sagaId,
+          step: 'reserve-stock',
+          attempt: 2,
+          orderId,
+          customerId: 'x',
+          total: 100,
+          items: [{ sku, quantity: 1, unitPrice: 100 }],
+        },
+        meta,
+      ),
     ]);
     const replies = await repliesAbout(system, orderId, 3);
     assert.deepEqual(
@@ -126,7 +162,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
         ['ReserveStock', 2, 'ActionRefused'],
       ],
     );
-    assert.deepEqual(await shop.stock(sku), { sku, available: 4, reserved: 0 });
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 4, reserved: 0 });
   });
 
   it('payment: a duplicate AuthorizePayment holds the money once and answers both attempts alike', async () => {
@@ -135,7 +171,11 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const [orderId, sagaId] = [randomUUID(), randomUUID()];
     const meta = { source: 'orchestrator', aggregateId: orderId, correlationId: sagaId, causationId: null, lamport: 1 };
     const authorize = (attempt: number) =>
-      createMessage('AuthorizePayment', { sagaId, step: 'authorize-payment', attempt, orderId, customerId: customer, amount: 300 }, meta);
+      createMessage(
+        'AuthorizePayment',
+        { sagaId, step: 'authorize-payment', attempt, orderId, customerId: customer, amount: 300 },
+        meta,
+      );
     await sendToTopic(system, 'payments.commands', [authorize(1), authorize(2), authorize(2)]);
     const replies = await repliesAbout(system, orderId, 3);
     assert.deepEqual(
@@ -146,26 +186,50 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
         [2, 'PaymentAuthorized'],
       ],
     );
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 1_000, reserved: 300 });
-    assert.equal((await shop.payments(orderId)).length, 1);
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 1_000, reserved: 300 });
+    assert.equal((await shop.paymentsOfOrder(orderId)).length, 1);
   });
 
   it('a reply for a finished saga is recorded and ignored (fencing), and changes nothing', async () => {
     const [sku, customer] = [unique('sku'), unique('sam')];
     await shop.setStock(sku, 2);
     await shop.setBalance(customer, 1_000);
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'orchestration',
+      items: [{ sku, quantity: 1, unitPrice: 100 }],
+    });
     await shop.finalOrder(placed.body.orderId);
     const saga = await sagaUntil(system, placed.body.orderId, (found) => found.state === 'COMPLETED');
     const ignoredBefore = await counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total');
 
-    const meta = { source: 'inventory', aggregateId: saga.orderId, correlationId: saga.sagaId, causationId: null, lamport: 1 };
+    const meta = {
+      source: 'inventory',
+      aggregateId: saga.orderId,
+      correlationId: saga.sagaId,
+      causationId: null,
+      lamport: 1,
+    };
     await sendToTopic(system, 'orchestrator.replies', [
-      createMessage('SagaReply', { sagaId: saga.sagaId, step: 'reserve-stock', attempt: 1, orderId: saga.orderId, command: 'ReserveStock', outcome: 'StockUnavailable' }, meta),
+      createMessage(
+        'SagaReply',
+        {
+          sagaId: saga.sagaId,
+          step: 'reserve-stock',
+          attempt: 1,
+          orderId: saga.orderId,
+          command: 'ReserveStock',
+          outcome: 'StockUnavailable',
+        },
+        meta,
+      ),
     ]);
-    await eventually(() => counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total'), (total) => total > ignoredBefore);
+    await eventually(
+      () => counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total'),
+      (total) => total > ignoredBefore,
+    );
     assert.deepEqual(await sagaOf(system, saga.orderId), saga);
-    assert.equal((await shop.order(saga.orderId)).status, 'CONFIRMED');
+    assert.equal((await shop.getOrder(saga.orderId)).status, 'CONFIRMED');
   });
 
   it('a silent participant: the step times out, is retried, then compensated with TIMEOUT; late replies are fenced off', async () => {
@@ -173,7 +237,11 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     await shop.setStock(sku, 6);
     await shop.setBalance(customer, 1_000);
     const orderId = await withFaults(system, [{ service: 'inventory', delayMs: 5_000, failRate: 0 }], async () => {
-      const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 2, unitPrice: 100 }] });
+      const placed = await shop.placeOrder({
+        customerId: customer,
+        mode: 'orchestration',
+        items: [{ sku, quantity: 2, unitPrice: 100 }],
+      });
       await sagaUntil(system, placed.body.orderId, (saga) =>
         saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'TIMED_OUT'),
       );
@@ -184,10 +252,20 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     const saga = await sagaUntil(system, orderId, (found) => found.state === 'COMPENSATED');
     const reserve = saga.steps.find((step) => step.name === 'reserve-stock' && step.kind === 'action');
     assert.deepEqual([reserve?.status, reserve?.attempts], ['TIMED_OUT', 2]);
-    assert.ok(saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.status === 'SUCCEEDED'));
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 6 && stock.reserved === 0);
-    assert.ok((await counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total')) > 0, 'late replies were fenced');
-    assert.deepEqual(await shop.payments(orderId), []);
+    assert.ok(
+      saga.steps.some(
+        (step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.status === 'SUCCEEDED',
+      ),
+    );
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 6 && stock.reserved === 0,
+    );
+    assert.ok(
+      (await counterTotal(system.url('orchestrator'), 'saga_replies_ignored_total')) > 0,
+      'late replies were fenced',
+    );
+    assert.deepEqual(await shop.paymentsOfOrder(orderId), []);
   });
 
   it('a compensation that fails again and again is retried until it succeeds', async () => {
@@ -195,14 +273,20 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     await shop.setStock(sku, 2);
     await shop.setBalance(customer, 10);
     const orderId = await withFaults(system, [{ service: 'payment', delayMs: 1_000, failRate: 0 }], async () => {
-      const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+      const placed = await shop.placeOrder({
+        customerId: customer,
+        mode: 'orchestration',
+        items: [{ sku, quantity: 1, unitPrice: 100 }],
+      });
       await sagaUntil(system, placed.body.orderId, (saga) =>
         saga.steps.some((step) => step.name === 'reserve-stock' && step.status === 'SUCCEEDED'),
       );
       // The reservation is made; from now on every inventory handler fails, the release included.
       await withFaults(system, [{ service: 'inventory', delayMs: 0, failRate: 1 }], () =>
         sagaUntil(system, placed.body.orderId, (saga) =>
-          saga.steps.some((step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.attempts >= 3),
+          saga.steps.some(
+            (step) => step.name === 'reserve-stock' && step.kind === 'compensation' && step.attempts >= 3,
+          ),
         ),
       );
       return placed.body.orderId;
@@ -213,6 +297,9 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
     assert.ok((release?.attempts ?? 0) >= 3);
     assert.equal(saga.needsAttention, true, 'flagged after 3 attempts, and still retried');
     assert.deepEqual([(await shop.finalOrder(orderId)).reason], ['PAYMENT_DECLINED']);
-    await eventually(() => shop.stock(sku), (stock) => stock.available === 2 && stock.reserved === 0);
+    await eventually(
+      () => shop.getStock(sku),
+      (stock) => stock.available === 2 && stock.reserved === 0,
+    );
   });
 });

@@ -35,7 +35,10 @@ describe('bad configuration stops a service at start-up, naming the variable', (
       LOG_LEVEL: 'loud',
     });
     assert.equal(code, 1);
-    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as { level: string; problems: { variable: string }[] };
+    const line = JSON.parse(stderr.trim().split('\n').at(-1) ?? '{}') as {
+      level: string;
+      problems: { variable: string }[];
+    };
     assert.equal(line.level, 'fatal');
     assert.deepEqual(line.problems.map((problem) => problem.variable).sort(), ['KAFKA_BROKERS', 'LOG_LEVEL', 'PORT']);
   });

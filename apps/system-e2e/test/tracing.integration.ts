@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { startSpanCollector, startSystem, type CollectedSpan, type RunningSystem, type SpanCollector } from '@dtx/testing';
+import type { OrderMode } from '@dtx/contracts';
+import type { ShopClient } from '@dtx/shop-client';
+import {
+  startSpanCollector,
+  startSystem,
+  type CollectedSpan,
+  type RunningSystem,
+  type SpanCollector,
+} from '@dtx/testing';
 import { sagaUntil } from './support/sagas.js';
-import { eventually, ShopClient } from './support/shop-client.js';
+import { eventually, shopClientOf } from './support/shop-client.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 const SERVER = 2;
@@ -25,7 +33,7 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
     });
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => {
     await system?.shutdown();
@@ -33,7 +41,7 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   });
 
   /** Places an order, waits for it (and its saga) to end, then for the trace to hold `expected` span names. */
-  async function tracedOrder(mode: string, balance: number, expected: string[]) {
+  async function tracedOrder(mode: OrderMode, balance: number, expected: string[]) {
     const [sku, customer] = [unique('sku'), unique('trace')];
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, balance);
@@ -72,10 +80,19 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
 
   const services = (spans: CollectedSpan[]) => new Set(spans.map((span) => span.service));
   const compensations = (spans: CollectedSpan[]) =>
-    spans.filter((span) => span.attributes['saga.compensation'] === true).map((span) => `${span.service}: ${span.name}`).sort();
+    spans
+      .filter((span) => span.attributes['saga.compensation'] === true)
+      .map((span) => `${span.service}: ${span.name}`)
+      .sort();
 
   it('choreography, confirmed', async () => {
-    const { order, spans } = await tracedOrder('choreography', 1_000, ['step reserve-stock', 'step authorize-payment', 'step confirm-order', 'step commit-stock', 'step capture-payment']);
+    const { order, spans } = await tracedOrder('choreography', 1_000, [
+      'step reserve-stock',
+      'step authorize-payment',
+      'step confirm-order',
+      'step commit-stock',
+      'step capture-payment',
+    ]);
     assert.equal(order.status, 'CONFIRMED');
     assertOneTree(spans);
     assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'orchestrator']));
@@ -88,7 +105,11 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   });
 
   it('choreography, compensated: every compensation is a marked span', async () => {
-    const { order, spans } = await tracedOrder('choreography', 10, ['compensate cancel-order', 'compensate release-stock', 'compensate void-payment']);
+    const { order, spans } = await tracedOrder('choreography', 10, [
+      'compensate cancel-order',
+      'compensate release-stock',
+      'compensate void-payment',
+    ]);
     assert.equal(order.reason, 'PAYMENT_DECLINED');
     assertOneTree(spans);
     assert.deepEqual(compensations(spans), [
@@ -102,15 +123,24 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   });
 
   it('orchestration, confirmed', async () => {
-    const { order, spans } = await tracedOrder('orchestration', 1_000, ['saga create-order step approve-order', 'step approve-order', 'saga create-order completed']);
+    const { order, spans } = await tracedOrder('orchestration', 1_000, [
+      'saga create-order step approve-order',
+      'step approve-order',
+      'saga create-order completed',
+    ]);
     assert.equal(order.status, 'CONFIRMED');
     assertOneTree(spans);
     assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'orchestrator']));
-    const steps = spans.filter((span) => span.service === 'orchestrator' && span.name.startsWith('saga create-order step'));
-    assert.deepEqual(
-      steps.map((span) => span.attributes['saga.step']).sort(),
-      ['approve-order', 'authorize-payment', 'capture-payment', 'commit-stock', 'reserve-stock'],
+    const steps = spans.filter(
+      (span) => span.service === 'orchestrator' && span.name.startsWith('saga create-order step'),
     );
+    assert.deepEqual(steps.map((span) => span.attributes['saga.step']).sort(), [
+      'approve-order',
+      'authorize-payment',
+      'capture-payment',
+      'commit-stock',
+      'reserve-stock',
+    ]);
     assert.ok(steps.every((span) => span.attributes['saga.id'] && span.attributes['saga.mode'] === 'orchestration'));
   });
 
@@ -136,18 +166,29 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   const twoPhaseSpans = (spans: CollectedSpan[]) =>
     spans
       .filter((span) => span.name.startsWith('2pc '))
-      .map((span) => `${span.service}: ${span.name}${span.attributes['2pc.vote'] ? ` ${String(span.attributes['2pc.vote'])}` : ''}`)
+      .map(
+        (span) =>
+          `${span.service}: ${span.name}${span.attributes['2pc.vote'] ? ` ${String(span.attributes['2pc.vote'])}` : ''}`,
+      )
       .sort();
 
   it('2pc, committed: every prepare, vote, the decision and every commit', async () => {
-    const { order, spans } = await tracedOrder('2pc', 1_000, ['2pc decision', '2pc commit payment', '2pc commit inventory', '2pc commit order']);
+    const { order, spans } = await tracedOrder('2pc', 1_000, [
+      '2pc decision',
+      '2pc commit payment',
+      '2pc commit inventory',
+      '2pc commit order',
+    ]);
     assert.equal(order.status, 'CONFIRMED');
     assertOneTree(spans);
     assert.deepEqual(services(spans), new Set(['order', 'inventory', 'payment', 'coordinator']));
     const decision = spans.find((span) => span.name === '2pc decision');
     assert.equal(decision?.attributes['2pc.decision'], 'COMMITTED');
     const commitsPrepared = twoPhaseSpans(spans).filter((name) => name.endsWith('2pc commit prepared'));
-    assert.ok(commitsPrepared.length >= 3, `each participant commits its prepared transaction: ${commitsPrepared.join(', ')}`);
+    assert.ok(
+      commitsPrepared.length >= 3,
+      `each participant commits its prepared transaction: ${commitsPrepared.join(', ')}`,
+    );
     assert.deepEqual(
       twoPhaseSpans(spans).filter((name) => !name.endsWith('2pc commit prepared')),
       [
@@ -167,7 +208,12 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   });
 
   it('2pc, aborted: the NO vote and the abort sent to every participant', async () => {
-    const { order, spans } = await tracedOrder('2pc', 10, ['2pc decision', '2pc abort payment', '2pc abort inventory', '2pc abort order']);
+    const { order, spans } = await tracedOrder('2pc', 10, [
+      '2pc decision',
+      '2pc abort payment',
+      '2pc abort inventory',
+      '2pc abort order',
+    ]);
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
     assertOneTree(spans);
     const decision = spans.find((span) => span.name === '2pc decision');
@@ -196,9 +242,13 @@ describe('the trace of a compensated order, fetched back from the real Jaeger', 
       'TEST_JAEGER_URL and TEST_JAEGER_OTLP_ENDPOINT are not set: start Jaeger with `bash scripts/infra/jaeger.sh up` (npm test does)',
     );
     system = await startSystem(['order', 'inventory', 'payment', 'orchestrator'], {
-      environment: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint ?? '', OTEL_BSP_SCHEDULE_DELAY: '100' },
+      environment: {
+        OTEL_TRACES_EXPORTER: 'otlp',
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint ?? '',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
     });
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => system?.shutdown());
 
@@ -206,10 +256,18 @@ describe('the trace of a compensated order, fetched back from the real Jaeger', 
     const [sku, customer] = [unique('sku'), unique('jaeger')];
     await shop.setStock(sku, 1);
     await shop.setBalance(customer, 1);
-    const placed = await shop.placeOrder({ customerId: customer, mode: 'orchestration', items: [{ sku, quantity: 1, unitPrice: 100 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: 'orchestration',
+      items: [{ sku, quantity: 1, unitPrice: 100 }],
+    });
     assert.equal((await shop.finalOrder(placed.body.orderId)).reason, 'PAYMENT_DECLINED');
 
-    const expected = ['saga create-order compensate reserve-stock', 'compensate release-stock', 'saga create-order compensated'];
+    const expected = [
+      'saga create-order compensate reserve-stock',
+      'compensate release-stock',
+      'saga create-order compensated',
+    ];
     const trace = await eventually(
       async () => {
         const response = await fetch(`${jaegerUrl}/api/traces/${placed.body.traceId}`);

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { ApiErrorBody, PlaceOrderRequest } from '@dtx/contracts';
+import type { ShopClient } from '@dtx/shop-client';
 import { startSystem, type RunningSystem } from '@dtx/testing';
-import { eventually, ShopClient } from './support/shop-client.js';
-import { finishedTransaction, preparedTransactions, queryDatabase, transactionOf } from './support/two-phase.js';
+import { eventually, shopClientOf } from './support/shop-client.js';
+import { finishedTransaction, preparedTransactions, queryDatabase } from './support/two-phase.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -13,7 +15,7 @@ describe('orders by two-phase commit: all three databases commit together or not
 
   before(async () => {
     system = await startSystem(['order', 'inventory', 'payment', 'coordinator']);
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => system?.shutdown());
 
@@ -22,12 +24,16 @@ describe('orders by two-phase commit: all three databases commit together or not
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, 10_000);
 
-    const placed = await shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 2, unitPrice: 1_500 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: '2pc',
+      items: [{ sku, quantity: 2, unitPrice: 1_500 }],
+    });
 
     assert.equal(placed.status, 201, JSON.stringify(placed.body));
     assert.equal(placed.body.status, 'CONFIRMED');
     assert.equal(placed.body.mode, '2pc');
-    assert.equal((await shop.order(placed.body.orderId)).status, 'CONFIRMED');
+    assert.equal((await shop.getOrder(placed.body.orderId)).status, 'CONFIRMED');
     const transaction = await finishedTransaction(system, placed.body.orderId);
     assert.deepEqual(transaction, {
       id: placed.body.orderId,
@@ -39,9 +45,12 @@ describe('orders by two-phase commit: all three databases commit together or not
         { name: 'payment', vote: 'YES', outcome: 'COMMITTED' },
       ],
     });
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 7_000, reserved: 0 });
-    assert.deepEqual((await shop.payments(placed.body.orderId)).map((payment) => [payment.status, payment.amount]), [['CAPTURED', 3_000]]);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 7_000, reserved: 0 });
+    assert.deepEqual(
+      (await shop.paymentsOfOrder(placed.body.orderId)).map((payment) => [payment.status, payment.amount]),
+      [['CAPTURED', 3_000]],
+    );
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -50,11 +59,15 @@ describe('orders by two-phase commit: all three databases commit together or not
     await shop.setStock(sku, 1);
     await shop.setBalance(customer, 10_000);
 
-    const placed = await shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 2, unitPrice: 100 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: '2pc',
+      items: [{ sku, quantity: 2, unitPrice: 100 }],
+    });
 
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
-    assert.deepEqual([placed.body.status, (placed.body as { reason?: string }).reason], ['CANCELLED', 'OUT_OF_STOCK']);
-    const order = await shop.order(placed.body.orderId);
+    assert.deepEqual([placed.body.status, placed.body.reason], ['CANCELLED', 'OUT_OF_STOCK']);
+    const order = await shop.getOrder(placed.body.orderId);
     assert.deepEqual([order.status, order.reason], ['CANCELLED', 'OUT_OF_STOCK']);
     const transaction = await finishedTransaction(system, placed.body.orderId);
     assert.equal(transaction.state, 'ABORTED');
@@ -67,9 +80,9 @@ describe('orders by two-phase commit: all three databases commit together or not
         ['payment', 'YES', 'ABORTED'],
       ],
     );
-    assert.deepEqual(await shop.stock(sku), { sku, available: 1, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 10_000, reserved: 0 });
-    assert.deepEqual(await shop.payments(placed.body.orderId), []);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 1, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 10_000, reserved: 0 });
+    assert.deepEqual(await shop.paymentsOfOrder(placed.body.orderId), []);
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -78,14 +91,23 @@ describe('orders by two-phase commit: all three databases commit together or not
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, 100);
 
-    const placed = await shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 500 }] });
+    const placed = await shop.placeOrder({
+      customerId: customer,
+      mode: '2pc',
+      items: [{ sku, quantity: 1, unitPrice: 500 }],
+    });
 
     assert.equal(placed.status, 200);
-    assert.deepEqual([placed.body.status, (placed.body as { reason?: string }).reason], ['CANCELLED', 'PAYMENT_DECLINED']);
+    assert.deepEqual([placed.body.status, placed.body.reason], ['CANCELLED', 'PAYMENT_DECLINED']);
     await finishedTransaction(system, placed.body.orderId);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 5, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 100, reserved: 0 });
-    const reservations = await queryDatabase(system, 'inventory', 'SELECT 1 FROM reservations WHERE order_id = $1::uuid', [placed.body.orderId]);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 5, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 100, reserved: 0 });
+    const reservations = await queryDatabase(
+      system,
+      'inventory',
+      'SELECT 1 FROM reservations WHERE order_id = $1::uuid',
+      [placed.body.orderId],
+    );
     assert.deepEqual(reservations, []);
     assert.deepEqual(await preparedTransactions(system), []);
   });
@@ -94,15 +116,19 @@ describe('orders by two-phase commit: all three databases commit together or not
     const [sku, customer, key] = [unique('sku'), unique('di'), unique('key')];
     await shop.setStock(sku, 5);
     await shop.setBalance(customer, 10_000);
-    const order = { customerId: customer, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 700 }] };
+    const order: PlaceOrderRequest = {
+      customerId: customer,
+      mode: '2pc',
+      items: [{ sku, quantity: 1, unitPrice: 700 }],
+    };
 
-    const first = await shop.placeOrder(order, key);
-    const again = await shop.placeOrder(order, key);
+    const first = await shop.placeOrder(order, { idempotencyKey: key });
+    const again = await shop.placeOrder(order, { idempotencyKey: key });
 
     assert.equal(first.status, 201);
     assert.deepEqual(again, first);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 4, reserved: 0 });
-    assert.equal((await shop.account(customer)).balance, 9_300);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 4, reserved: 0 });
+    assert.equal((await shop.getAccount(customer)).balance, 9_300);
   });
 
   it('two orders racing for the last unit: exactly one is confirmed', async () => {
@@ -111,20 +137,22 @@ describe('orders by two-phase commit: all three databases commit together or not
     await shop.setBalance(customer, 10_000);
 
     const answers = await Promise.all(
-      [1, 2].map(() => shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 100 }] })),
+      [1, 2].map(() =>
+        shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 100 }] }),
+      ),
     );
 
     const statuses = answers.map((answer) => answer.body.status).sort();
     assert.deepEqual(statuses, ['CANCELLED', 'CONFIRMED']);
-    assert.deepEqual(await shop.stock(sku), { sku, available: 0, reserved: 0 });
-    assert.equal((await shop.account(customer)).balance, 9_900);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 0, reserved: 0 });
+    assert.equal((await shop.getAccount(customer)).balance, 9_900);
   });
 
   it('GET /transactions/:id is 404 for an unknown id and 400 for a malformed one', async () => {
-    assert.equal((await transactionOf(system, randomUUID())).status, 404);
-    const malformed = await fetch(`${system.url('coordinator')}/transactions/not-a-uuid`);
+    assert.equal((await shop.request('coordinator', 'GET', `/transactions/${randomUUID()}`)).status, 404);
+    const malformed = await shop.request('coordinator', 'GET', '/transactions/not-a-uuid');
     assert.equal(malformed.status, 400);
-    assert.equal(((await malformed.json()) as { details: { path: string }[] }).details[0]?.path, 'id');
+    assert.equal((malformed.body as ApiErrorBody).details?.[0]?.path, 'id');
   });
 
   it('a prepare that arrives after its abort votes NO and prepares nothing', async () => {
@@ -142,11 +170,16 @@ describe('orders by two-phase commit: all three databases commit together or not
     const prepare = await fetch(`${inventory}/2pc/transactions/${transactionId}/prepare`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderId: transactionId, customerId: customer, items: [{ sku, quantity: 1, unitPrice: 1 }], total: 1 }),
+      body: JSON.stringify({
+        orderId: transactionId,
+        customerId: customer,
+        items: [{ sku, quantity: 1, unitPrice: 1 }],
+        total: 1,
+      }),
     });
 
     assert.deepEqual(await prepare.json(), { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
-    assert.deepEqual(await shop.stock(sku), { sku, available: 5, reserved: 0 });
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 5, reserved: 0 });
     assert.deepEqual(await preparedTransactions(system), []);
     const commit = await fetch(`${inventory}/2pc/transactions/${transactionId}/commit`, { method: 'POST' });
     assert.equal(commit.status, 409, 'an aborted transaction cannot be committed');

@@ -1,18 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { CrashPoint } from '@dtx/contracts';
+import type { PlacedOrder, ShopClient } from '@dtx/shop-client';
 import { startSystem, type RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
-import { eventually, ShopClient, type HttpAnswer } from './support/shop-client.js';
+import { eventually, shopClientOf } from './support/shop-client.js';
 import { armCrashPoint, finishedTransaction, preparedTransactions, queryDatabase } from './support/two-phase.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-type Placed = HttpAnswer<{ orderId: string; status: string; reason?: string }>;
-
 /** Whether a promise has settled within `ms`, without waiting for it longer. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return Promise.race([promise.then(() => true, () => true), sleep(ms).then(() => false)]);
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    sleep(ms).then(() => false),
+  ]);
 }
 
 describe('two-phase commit survives a killed coordinator or participant, and blocks while it waits', () => {
@@ -23,7 +29,7 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     system = await startSystem(['order', 'inventory', 'payment', 'coordinator'], {
       environment: { TWO_PC_ANSWER_TIMEOUT_MS: '90000', PHASE_TWO_RETRY_INTERVAL_MS: '300' },
     });
-    shop = new ShopClient(system);
+    shop = shopClientOf(system);
   });
   after(async () => system?.shutdown());
 
@@ -32,21 +38,25 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
    * customer who can pay; the SKU's stock is set to `stock` first unless
    * that is undefined.
    */
-  async function placeInBackground(sku: string, stock: number | undefined = 5): Promise<{ customer: string; placed: Promise<Placed> }> {
+  async function placeInBackground(
+    sku: string,
+    stock: number | undefined = 5,
+  ): Promise<{ customer: string; placed: Promise<PlacedOrder> }> {
     const customer = unique('cust');
     if (stock !== undefined) {
       await shop.setStock(sku, stock);
     }
     await shop.setBalance(customer, 10_000);
-    const placed = shop.request<Placed['body']>('order', 'POST', '/orders', {
-      json: { customerId: customer, mode: '2pc', items: [{ sku, quantity: 2, unitPrice: 1_000 }] },
-      headers: { 'Idempotency-Key': unique('key') },
-      timeoutMs: 120_000,
-    });
+    const placed = shop.placeOrder(
+      { customerId: customer, mode: '2pc', items: [{ sku, quantity: 2, unitPrice: 1_000 }] },
+      { idempotencyKey: unique('key'), timeoutMs: 120_000 },
+    );
+    // Awaited later by the test; until then a failed answer must not count as an unhandled rejection.
+    placed.catch(() => undefined);
     return { customer, placed };
   }
 
-  async function killedAt(point: 'after-prepare' | 'after-decision' | 'mid-phase-two') {
+  async function killedAt(point: CrashPoint) {
     await armCrashPoint(system, point);
     const sku = unique('sku');
     const { customer, placed } = await placeInBackground(sku);
@@ -58,7 +68,11 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
   it('killed after every participant voted YES, before any decision: restarted, it aborts (presumed abort)', async () => {
     const { sku, customer, placed } = await killedAt('after-prepare');
     const inDoubt = await preparedTransactions(system);
-    assert.equal(inDoubt.length, 3, `order, inventory and payment each hold a prepared transaction: ${JSON.stringify(inDoubt)}`);
+    assert.equal(
+      inDoubt.length,
+      3,
+      `order, inventory and payment each hold a prepared transaction: ${JSON.stringify(inDoubt)}`,
+    );
 
     await system.restart('coordinator');
 
@@ -67,8 +81,8 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     assert.deepEqual([answer.body.status, answer.body.reason], ['CANCELLED', 'PRESUMED_ABORT']);
     const transaction = await finishedTransaction(system, answer.body.orderId);
     assert.equal(transaction.state, 'ABORTED');
-    assert.deepEqual(await shop.stock(sku), { sku, available: 5, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 10_000, reserved: 0 });
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 5, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 10_000, reserved: 0 });
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -81,9 +95,9 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     const answer = await placed;
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal((await finishedTransaction(system, answer.body.orderId)).state, 'COMMITTED');
-    assert.equal((await shop.order(answer.body.orderId)).status, 'CONFIRMED');
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 8_000, reserved: 0 });
+    assert.equal((await shop.getOrder(answer.body.orderId)).status, 'CONFIRMED');
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 8_000, reserved: 0 });
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -99,9 +113,12 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
       transaction.participants.map((participant) => participant.outcome),
       ['COMMITTED', 'COMMITTED', 'COMMITTED'],
     );
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 8_000, reserved: 0 });
-    assert.deepEqual((await shop.payments(answer.body.orderId)).map((payment) => payment.status), ['CAPTURED']);
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 8_000, reserved: 0 });
+    assert.deepEqual(
+      (await shop.paymentsOfOrder(answer.body.orderId)).map((payment) => payment.status),
+      ['CAPTURED'],
+    );
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -127,8 +144,8 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
 
     const transaction = await finishedTransaction(system, answer.body.orderId);
     assert.equal(transaction.state, 'COMMITTED');
-    assert.deepEqual(await shop.account(customer), { customerId: customer, balance: 8_000, reserved: 0 });
-    assert.deepEqual(await shop.stock(sku), { sku, available: 3, reserved: 0 });
+    assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 8_000, reserved: 0 });
+    assert.deepEqual(await shop.getStock(sku), { sku, available: 3, reserved: 0 });
     assert.deepEqual(await preparedTransactions(system), []);
   });
 
@@ -157,8 +174,16 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     const sagaCustomer = unique('saga');
     await shop.setStock(sagaSku, 10);
     await shop.setBalance(sagaCustomer, 10_000);
-    const saga = await shop.placeOrder({ customerId: sagaCustomer, mode: 'choreography', items: [{ sku: sagaSku, quantity: 1, unitPrice: 100 }] });
-    assert.equal((await shop.finalOrder(saga.body.orderId)).status, 'CONFIRMED', 'a saga order on another SKU is not blocked');
+    const saga = await shop.placeOrder({
+      customerId: sagaCustomer,
+      mode: 'choreography',
+      items: [{ sku: sagaSku, quantity: 1, unitPrice: 100 }],
+    });
+    assert.equal(
+      (await shop.finalOrder(saga.body.orderId)).status,
+      'CONFIRMED',
+      'a saga order on another SKU is not blocked',
+    );
     assert.equal(await settledWithin(waiting, 2_000), false, 'the second 2PC order is still waiting');
     assert.equal((await preparedTransactions(system)).length, 3);
 

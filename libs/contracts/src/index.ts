@@ -9,7 +9,7 @@ export {
   type ParseResult,
 } from './lib/envelope.js';
 export { kafkaHeadersOf, MessageHeaders, type TraceContext } from './lib/headers.js';
-export { isMessageType, messageCatalog, type MessageType, type PayloadOf } from './lib/message-catalog.js';
+export { isMessageType, messageCatalog, topicsOf, type MessageType, type PayloadOf } from './lib/message-catalog.js';
 export {
   cancellationReasonSchema,
   customerIdSchema,
@@ -53,3 +53,43 @@ export {
   type TwoPhaseVote,
   type TwoPhaseWork,
 } from './lib/two-phase.js';
+export {
+  accountSchema,
+  apiErrorBodySchema,
+  apiErrorDetailSchema,
+  crashPointRequestSchema,
+  crashPointSchema,
+  faultSettingsSchema,
+  listOrdersQuerySchema,
+  orderStatusSchema,
+  orderViewSchema,
+  paymentStatusSchema,
+  paymentViewSchema,
+  placeOrderAnswerSchema,
+  placeOrderRequestSchema,
+  sagaStateSchema,
+  sagaStepViewSchema,
+  sagaViewSchema,
+  setBalanceRequestSchema,
+  setStockRequestSchema,
+  stockLevelSchema,
+  type Account,
+  type ApiErrorBody,
+  type ApiErrorDetail,
+  type CrashPoint,
+  type CrashPointRequest,
+  type FaultSettings,
+  type ListOrdersQuery,
+  type OrderStatus,
+  type OrderView,
+  type PaymentStatus,
+  type PaymentView,
+  type PlaceOrderAnswer,
+  type PlaceOrderRequest,
+  type SagaState,
+  type SagaStepView,
+  type SagaView,
+  type SetBalanceRequest,
+  type SetStockRequest,
+  type StockLevel,
+} from './lib/rest-api.js';

@@ -34,11 +34,19 @@ function maxRateSpec(modes: readonly ModeResult[], passP99Ms: number): TopLevelS
       ? []
       : mode.maxRate.steps
           .filter((step) => step.latencyMs.p99 !== null)
-          .map((step) => ({ mode: mode.mode, offeredRate: step.offeredRate, p99: Math.max(0.1, step.latencyMs.p99 ?? 0), step: step.passed ? 'passed' : 'failed' })),
+          .map((step) => ({
+            mode: mode.mode,
+            offeredRate: step.offeredRate,
+            p99: Math.max(0.1, step.latencyMs.p99 ?? 0),
+            step: step.passed ? 'passed' : 'failed',
+          })),
   );
   return {
     $schema: SCHEMA,
-    title: { text: 'Maximum-rate search: p99 from scheduled send to final state', subtitle: `a step passes below ${passP99Ms} ms (dashed), with no errors` },
+    title: {
+      text: 'Maximum-rate search: p99 from scheduled send to final state',
+      subtitle: `a step passes below ${passP99Ms} ms (dashed), with no errors`,
+    },
     width: 560,
     height: 300,
     layer: [
@@ -58,7 +66,11 @@ function maxRateSpec(modes: readonly ModeResult[], passP99Ms: number): TopLevelS
           x: { field: 'offeredRate', type: 'quantitative' },
           y: { field: 'p99', type: 'quantitative', scale: { type: 'log' } },
           color: { field: 'mode', type: 'nominal', scale: modeColors(modes) },
-          shape: { field: 'step', type: 'nominal', scale: { domain: ['passed', 'failed'], range: ['circle', 'cross'] } },
+          shape: {
+            field: 'step',
+            type: 'nominal',
+            scale: { domain: ['passed', 'failed'], range: ['circle', 'cross'] },
+          },
         },
       },
       {
@@ -88,11 +100,16 @@ function halfLoadSpec(modes: readonly ModeResult[], targetMs: number): TopLevelS
       .map((point) => ({ ...point, mode: mode.mode }));
   });
   const rates = modes
-    .map((mode) => (mode.halfLoad.status === 'measured' ? `${mode.mode} at ${mode.halfLoad.step.offeredRate}/s` : undefined))
+    .map((mode) =>
+      mode.halfLoad.status === 'measured' ? `${mode.mode} at ${mode.halfLoad.step.offeredRate}/s` : undefined,
+    )
     .filter((text) => text !== undefined);
   return {
     $schema: SCHEMA,
-    title: { text: 'Latency at half of each mode’s maximum rate', subtitle: [`scheduled send to final state; dashed: the saga target, p99 under ${targetMs} ms`, rates.join(', ')] },
+    title: {
+      text: 'Latency at half of each mode’s maximum rate',
+      subtitle: [`scheduled send to final state; dashed: the saga target, p99 under ${targetMs} ms`, rates.join(', ')],
+    },
     width: 560,
     height: 300,
     layer: [
@@ -120,25 +137,46 @@ function halfLoadSpec(modes: readonly ModeResult[], targetMs: number): TopLevelS
 function scenariosSpec(modes: readonly ModeResult[]): TopLevelSpec {
   const values = modes.flatMap((mode) => {
     const points: { scenario: string; p99: number | null }[] = [];
-    if (mode.halfLoad.status === 'measured') points.push({ scenario: 'half load', p99: mode.halfLoad.step.latencyMs.p99 });
+    if (mode.halfLoad.status === 'measured')
+      points.push({ scenario: 'half load', p99: mode.halfLoad.step.latencyMs.p99 });
     if (mode.hotSku.status === 'measured') points.push({ scenario: 'hot SKU', p99: mode.hotSku.step.latencyMs.p99 });
     if (mode.declines.status === 'measured') {
       points.push({ scenario: 'declines: confirmed', p99: mode.declines.step.confirmedLatencyMs.p99 });
       points.push({ scenario: 'declines: cancelled', p99: mode.declines.step.cancelledLatencyMs.p99 });
     }
-    if (mode.paymentPause.status === 'measured') points.push({ scenario: 'payment paused', p99: mode.paymentPause.latencyMs.p99 });
-    if (mode.coordinatorCrash.status === 'measured') points.push({ scenario: 'coordinator killed', p99: mode.coordinatorCrash.latencyMs.p99 });
-    return points.filter((point) => point.p99 !== null).map((point) => ({ ...point, p99: Math.max(0.1, point.p99 ?? 0), mode: mode.mode }));
+    if (mode.paymentPause.status === 'measured')
+      points.push({ scenario: 'payment paused', p99: mode.paymentPause.latencyMs.p99 });
+    if (mode.coordinatorCrash.status === 'measured')
+      points.push({ scenario: 'coordinator killed', p99: mode.coordinatorCrash.latencyMs.p99 });
+    return points
+      .filter((point) => point.p99 !== null)
+      .map((point) => ({ ...point, p99: Math.max(0.1, point.p99 ?? 0), mode: mode.mode }));
   });
   return {
     $schema: SCHEMA,
-    title: { text: 'p99 per scenario (at half of each mode’s maximum rate)', subtitle: 'scheduled send to final state' },
+    title: {
+      text: 'p99 per scenario (at half of each mode’s maximum rate)',
+      subtitle: 'scheduled send to final state',
+    },
     width: 560,
     height: 300,
     data: { values },
     mark: { type: 'point', filled: true, size: 90 },
     encoding: {
-      x: { field: 'scenario', type: 'nominal', sort: ['half load', 'hot SKU', 'declines: confirmed', 'declines: cancelled', 'payment paused', 'coordinator killed'], title: null, axis: { labelAngle: -20 } },
+      x: {
+        field: 'scenario',
+        type: 'nominal',
+        sort: [
+          'half load',
+          'hot SKU',
+          'declines: confirmed',
+          'declines: cancelled',
+          'payment paused',
+          'coordinator killed',
+        ],
+        title: null,
+        axis: { labelAngle: -20 },
+      },
       y: { field: 'p99', type: 'quantitative', title: 'p99 latency (ms, log scale)', scale: { type: 'log' } },
       color: { field: 'mode', type: 'nominal', scale: modeColors(modes) },
       shape: { field: 'mode', type: 'nominal' },
@@ -147,10 +185,21 @@ function scenariosSpec(modes: readonly ModeResult[]): TopLevelSpec {
 }
 
 /** The report's charts, as SVG. */
-export async function renderCharts(modes: readonly ModeResult[], options: { passP99Ms: number; targetP99Ms: number }): Promise<Chart[]> {
+export async function renderCharts(
+  modes: readonly ModeResult[],
+  options: { passP99Ms: number; targetP99Ms: number },
+): Promise<Chart[]> {
   return [
-    { fileName: 'max-rate-search.svg', title: 'Maximum-rate search', svg: await renderSvg(maxRateSpec(modes, options.passP99Ms)) },
-    { fileName: 'half-load-latency.svg', title: 'Latency at half load', svg: await renderSvg(halfLoadSpec(modes, options.targetP99Ms)) },
+    {
+      fileName: 'max-rate-search.svg',
+      title: 'Maximum-rate search',
+      svg: await renderSvg(maxRateSpec(modes, options.passP99Ms)),
+    },
+    {
+      fileName: 'half-load-latency.svg',
+      title: 'Latency at half load',
+      svg: await renderSvg(halfLoadSpec(modes, options.targetP99Ms)),
+    },
     { fileName: 'scenario-p99.svg', title: 'p99 per scenario', svg: await renderSvg(scenariosSpec(modes)) },
   ];
 }

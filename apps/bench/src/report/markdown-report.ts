@@ -5,13 +5,26 @@ import type { Chart } from './charts.js';
 const ms = (value: number | null | undefined) => (value === null || value === undefined ? '–' : `${value} ms`);
 const num = (value: number | null | undefined) => (value === null || value === undefined ? '–' : String(value));
 const kinds = (counts: Record<string, number>) =>
-  Object.keys(counts).length === 0 ? 'none' : Object.entries(counts).map(([kind, count]) => `${count}× ${kind}`).join(', ');
+  Object.keys(counts).length === 0
+    ? 'none'
+    : Object.entries(counts)
+        .map(([kind, count]) => `${count}× ${kind}`)
+        .join(', ');
 const notMeasured = (outcome: Outcome<unknown>) =>
-  outcome.status === 'skipped' ? `skipped: ${outcome.reason}` : outcome.status === 'failed' ? `failed: ${outcome.error}` : '';
-const percentiles = (latency: LatencySummary) => `${ms(latency.p50)} / ${ms(latency.p95)} / ${ms(latency.p99)} / ${ms(latency.p999)}`;
+  outcome.status === 'skipped'
+    ? `skipped: ${outcome.reason}`
+    : outcome.status === 'failed'
+      ? `failed: ${outcome.error}`
+      : '';
+const percentiles = (latency: LatencySummary) =>
+  `${ms(latency.p50)} / ${ms(latency.p95)} / ${ms(latency.p99)} / ${ms(latency.p999)}`;
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 function summaryRow(mode: ModeResult): string[] {
@@ -24,7 +37,9 @@ function summaryRow(mode: ModeResult): string[] {
     half ? `${half.offeredRate}/s: ${percentiles(half.latencyMs)}` : '–',
     num(commits?.commitsPerOrder),
     num(commits?.boundOrdersPerSecond),
-    commits?.maxRateShareOfBound === null || commits?.maxRateShareOfBound === undefined ? '–' : `${Math.round(commits.maxRateShareOfBound * 1000) / 10}%`,
+    commits?.maxRateShareOfBound === null || commits?.maxRateShareOfBound === undefined
+      ? '–'
+      : `${Math.round(commits.maxRateShareOfBound * 1000) / 10}%`,
   ];
 }
 
@@ -60,9 +75,26 @@ function stepRows(steps: readonly StepResult[]): string[][] {
   ]);
 }
 
-const STEP_HEADER = ['step', 'offered/s', 'sent', 'completed/s', 'p50 / p95 / p99 / p99.9', 'max', 'errors', 'never final', 'send lag p99', 'machine CPU busy', 'verdict'];
+const STEP_HEADER = [
+  'step',
+  'offered/s',
+  'sent',
+  'completed/s',
+  'p50 / p95 / p99 / p99.9',
+  'max',
+  'errors',
+  'never final',
+  'send lag p99',
+  'machine CPU busy',
+  'verdict',
+];
 
-function stepSection(title: string, explanation: string, modes: readonly ModeResult[], pick: (mode: ModeResult) => Outcome<{ step: StepResult }>): string {
+function stepSection(
+  title: string,
+  explanation: string,
+  modes: readonly ModeResult[],
+  pick: (mode: ModeResult) => Outcome<{ step: StepResult }>,
+): string {
   const rows = modes.map((mode) => {
     const outcome = pick(mode);
     if (outcome.status !== 'measured') {
@@ -85,7 +117,19 @@ function stepSection(title: string, explanation: string, modes: readonly ModeRes
     '',
     explanation,
     '',
-    table(['mode', 'load', 'confirmed / cancelled', 'all: p50 / p95 / p99 / p99.9', 'confirmed', 'cancelled', 'errors', 'within the pass criteria'], rows),
+    table(
+      [
+        'mode',
+        'load',
+        'confirmed / cancelled',
+        'all: p50 / p95 / p99 / p99.9',
+        'confirmed',
+        'cancelled',
+        'errors',
+        'within the pass criteria',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -113,7 +157,16 @@ function pauseSection(results: BenchResults): string {
       'Saga modes can accept orders (202) without payment; 2PC must either wait for its participant or give up.',
     '',
     table(
-      ['mode', 'load', 'accepted during the pause', 'cancel answers / unanswered at resume', 'errors', 'final: confirmed / cancelled', 'all final after SIGCONT', 'p50 / p95 / p99 / p99.9'],
+      [
+        'mode',
+        'load',
+        'accepted during the pause',
+        'cancel answers / unanswered at resume',
+        'errors',
+        'final: confirmed / cancelled',
+        'all final after SIGCONT',
+        'p50 / p95 / p99 / p99.9',
+      ],
       rows,
     ),
   ].join('\n');
@@ -148,9 +201,18 @@ function crashSection(results: BenchResults): string {
         ['orders sent', `${crash.orders.sent}`],
         ['orders in flight at the crash', `${crash.orders.inFlightAtCrash}`],
         ['orders sent during the outage', `${crash.orders.sentDuringOutage}`],
-        ['of those blocked: failed / final late (≥ 1 s) / final in time', `${crash.orders.blockedFailed} / ${crash.orders.blockedFinishedLate} / ${crash.orders.blockedFinishedInTime}`],
-        [`errors (the bench gives up on an answer after ${results.configuration.requestTimeoutMs / 1000} s)`, kinds(crash.orders.errorKinds)],
-        ['confirmed / cancelled', `${crash.orders.confirmed} / ${crash.orders.cancelled} (${kinds(crash.orders.cancelReasons)})`],
+        [
+          'of those blocked: failed / final late (≥ 1 s) / final in time',
+          `${crash.orders.blockedFailed} / ${crash.orders.blockedFinishedLate} / ${crash.orders.blockedFinishedInTime}`,
+        ],
+        [
+          `errors (the bench gives up on an answer after ${results.configuration.requestTimeoutMs / 1000} s)`,
+          kinds(crash.orders.errorKinds),
+        ],
+        [
+          'confirmed / cancelled',
+          `${crash.orders.confirmed} / ${crash.orders.cancelled} (${kinds(crash.orders.cancelReasons)})`,
+        ],
         ['p50 / p95 / p99 / p99.9', percentiles(crash.latencyMs)],
       ],
     ),
@@ -184,7 +246,7 @@ function commitsSection(results: BenchResults): string {
     '',
     head,
     '',
-    'Commits per order: the change of `sum(xact_commit)` in `pg_stat_database` over the five databases of the mode\'s system across the half-load step (read after a settle period, since PostgreSQL flushes these counters late), ' +
+    "Commits per order: the change of `sum(xact_commit)` in `pg_stat_database` over the five databases of the mode's system across the half-load step (read after a settle period, since PostgreSQL flushes these counters late), " +
       "less the services' background commits measured while idle and the benchmark's own polling queries, divided by the orders that became final." +
       (results.configuration.statsSettleMs < 10_000
         ? ` Here the counters were read after only ${results.configuration.statsSettleMs} ms, less than the 10 s after which PostgreSQL flushes an idle backend's counts, so these counts are rough.`
@@ -204,7 +266,9 @@ function searchSection(results: BenchResults): string {
   ];
   for (const mode of results.modes) {
     parts.push('', `### ${mode.mode}`, '');
-    parts.push(mode.maxRate.status === 'measured' ? table(STEP_HEADER, stepRows(mode.maxRate.steps)) : notMeasured(mode.maxRate));
+    parts.push(
+      mode.maxRate.status === 'measured' ? table(STEP_HEADER, stepRows(mode.maxRate.steps)) : notMeasured(mode.maxRate),
+    );
   }
   return parts.join('\n');
 }
@@ -227,7 +291,17 @@ export function markdownReport(results: BenchResults, charts: readonly Chart[]):
     '',
     '## Summary',
     '',
-    table(['mode', 'max sustained rate (orders/s)', 'half load: p50 / p95 / p99 / p99.9', 'commits per order', 'PostgreSQL bound (orders/s)', 'max rate / bound'], results.modes.map(summaryRow)),
+    table(
+      [
+        'mode',
+        'max sustained rate (orders/s)',
+        'half load: p50 / p95 / p99 / p99.9',
+        'commits per order',
+        'PostgreSQL bound (orders/s)',
+        'max rate / bound',
+      ],
+      results.modes.map(summaryRow),
+    ),
     '',
     `Targets (reported, not asserted): choreography and orchestration sustain ${config.targets.sagaMaxRate} completed orders/s, with p99 under ${config.targets.sagaP99AtHalfLoadMs} ms at half load.`,
     '',
@@ -246,9 +320,19 @@ export function markdownReport(results: BenchResults, charts: readonly Chart[]):
     '',
     searchSection(results),
     '',
-    stepSection('Latency at half of the maximum rate', 'The common workload at half of each mode\'s maximum sustained rate.', results.modes, (mode) => mode.halfLoad),
+    stepSection(
+      'Latency at half of the maximum rate',
+      "The common workload at half of each mode's maximum sustained rate.",
+      results.modes,
+      (mode) => mode.halfLoad,
+    ),
     '',
-    stepSection('Hot SKU', 'Every order is for the same SKU (ample stock), so every reservation locks the same row.', results.modes, (mode) => mode.hotSku),
+    stepSection(
+      'Hot SKU',
+      'Every order is for the same SKU (ample stock), so every reservation locks the same row.',
+      results.modes,
+      (mode) => mode.hotSku,
+    ),
     '',
     stepSection(
       `${Math.round(config.declineShare * 100)}% payment declines`,

@@ -11,7 +11,10 @@ export async function writeReport(results: BenchResults, folder: string): Promis
     passP99Ms: results.configuration.passP99Ms,
     targetP99Ms: results.configuration.targets.sagaP99AtHalfLoadMs,
   });
-  const complete: BenchResults = { ...results, files: { report: 'report.md', charts: charts.map((chart) => chart.fileName) } };
+  const complete: BenchResults = {
+    ...results,
+    files: { report: 'report.md', charts: charts.map((chart) => chart.fileName) },
+  };
   for (const chart of charts) {
     await writeFile(join(folder, chart.fileName), chart.svg);
   }

@@ -1,3 +1,4 @@
+import { ShopApiError } from '@dtx/shop-client';
 import type { RunningSystem } from '@dtx/testing';
 import { errorMessage, sleep } from '@dtx/util';
 import { summarizeLatencies } from '../latency-summary.js';
@@ -94,14 +95,27 @@ export async function measureCoordinatorCrash(
   let stopLoad = false;
   const boundMs = (config.crashLeadSeconds + config.outageSeconds + config.crashTrailSeconds + 60) * 1000;
   const planner = mixedOrders(catalog, seededRandom(`${config.seed}:coordinator-crash`), { declineShare: 0 });
-  const load = runLoad(context, { label: 'coordinator-crash', rate, durationMs: boundMs, planner, stopWhen: () => stopLoad });
+  const load = runLoad(context, {
+    label: 'coordinator-crash',
+    rate,
+    durationMs: boundMs,
+    planner,
+    stopWhen: () => stopLoad,
+  });
   try {
     await sleep(config.crashLeadSeconds * 1000);
     const pid = system.process('coordinator').pid;
     const armedAt = Date.now();
-    const armed = await context.api.armCoordinatorCrash('after-prepare');
-    if (armed.status < 200 || armed.status >= 300) {
-      return { status: 'skipped', reason: `PUT /admin/crash-point answered ${armed.status}: ${JSON.stringify(armed.body)}` };
+    try {
+      await context.api.armCrashPoint({ point: 'after-prepare' });
+    } catch (error) {
+      if (error instanceof ShopApiError) {
+        return {
+          status: 'skipped',
+          reason: `PUT /admin/crash-point answered ${error.status}: ${JSON.stringify(error.body)}`,
+        };
+      }
+      throw error;
     }
     progress(`2pc coordinator-crash: crash point armed, waiting for the coordinator (pid ${pid}) to kill itself`);
     const deadline = armedAt + 15_000;
@@ -112,7 +126,9 @@ export async function measureCoordinatorCrash(
       return { status: 'failed', error: 'the coordinator did not crash within 15 s of arming the crash point' };
     }
     const crashedAt = Date.now();
-    progress(`2pc coordinator-crash: coordinator gone ${crashedAt - armedAt} ms after arming; restarting it in ${config.outageSeconds}s`);
+    progress(
+      `2pc coordinator-crash: coordinator gone ${crashedAt - armedAt} ms after arming; restarting it in ${config.outageSeconds}s`,
+    );
     await sleep(config.outageSeconds * 1000);
     const restartStartedAt = Date.now();
     await system.restart('coordinator');
@@ -150,19 +166,35 @@ export async function measureCoordinatorCrash(
 function summarizeCrash(
   records: OrderRecord[],
   watch: PreparedTransactionWatch,
-  times: { rate: number; outageSeconds: number; armedAt: number; crashedAt: number; restartStartedAt: number; restartedAt: number; passP99Ms: number; pollMs: number },
+  times: {
+    rate: number;
+    outageSeconds: number;
+    armedAt: number;
+    crashedAt: number;
+    restartStartedAt: number;
+    restartedAt: number;
+    passP99Ms: number;
+    pollMs: number;
+  },
 ): CoordinatorCrashResult {
   const transactions = [...watch.held.values()];
-  const heldMs = (transaction: HeldTransaction) => (transaction.goneAt ?? transaction.lastSeenAt) - transaction.preparedAt;
+  const heldMs = (transaction: HeldTransaction) =>
+    (transaction.goneAt ?? transaction.lastSeenAt) - transaction.preparedAt;
   const inDoubt = transactions.filter(
     (transaction) => transaction.lastSeenAt >= times.crashedAt && transaction.preparedAt <= times.restartedAt,
   );
   const resolvedTimes = inDoubt.map((transaction) => transaction.goneAt);
-  const inFlightAtCrash = records.filter((order) => order.scheduledAt < times.crashedAt && (order.answeredAt === null || order.answeredAt > times.crashedAt));
-  const sentDuringOutage = records.filter((order) => order.scheduledAt >= times.crashedAt && order.scheduledAt < times.restartedAt);
+  const inFlightAtCrash = records.filter(
+    (order) => order.scheduledAt < times.crashedAt && (order.answeredAt === null || order.answeredAt > times.crashedAt),
+  );
+  const sentDuringOutage = records.filter(
+    (order) => order.scheduledAt >= times.crashedAt && order.scheduledAt < times.restartedAt,
+  );
   const blocked = [...inFlightAtCrash, ...sentDuringOutage];
   const blockedFailed = blocked.filter((order) => order.error !== null || order.finalStatus === null);
-  const blockedFinishedLate = blocked.filter((order) => order.error === null && (finalLatency(order) ?? 0) >= times.passP99Ms && order.finalStatus !== null);
+  const blockedFinishedLate = blocked.filter(
+    (order) => order.error === null && (finalLatency(order) ?? 0) >= times.passP99Ms && order.finalStatus !== null,
+  );
   const final = records.filter((order) => order.error === null && order.finalStatus !== null);
   const cancelled = final.filter((order) => order.finalStatus === 'CANCELLED');
   const errored = records.filter((order) => order.error !== null);

@@ -10,10 +10,21 @@ export async function runFixedRateStep(
   step: { label: string; rate: number; seconds: number; planner: OrderPlanner },
 ): Promise<StepResult> {
   const cpuBusyShare = startCpuMeasurement();
-  const run = await runLoad(context, { label: step.label, rate: step.rate, durationMs: step.seconds * 1000, planner: step.planner });
+  const run = await runLoad(context, {
+    label: step.label,
+    rate: step.rate,
+    durationMs: step.seconds * 1000,
+    planner: step.planner,
+  });
   return summarizeStep(
     run.records,
-    { label: step.label, offeredRate: step.rate, seconds: step.seconds, endedAt: run.endedAt, cpuBusyShare: cpuBusyShare() },
+    {
+      label: step.label,
+      offeredRate: step.rate,
+      seconds: step.seconds,
+      endedAt: run.endedAt,
+      cpuBusyShare: cpuBusyShare(),
+    },
     context.config,
   );
 }

@@ -17,7 +17,12 @@ export async function searchMaxRate(context: ModeContext, catalog: Catalog): Pro
   const runStep = async (rate: number) => {
     // Seeded per rate: every mode gets exactly the same orders at the same rate.
     const planner = mixedOrders(catalog, seededRandom(`${config.seed}:max-rate:${rate}`), { declineShare: 0 });
-    const step = await runFixedRateStep(context, { label: `max-rate@${rate}`, rate, seconds: config.stepSeconds, planner });
+    const step = await runFixedRateStep(context, {
+      label: `max-rate@${rate}`,
+      rate,
+      seconds: config.stepSeconds,
+      planner,
+    });
     steps.push(step);
     progress(describeStep(context.mode, step));
     await sleep(config.coolDownMs);

@@ -38,7 +38,12 @@ export async function measurePaymentPause(
       resumedAt = Date.now();
     });
     const planner = mixedOrders(catalog, seededRandom(`${config.seed}:payment-pause`), { declineShare: 0 });
-    const run = await runLoad(context, { label: 'payment-pause', rate, durationMs: config.pauseSeconds * 1000, planner });
+    const run = await runLoad(context, {
+      label: 'payment-pause',
+      rate,
+      durationMs: config.pauseSeconds * 1000,
+      planner,
+    });
     await resumer;
     return summarizePause(run.records, { rate, pauseSeconds: config.pauseSeconds, resumedAt });
   } finally {
@@ -51,7 +56,8 @@ function summarizePause(
   records: Awaited<ReturnType<typeof runLoad>>['records'],
   pause: { rate: number; pauseSeconds: number; resumedAt: number },
 ): PaymentPauseResult {
-  const answeredDuringPause = (order: (typeof records)[number]) => order.answeredAt !== null && order.answeredAt <= pause.resumedAt;
+  const answeredDuringPause = (order: (typeof records)[number]) =>
+    order.answeredAt !== null && order.answeredAt <= pause.resumedAt;
   const errored = records.filter((order) => order.error !== null);
   const accepted = records.filter((order) => order.error === null);
   const final = accepted.filter((order) => order.finalStatus !== null);
@@ -65,15 +71,18 @@ function summarizePause(
     acceptedDuringPause: accepted.filter(
       (order) => answeredDuringPause(order) && (order.httpStatus === 202 || order.httpStatus === 201),
     ).length,
-    cancelledAnswersDuringPause: accepted.filter((order) => answeredDuringPause(order) && order.httpStatus === 200).length,
-    unansweredAtResume: records.filter((order) => order.scheduledAt <= pause.resumedAt && !answeredDuringPause(order)).length,
+    cancelledAnswersDuringPause: accepted.filter((order) => answeredDuringPause(order) && order.httpStatus === 200)
+      .length,
+    unansweredAtResume: records.filter((order) => order.scheduledAt <= pause.resumedAt && !answeredDuringPause(order))
+      .length,
     errors: errored.length,
     errorKinds: countBy(errored.map((order) => order.error ?? '')),
     confirmed: final.length - cancelled.length,
     cancelled: cancelled.length,
     cancelReasons: countBy(cancelled.map((order) => order.reason ?? 'unknown')),
     unfinished,
-    allFinalAfterResumeMs: unfinished === 0 && final.length > 0 ? Math.max(0, Math.round(lastFinal - pause.resumedAt)) : null,
+    allFinalAfterResumeMs:
+      unfinished === 0 && final.length > 0 ? Math.max(0, Math.round(lastFinal - pause.resumedAt)) : null,
     latencyMs: summarizeLatencies(final.map(finalLatency).filter((value): value is number => value !== null)),
   };
 }

@@ -18,7 +18,11 @@ export class CoordinatorAppModule {
           createDatabaseClient: createCoordinatorDatabaseClient,
         }),
         CoordinatorFeatureModule.register({
-          participantUrls: { order: config.ORDER_SERVICE_URL, inventory: config.INVENTORY_SERVICE_URL, payment: config.PAYMENT_SERVICE_URL },
+          participantUrls: {
+            order: config.ORDER_SERVICE_URL,
+            inventory: config.INVENTORY_SERVICE_URL,
+            payment: config.PAYMENT_SERVICE_URL,
+          },
           prepareTimeoutMs: config.PREPARE_TIMEOUT_MS,
           phaseTwoRetryIntervalMs: config.PHASE_TWO_RETRY_INTERVAL_MS,
           maxConcurrentTransactions: config.MAX_CONCURRENT_TRANSACTIONS,

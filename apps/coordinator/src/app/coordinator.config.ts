@@ -11,7 +11,12 @@ export const coordinatorEnvironment = serviceEnvironmentSchema(3005).extend({
   /** How often a decision not yet acknowledged by every participant is sent again. */
   PHASE_TWO_RETRY_INTERVAL_MS: millisecondsVariable(1_000),
   /** Transactions in phase 1 at once; more wait their turn. */
-  MAX_CONCURRENT_TRANSACTIONS: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(10_000).default(32),
+  MAX_CONCURRENT_TRANSACTIONS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(32),
 });
 
 export type CoordinatorConfig = z.output<typeof coordinatorEnvironment>;

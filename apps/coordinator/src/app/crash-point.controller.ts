@@ -22,7 +22,10 @@ export class CrashPointController {
   })
   @ApiBody({ schema: openApiSchema(crashPointSchema) })
   arm(@Body(new ZodValidationPipe(crashPointSchema)) request: z.output<typeof crashPointSchema>) {
-    this.crashPoints.arm(request.point, request.action === 'kill' ? { kind: 'kill' } : { kind: 'pause', pauseMs: request.pauseMs });
+    this.crashPoints.arm(
+      request.point,
+      request.action === 'kill' ? { kind: 'kill' } : { kind: 'pause', pauseMs: request.pauseMs },
+    );
     return { armed: request };
   }
 }

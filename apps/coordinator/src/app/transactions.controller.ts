@@ -13,13 +13,18 @@ export class TransactionsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Run a 2PC transaction for an order (called by the order service); answers once the outcome is decided. Repeating it with the same transactionId joins the first.',
+    summary:
+      'Run a 2PC transaction for an order (called by the order service); answers once the outcome is decided. Repeating it with the same transactionId joins the first.',
   })
   @ApiBody({ schema: openApiSchema(beginTransactionSchema) })
   async run(@Body(new ZodValidationPipe(beginTransactionSchema)) request: BeginTransaction): Promise<TransactionView> {
     const outcome = await this.coordinator.run(request);
     if (outcome.kind === 'undecided') {
-      throw new ApiError(503, 'UNDECIDED', `Transaction ${request.transactionId} is not decided yet; recovery will abort it, try again`);
+      throw new ApiError(
+        503,
+        'UNDECIDED',
+        `Transaction ${request.transactionId} is not decided yet; recovery will abort it, try again`,
+      );
     }
     return outcome.transaction;
   }

@@ -24,7 +24,9 @@ export class SagasController {
 
   @Get()
   @ApiOperation({ summary: "An order's sagas" })
-  ofOrder(@Query(new ZodValidationPipe(sagasQuerySchema, 'query')) query: z.output<typeof sagasQuerySchema>): Promise<SagaView[]> {
+  ofOrder(
+    @Query(new ZodValidationPipe(sagasQuerySchema, 'query')) query: z.output<typeof sagasQuerySchema>,
+  ): Promise<SagaView[]> {
     return this.sagas.ofOrder(query.orderId);
   }
 }

@@ -1,4 +1,9 @@
-import { millisecondsVariable, serviceEnvironmentSchema, serviceUrlVariable, twoPhaseParticipantVariables } from '@dtx/config';
+import {
+  millisecondsVariable,
+  serviceEnvironmentSchema,
+  serviceUrlVariable,
+  twoPhaseParticipantVariables,
+} from '@dtx/config';
 import type { z } from 'zod';
 
 /** Environment variables of the order service (see README, "Configuration"). */

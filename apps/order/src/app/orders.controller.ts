@@ -50,9 +50,12 @@ export class OrdersController {
           { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
         ]);
       case 'idempotency-key-reused':
-        throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used with a different request body`, [
-          { path: 'Idempotency-Key', message: 'already used with a different request body' },
-        ]);
+        throw new ApiError(
+          422,
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key "${key}" was already used with a different request body`,
+          [{ path: 'Idempotency-Key', message: 'already used with a different request body' }],
+        );
       case 'undecided':
         throw new ApiError(
           504,
@@ -65,7 +68,9 @@ export class OrdersController {
 
   @Get(':orderId')
   @ApiOperation({ summary: 'One order with its status and, once cancelled, the reason' })
-  async get(@Param('orderId', new ZodValidationPipe(orderIdSchema, 'path', 'orderId')) orderId: string): Promise<OrderView> {
+  async get(
+    @Param('orderId', new ZodValidationPipe(orderIdSchema, 'path', 'orderId')) orderId: string,
+  ): Promise<OrderView> {
     const order = await this.queries.find(orderId);
     if (!order) {
       throw ApiError.notFound(`No order ${orderId}`);
@@ -75,7 +80,9 @@ export class OrdersController {
 
   @Get()
   @ApiOperation({ summary: 'Orders, newest first, filtered by customer and status' })
-  list(@Query(new ZodValidationPipe(listOrdersQuerySchema, 'query')) query: z.output<typeof listOrdersQuerySchema>): Promise<OrderView[]> {
+  list(
+    @Query(new ZodValidationPipe(listOrdersQuerySchema, 'query')) query: z.output<typeof listOrdersQuerySchema>,
+  ): Promise<OrderView[]> {
     return this.queries.list(query);
   }
 }

@@ -23,9 +23,10 @@ export class AccountsController {
   ): Promise<AccountView> {
     const outcome = await this.accounts.setBalance(customerId, body.balance);
     if (outcome.kind === 'below-reserved') {
-      throw ApiError.conflict(`balance ${body.balance} would not cover the ${outcome.reserved} held by pending authorisations`, [
-        { path: 'balance', message: `must be at least ${outcome.reserved}` },
-      ]);
+      throw ApiError.conflict(
+        `balance ${body.balance} would not cover the ${outcome.reserved} held by pending authorisations`,
+        [{ path: 'balance', message: `must be at least ${outcome.reserved}` }],
+      );
     }
     return outcome.account;
   }
@@ -42,7 +43,9 @@ export class AccountsController {
 
   @Get('payments')
   @ApiOperation({ summary: "An order's payments" })
-  payments(@Query(new ZodValidationPipe(paymentsQuerySchema, 'query')) query: z.output<typeof paymentsQuerySchema>): Promise<PaymentView[]> {
+  payments(
+    @Query(new ZodValidationPipe(paymentsQuerySchema, 'query')) query: z.output<typeof paymentsQuerySchema>,
+  ): Promise<PaymentView[]> {
     return this.accounts.paymentsOfOrder(query.orderId);
   }
 }

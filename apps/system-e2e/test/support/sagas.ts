@@ -1,55 +1,42 @@
+import type { FaultSettings, SagaView } from '@dtx/contracts';
 import { readTopics, sendRecords, type RunningSystem } from '@dtx/testing';
-import { eventually } from './shop-client.js';
-
-export interface SagaView {
-  sagaId: string;
-  orderId: string;
-  state: string;
-  needsAttention: boolean;
-  reason?: string;
-  steps: { name: string; kind: string; status: string; attempts: number }[];
-}
+import { eventually, shopClientOf } from './shop-client.js';
 
 /** The order's saga as GET /sagas?orderId= shows it, once there is one. */
 export async function sagaOf(system: RunningSystem, orderId: string): Promise<SagaView> {
+  const shop = shopClientOf(system);
   const [saga] = await eventually(
-    async () => (await (await fetch(`${system.url('orchestrator')}/sagas?orderId=${orderId}`)).json()) as SagaView[],
+    () => shop.sagasOfOrder(orderId),
     (sagas) => sagas.length === 1,
   );
   return saga as SagaView;
 }
 
 /** Polls the saga until `accept` holds. */
-export function sagaUntil(system: RunningSystem, orderId: string, accept: (saga: SagaView) => boolean, timeoutMs = 60_000): Promise<SagaView> {
+export function sagaUntil(
+  system: RunningSystem,
+  orderId: string,
+  accept: (saga: SagaView) => boolean,
+  timeoutMs = 60_000,
+): Promise<SagaView> {
   return eventually(() => sagaOf(system, orderId), accept, timeoutMs);
 }
 
-/** Sets a participant's fault injection (PUT /admin/faults). */
-export async function setFaults(system: RunningSystem, service: 'order' | 'inventory' | 'payment', delayMs: number, failRate: number): Promise<void> {
-  const response = await fetch(`${system.url(service)}/admin/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ delayMs, failRate }),
-  });
-  if (!response.ok) {
-    throw new Error(`PUT /admin/faults on ${service}: ${response.status}`);
-  }
-}
-
-/** Runs `work` with faults injected into a participant, and switches them off afterwards whatever happens. */
+/** Runs `work` with faults injected into a participant (PUT /admin/faults), and switches them off afterwards whatever happens. */
 export async function withFaults<Result>(
   system: RunningSystem,
-  faults: { service: 'order' | 'inventory' | 'payment'; delayMs: number; failRate: number }[],
+  faults: ({ service: 'order' | 'inventory' | 'payment' } & FaultSettings)[],
   work: () => Promise<Result>,
 ): Promise<Result> {
-  for (const fault of faults) {
-    await setFaults(system, fault.service, fault.delayMs, fault.failRate);
+  const shop = shopClientOf(system);
+  for (const { service, delayMs, failRate } of faults) {
+    await shop.setFaults(service, { delayMs, failRate });
   }
   try {
     return await work();
   } finally {
     for (const fault of faults) {
-      await setFaults(system, fault.service, 0, 0);
+      await shop.setFaults(fault.service, { delayMs: 0, failRate: 0 });
     }
   }
 }
@@ -62,7 +49,11 @@ export interface ReplySeen {
 }
 
 /** Sends messages straight to a topic of the system, as the orchestrator would. */
-export async function sendToTopic(system: RunningSystem, topic: string, envelopes: { id: string; type: string; aggregateId: string; correlationId: string }[]): Promise<void> {
+export async function sendToTopic(
+  system: RunningSystem,
+  topic: string,
+  envelopes: { id: string; type: string; aggregateId: string; correlationId: string }[],
+): Promise<void> {
   await sendRecords(
     system.brokers,
     envelopes.map((envelope) => ({

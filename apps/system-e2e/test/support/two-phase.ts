@@ -1,7 +1,8 @@
-import type { TransactionView } from '@dtx/contracts';
+import type { CrashPoint, TransactionView } from '@dtx/contracts';
+import { ShopApiError } from '@dtx/shop-client';
 import type { RunningSystem } from '@dtx/testing';
 import pg from 'pg';
-import { eventually } from './shop-client.js';
+import { eventually, shopClientOf } from './shop-client.js';
 
 const databaseName = (url: string) => new URL(url).pathname.slice(1);
 
@@ -15,7 +16,9 @@ export async function preparedTransactions(system: RunningSystem): Promise<Prepa
   const client = new pg.Client({ connectionString: system.databaseUrl('order') });
   await client.connect();
   try {
-    const databases = (['order', 'inventory', 'payment'] as const).map((service) => databaseName(system.databaseUrl(service)));
+    const databases = (['order', 'inventory', 'payment'] as const).map((service) =>
+      databaseName(system.databaseUrl(service)),
+    );
     const { rows } = await client.query<PreparedTransaction>(
       'SELECT gid, database FROM pg_prepared_xacts WHERE database = ANY($1) ORDER BY gid',
       [databases],
@@ -42,32 +45,32 @@ export async function queryDatabase<Row extends pg.QueryResultRow>(
   }
 }
 
-export async function transactionOf(system: RunningSystem, id: string): Promise<{ status: number; body: TransactionView }> {
-  const response = await fetch(`${system.url('coordinator')}/transactions/${id}`, { signal: AbortSignal.timeout(10_000) });
-  return { status: response.status, body: (await response.json()) as TransactionView };
-}
-
-/** Waits until the coordinator reports the transaction finished (every participant acknowledged). */
-export function finishedTransaction(system: RunningSystem, id: string, timeoutMs = 30_000): Promise<TransactionView> {
-  return eventually(
-    async () => (await transactionOf(system, id)).body,
-    (view) => view.state === 'COMMITTED' || view.state === 'ABORTED',
+/** Waits until the coordinator reports the transaction finished (every participant acknowledged); not yet known counts as unfinished. */
+export async function finishedTransaction(
+  system: RunningSystem,
+  id: string,
+  timeoutMs = 30_000,
+): Promise<TransactionView> {
+  const shop = shopClientOf(system);
+  const view = await eventually(
+    () =>
+      shop.getTransaction(id).catch((error: unknown) => {
+        if (error instanceof ShopApiError && error.status === 404) {
+          return undefined;
+        }
+        throw error;
+      }),
+    (found) => found?.state === 'COMMITTED' || found?.state === 'ABORTED',
     timeoutMs,
   );
+  return view as TransactionView;
 }
 
 /** Arms a coordinator crash point (PUT /admin/crash-point). */
-export async function armCrashPoint(
+export function armCrashPoint(
   system: RunningSystem,
-  point: 'after-prepare' | 'after-decision' | 'mid-phase-two',
+  point: CrashPoint,
   action: { action: 'kill' } | { action: 'pause'; pauseMs: number } = { action: 'kill' },
 ): Promise<void> {
-  const response = await fetch(`${system.url('coordinator')}/admin/crash-point`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ point, ...action }),
-  });
-  if (response.status !== 200) {
-    throw new Error(`arming ${point} answered ${response.status}: ${await response.text()}`);
-  }
+  return shopClientOf(system).armCrashPoint({ point, ...action });
 }

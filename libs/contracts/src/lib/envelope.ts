@@ -65,11 +65,10 @@ export function createMessage<Type extends MessageType>(
   };
 }
 
-export type ParseFailureReason = 'INVALID_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION' | 'INVALID_PAYLOAD';
+export type ParseFailureReason =
+  'INVALID_JSON' | 'INVALID_ENVELOPE' | 'UNKNOWN_TYPE' | 'UNSUPPORTED_SCHEMA_VERSION' | 'INVALID_PAYLOAD';
 
-export type ParseResult =
-  | { ok: true; message: AnyMessage }
-  | { ok: false; reason: ParseFailureReason; detail: string };
+export type ParseResult = { ok: true; message: AnyMessage } | { ok: false; reason: ParseFailureReason; detail: string };
 
 /** Parses and validates a Kafka message value; never throws. */
 export function parseMessage(value: Buffer | string | null): ParseResult {

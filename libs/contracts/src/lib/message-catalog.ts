@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { OrderCancelled, OrderConfirmed, OrderCreated } from './order-events.js';
 import { StockCommitted, StockReleased, StockReserved, StockUnavailable } from './inventory-events.js';
-import { PaymentAuthorized, PaymentCaptured, PaymentDeclined, PaymentRefunded, PaymentVoided } from './payment-events.js';
+import {
+  PaymentAuthorized,
+  PaymentCaptured,
+  PaymentDeclined,
+  PaymentRefunded,
+  PaymentVoided,
+} from './payment-events.js';
 import {
   ApproveOrder,
   AuthorizePayment,
@@ -13,7 +19,7 @@ import {
   SagaReply,
   VoidPayment,
 } from './saga-commands.js';
-import { Topics } from './topics.js';
+import { Topics, type Topic } from './topics.js';
 
 /** Every message type: the topic it travels on, its payload schema, and its schema version. */
 export const messageCatalog = {
@@ -46,4 +52,15 @@ export type PayloadOf<Type extends MessageType> = z.infer<(typeof messageCatalog
 
 export function isMessageType(type: string): type is MessageType {
   return Object.hasOwn(messageCatalog, type);
+}
+
+/** The topics the given message types travel on (e.g. the keys of a handler map): what a consumer of them subscribes to. */
+export function topicsOf(types: { readonly [Type in MessageType]?: unknown }): Topic[] {
+  const topics = Object.keys(types).map((type) => {
+    if (!isMessageType(type)) {
+      throw new Error(`${type} is not a message type`);
+    }
+    return messageCatalog[type].topic;
+  });
+  return [...new Set(topics)].sort();
 }

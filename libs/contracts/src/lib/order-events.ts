@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { cancellationReasonSchema, customerIdSchema, moneySchema, orderIdSchema, orderLineSchema, orderModeSchema } from './primitives.js';
+import {
+  cancellationReasonSchema,
+  customerIdSchema,
+  moneySchema,
+  orderIdSchema,
+  orderLineSchema,
+  orderModeSchema,
+} from './primitives.js';
 
 /** A new order; in choreography mode inventory reacts by reserving its stock. */
 export const OrderCreated = z.strictObject({

@@ -14,7 +14,10 @@ export interface CommandSpec<Type extends MessageType, Success extends string, F
 }
 
 /** What the saga supplies to build a command: everything but the saga, step and attempt. */
-export type CommandArguments<Type extends MessageType> = Omit<PayloadOf<Type>, keyof z.infer<z.ZodObject<typeof sagaStepFields>>>;
+export type CommandArguments<Type extends MessageType> = Omit<
+  PayloadOf<Type>,
+  keyof z.infer<z.ZodObject<typeof sagaStepFields>>
+>;
 
 function command<Type extends MessageType, Success extends string, Failure extends string = never>(
   participant: string,

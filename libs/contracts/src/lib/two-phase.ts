@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { cancellationReasonSchema, customerIdSchema, moneySchema, orderIdSchema, orderLineSchema } from './primitives.js';
+import {
+  cancellationReasonSchema,
+  customerIdSchema,
+  moneySchema,
+  orderIdSchema,
+  orderLineSchema,
+} from './primitives.js';
 
 /**
  * The two-phase-commit protocol between the coordinator and its participants,

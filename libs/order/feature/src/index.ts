@@ -2,4 +2,10 @@ export { OrderFeatureModule, type OrderFeatureOptions } from './lib/order-featur
 export { OrderPlacementService, type PlacedOrder, type PlaceOrderOutcome } from './lib/order-placement.service.js';
 export { OrderQueriesService } from './lib/order-queries.service.js';
 export type { OrderStatus, OrderView } from '@dtx/order-data-access';
-export { idempotencyKeySchema, orderTotal, placeOrderSchema, requestFingerprint, type PlaceOrderRequest } from './lib/order-request.js';
+export {
+  idempotencyKeySchema,
+  orderTotal,
+  placeOrderSchema,
+  requestFingerprint,
+  type PlaceOrderRequest,
+} from './lib/order-request.js';

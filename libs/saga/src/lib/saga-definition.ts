@@ -91,7 +91,9 @@ export class Invocation<Data, Failure extends string> {
 export function invoke<Data, Type extends MessageType, Failure extends string = never>(
   spec: CommandSpec<Type, string, Failure>,
   build: (data: Data) => CommandArguments<Type>,
-  ...handlers: [NoInfer<Failure>] extends [never] ? [] : [{ onFailure: FailureHandlers<NoInfer<Data>, NoInfer<Failure>> }]
+  ...handlers: [NoInfer<Failure>] extends [never]
+    ? []
+    : [{ onFailure: FailureHandlers<NoInfer<Data>, NoInfer<Failure>> }]
 ): Invocation<Data, Failure> {
   const onFailure = (handlers[0]?.onFailure ?? {}) as Record<string, (data: Data) => Data>;
   return new Invocation<Data, Failure>({ spec, build, onFailure }, spec.failures);
@@ -122,7 +124,11 @@ export class SagaBuilder<Data, Phase extends 'compensatable' | 'retriable'> {
     private readonly steps: StepDefinition<Data>[] = [],
   ) {}
 
-  compensatable(this: SagaBuilder<Data, 'compensatable'>, name: string, step: CompensatableStep<Data>): SagaBuilder<Data, 'compensatable'> {
+  compensatable(
+    this: SagaBuilder<Data, 'compensatable'>,
+    name: string,
+    step: CompensatableStep<Data>,
+  ): SagaBuilder<Data, 'compensatable'> {
     return new SagaBuilder('compensatable', this.definition, [
       ...this.steps,
       { name, action: step.action, compensation: step.compensation, retriable: false, policy: step.policy },

@@ -12,38 +12,48 @@ interface Data {
 }
 
 const policy = { timeoutMs: 1, maxAttempts: 1, backoff: { initialDelayMs: 1, maxDelayMs: 1 } };
-const saga = () => defineSaga<Data>('check', { defaultPolicy: policy, attentionAfterAttempts: 1, withReason: (data) => data });
+const saga = () =>
+  defineSaga<Data>('check', { defaultPolicy: policy, attentionAfterAttempts: 1, withReason: (data) => data });
 const authorize = (data: Data) => ({ orderId: data.orderId, customerId: data.customerId, amount: data.total });
 const onFailure = { PaymentDeclined: (data: Data) => data };
 
 export function typeChecks(): void {
+  // prettier-ignore
   saga()
     .compensatable('create', localStep<Data>().compensateWith(orderParticipant.rejectOrder, (data) => ({ orderId: data.orderId, reason: 'X' })))
     .compensatable('pay', invoke(paymentParticipant.authorizePayment, authorize, { onFailure }).compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId })))
     .retriable('capture', invoke(paymentParticipant.capturePayment, (data: Data) => ({ orderId: data.orderId })).retriedUntilSuccess())
     .build();
 
+  // prettier-ignore
   // @ts-expect-error a participant step before the pivot needs a compensation
   saga().compensatable('pay', invoke(paymentParticipant.authorizePayment, authorize, { onFailure }));
 
+  // prettier-ignore
   // @ts-expect-error every failure outcome of the command must be handled
   invoke(paymentParticipant.authorizePayment, authorize);
 
+  // prettier-ignore
   // @ts-expect-error only the command's own failure outcomes can be handled
   invoke(paymentParticipant.authorizePayment, authorize, { onFailure: { StockUnavailable: (data: Data) => data } });
 
+  // prettier-ignore
   // @ts-expect-error a compensation has no reply handlers to attach
   invoke(paymentParticipant.authorizePayment, authorize, { onFailure }).compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId }), { onFailure });
 
+  // prettier-ignore
   // @ts-expect-error a command that can fail cannot be a retriable step
   invoke(paymentParticipant.authorizePayment, authorize, { onFailure }).retriedUntilSuccess();
 
+  // prettier-ignore
   // @ts-expect-error no compensatable step after the pivot
   saga().retriable('capture', invoke(paymentParticipant.capturePayment, (data: Data) => ({ orderId: data.orderId })).retriedUntilSuccess()).compensatable('late', localStep<Data>().compensateWith(orderParticipant.rejectOrder, (data) => ({ orderId: data.orderId, reason: 'X' })));
 
+  // prettier-ignore
   // @ts-expect-error the command must be built from the saga's data with the command's fields
   invoke(inventoryParticipant.releaseStock, (data: Data) => ({ order: data.orderId })).retriedUntilSuccess();
 
+  // prettier-ignore
   // @ts-expect-error a step built for other saga data does not fit this saga
   saga().retriable('capture', invoke(paymentParticipant.capturePayment, (data: { id: string }) => ({ orderId: data.id })).retriedUntilSuccess());
 }

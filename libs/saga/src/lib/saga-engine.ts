@@ -57,7 +57,11 @@ export function applyReply<Data>(
       const done = record(instance, step.name, 'compensation', 'SUCCEEDED', context, reply.outcome);
       return compensateFrom(definition, done, instance.stepIndex - 1, context);
     }
-    return scheduleRetry(definition, record(instance, step.name, 'compensation', 'RETRY_SCHEDULED', context, reply.outcome), context);
+    return scheduleRetry(
+      definition,
+      record(instance, step.name, 'compensation', 'RETRY_SCHEDULED', context, reply.outcome),
+      context,
+    );
   }
   const action = step.action;
   if (reply.outcome === action?.spec.success) {
@@ -70,7 +74,11 @@ export function applyReply<Data>(
     // The action did nothing, so compensation starts with the step before it.
     return compensateFrom(definition, { ...failed, data: onFailure(failed.data) }, instance.stepIndex - 1, context);
   }
-  return scheduleRetry(definition, record(instance, step.name, 'action', 'RETRY_SCHEDULED', context, reply.outcome), context);
+  return scheduleRetry(
+    definition,
+    record(instance, step.name, 'action', 'RETRY_SCHEDULED', context, reply.outcome),
+    context,
+  );
 }
 
 /** The durable timer fired: a reply is overdue, or a scheduled retry is due. */
@@ -103,7 +111,11 @@ export function applyDeadline<Data>(
   return scheduleRetry(definition, record(instance, step.name, kind, 'RETRY_SCHEDULED', context, 'TIMEOUT'), context);
 }
 
-function fence<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, reply: SagaReplyInput): string | undefined {
+function fence<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  reply: SagaReplyInput,
+): string | undefined {
   const step = definition.steps[instance.stepIndex];
   const expected = instance.status === 'COMPENSATING' ? step?.compensation : step?.action;
   if (instance.status === 'COMPLETED' || instance.status === 'COMPENSATED') {
@@ -122,7 +134,12 @@ function fence<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Da
 }
 
 /** Runs the next step with an action from `index` on, or completes the saga. */
-function forwardFrom<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, index: number, context: SagaContext): SagaTransition<Data> {
+function forwardFrom<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  index: number,
+  context: SagaContext,
+): SagaTransition<Data> {
   let current = instance;
   for (let next = index; next < definition.steps.length; next++) {
     const step = definition.steps[next];
@@ -137,7 +154,12 @@ function forwardFrom<Data>(definition: SagaDefinition<Data>, instance: SagaInsta
 }
 
 /** Runs the next compensation from `index` down, or ends the saga as compensated. */
-function compensateFrom<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, index: number, context: SagaContext): SagaTransition<Data> {
+function compensateFrom<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  index: number,
+  context: SagaContext,
+): SagaTransition<Data> {
   for (let next = index; next >= 0; next--) {
     if (definition.steps[next]?.compensation) {
       return send(definition, { ...instance, status: 'COMPENSATING', stepIndex: next }, 1, context);
@@ -151,7 +173,12 @@ function finished<Data>(instance: SagaInstance<Data>, status: 'COMPLETED' | 'COM
 }
 
 /** Sends the current step's action or compensation as attempt `attempt`, and arms the reply timer. */
-function send<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, attempt: number, context: SagaContext): SagaTransition<Data> {
+function send<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  attempt: number,
+  context: SagaContext,
+): SagaTransition<Data> {
   const step = definition.steps[instance.stepIndex];
   const kind: StepKind = instance.status === 'COMPENSATING' ? 'compensation' : 'action';
   const invocation: CommandInvocation<Data> | undefined = kind === 'action' ? step?.action : step?.compensation;
@@ -164,10 +191,23 @@ function send<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Dat
     payload: { ...invocation.build(instance.data), sagaId: instance.sagaId, step: step.name, attempt },
   };
   const needsAttention =
-    instance.needsAttention || ((kind === 'compensation' || step.retriable) && attempt >= definition.attentionAfterAttempts);
-  const waiting = record({ ...instance, attempt, needsAttention }, step.name, kind, 'WAITING', context, undefined, attempt);
+    instance.needsAttention ||
+    ((kind === 'compensation' || step.retriable) && attempt >= definition.attentionAfterAttempts);
+  const waiting = record(
+    { ...instance, attempt, needsAttention },
+    step.name,
+    kind,
+    'WAITING',
+    context,
+    undefined,
+    attempt,
+  );
   return {
-    instance: { ...waiting, waitingFor: 'reply', deadline: context.now + replyTimeout(policyOf(definition, step).timeoutMs, attempt) },
+    instance: {
+      ...waiting,
+      waitingFor: 'reply',
+      deadline: context.now + replyTimeout(policyOf(definition, step).timeoutMs, attempt),
+    },
     commands: [command],
   };
 }
@@ -182,7 +222,11 @@ function replyTimeout(timeoutMs: number, attempt: number): number {
   return timeoutMs * Math.min(2 ** (attempt - 1), 8);
 }
 
-function scheduleRetry<Data>(definition: SagaDefinition<Data>, instance: SagaInstance<Data>, context: SagaContext): SagaTransition<Data> {
+function scheduleRetry<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  context: SagaContext,
+): SagaTransition<Data> {
   const step = definition.steps[instance.stepIndex];
   const policy = step ? policyOf(definition, step) : definition.defaultPolicy;
   const delay = backoffDelay({ maxAttempts: Infinity, ...policy.backoff }, instance.attempt, context.random);
@@ -209,8 +253,10 @@ function record<Data>(
     attempts: attempts ?? existing?.attempts ?? 1,
     startedAt: existing?.startedAt ?? at,
     endedAt: ended ? at : null,
-    ...(outcome ?? existing?.outcome ? { outcome: outcome ?? existing?.outcome } : {}),
+    ...((outcome ?? existing?.outcome) ? { outcome: outcome ?? existing?.outcome } : {}),
   };
-  const history = existing ? instance.history.map((entry) => (entry === existing ? line : entry)) : [...instance.history, line];
+  const history = existing
+    ? instance.history.map((entry) => (entry === existing ? line : entry))
+    : [...instance.history, line];
   return { ...instance, history };
 }

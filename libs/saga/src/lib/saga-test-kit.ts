@@ -21,14 +21,26 @@ export class SagaTestKit<Data> {
   private now = Date.UTC(2026, 0, 1);
   readonly sent: SagaCommand[] = [];
 
-  private constructor(private readonly definition: SagaDefinition<Data>, data: Data, orderId: string) {
-    const transition = startSaga(definition, { sagaId: '00000000-0000-4000-8000-000000000001', orderId, data }, this.context());
+  private constructor(
+    private readonly definition: SagaDefinition<Data>,
+    data: Data,
+    orderId: string,
+  ) {
+    const transition = startSaga(
+      definition,
+      { sagaId: '00000000-0000-4000-8000-000000000001', orderId, data },
+      this.context(),
+    );
     this.current = transition.instance;
     this.take(transition);
   }
 
   /** Starts `definition` with `data`. */
-  static start<Data>(definition: SagaDefinition<Data>, data: Data, orderId = '00000000-0000-4000-8000-0000000000aa'): SagaTestKit<Data> {
+  static start<Data>(
+    definition: SagaDefinition<Data>,
+    data: Data,
+    orderId = '00000000-0000-4000-8000-0000000000aa',
+  ): SagaTestKit<Data> {
     return new SagaTestKit(definition, data, orderId);
   }
 
@@ -61,7 +73,9 @@ export class SagaTestKit<Data> {
   /** Replies to a command sent earlier (a late or duplicate reply). */
   replyTo(command: SagaCommand, outcome: string): this {
     const { step, attempt } = command.payload as { step: string; attempt: number };
-    this.take(applyReply(this.definition, this.current, { step, attempt, command: command.type, outcome }, this.context()));
+    this.take(
+      applyReply(this.definition, this.current, { step, attempt, command: command.type, outcome }, this.context()),
+    );
     return this;
   }
 
@@ -86,7 +100,9 @@ export class SagaTestKit<Data> {
 
   /** The compensations that succeeded, in the order they ran. */
   expectCompensated(steps: string[]): this {
-    const compensated = this.current.history.filter((line) => line.kind === 'compensation' && line.status === 'SUCCEEDED');
+    const compensated = this.current.history.filter(
+      (line) => line.kind === 'compensation' && line.status === 'SUCCEEDED',
+    );
     assert.deepEqual(
       compensated.map((line) => line.name),
       steps,

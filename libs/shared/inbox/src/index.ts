@@ -10,5 +10,3 @@ export {
   type MessageHandler,
   type MessageHandlers,
 } from './lib/message-dispatcher.js';
-export { guardAction, guardCompensation, type StepKey, type StepResult, type StepTrace } from './lib/participant-guard.js';
-export { sagaCommandHandler } from './lib/saga-command-handler.js';

@@ -5,11 +5,11 @@ import { createMessage, kafkaHeadersOf, type MessageEnvelope } from '@dtx/contra
 import { createKafkaClient, silentLogger } from '@dtx/messaging';
 import { Outbox, outgoing } from '@dtx/outbox';
 import { transactionRunner } from '@dtx/sql';
-import { applyMigrations } from '@dtx/prisma';
+import { applyMigrations, serviceMigrationSources } from '@dtx/prisma';
 import {
   createTestDatabase,
   readTopics,
-  serviceMigrationsDirectory,
+  repositoryRoot,
   testInfrastructure,
   uniqueName,
   type TestDatabase,
@@ -18,7 +18,6 @@ import { sleep } from '@dtx/util';
 import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
 import { DeadLetterHeaders, FaultInjector, MessageDispatcher, type MessageHandlers } from '../src/index.js';
-
 
 describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -32,7 +31,11 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   const topic = () => `${prefix}orders.events`;
   const deadLetterTopic = () => `${prefix}test.dead-letters`;
   const confirmation = (orderId: string, lamport = 7): MessageEnvelope<'OrderConfirmed'> =>
-    createMessage('OrderConfirmed', { orderId, mode: 'choreography' }, { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport });
+    createMessage(
+      'OrderConfirmed',
+      { orderId, mode: 'choreography' },
+      { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport },
+    );
   const send = (envelope: MessageEnvelope, copies = 1) =>
     producer.send({
       topic: topic(),
@@ -43,7 +46,10 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       })),
     });
   const effects = async (orderId: string) =>
-    Number((await pool.query<{ count: string }>('SELECT count(*) FROM test_effects WHERE order_id = $1', [orderId])).rows[0]?.count);
+    Number(
+      (await pool.query<{ count: string }>('SELECT count(*) FROM test_effects WHERE order_id = $1', [orderId])).rows[0]
+        ?.count,
+    );
   const until = async (condition: () => Promise<boolean>, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await condition())) {
@@ -76,7 +82,10 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   before(async () => {
     ({ kafkaBrokers: brokers } = await testInfrastructure());
     database = await createTestDatabase('inbox');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('inventory') });
+    await applyMigrations({
+      databaseUrl: database.url,
+      migrationsDirectories: serviceMigrationSources('inventory', repositoryRoot()),
+    });
     pool = new pg.Pool({ connectionString: database.url, max: 5 });
     await pool.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
     kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
@@ -114,7 +123,9 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     const incoming = confirmation(orderId, 1_000);
     await send(incoming);
     startDispatcher({
-      OrderConfirmed: async ({ message }) => [outgoing('StockCommitted', { orderId: message.payload.orderId, items: [] })],
+      OrderConfirmed: async ({ message }) => [
+        outgoing('StockCommitted', { orderId: message.payload.orderId, items: [] }),
+      ],
     });
     const rows = async () =>
       (await pool.query<{ value: string }>(`SELECT value FROM outbox_messages WHERE message_key = $1`, [orderId])).rows;
@@ -137,7 +148,10 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
         { key: 'poison', value: '{not json', headers: { 'message-id': 'poison-1' } },
         {
           key: 'bad-payload',
-          value: JSON.stringify({ ...confirmation(randomUUID()), payload: { orderId: 'not-a-uuid', mode: 'choreography' } }),
+          value: JSON.stringify({
+            ...confirmation(randomUUID()),
+            payload: { orderId: 'not-a-uuid', mode: 'choreography' },
+          }),
         },
       ],
     });

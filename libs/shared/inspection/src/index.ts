@@ -1,1 +1,7 @@
-export { causalTimeline, formatEntry, summarisePayload, type ObservedMessage, type TimelineEntry } from './lib/timeline.js';
+export {
+  causalTimeline,
+  formatEntry,
+  summarisePayload,
+  type ObservedMessage,
+  type TimelineEntry,
+} from './lib/timeline.js';

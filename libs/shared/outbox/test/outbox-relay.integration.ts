@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createKafkaClient, silentLogger } from '@dtx/messaging';
-import { applyMigrations } from '@dtx/prisma';
+import { applyMigrations, serviceMigrationSources } from '@dtx/prisma';
 import {
   createTestDatabase,
   readTopics,
-  serviceMigrationsDirectory,
+  repositoryRoot,
   testInfrastructure,
   uniqueName,
   type ReadRecord,
@@ -16,7 +16,6 @@ import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
 import { Outbox, OutboxRelay, outgoing, publishWithProducer, type PublishRecords } from '../src/index.js';
-
 
 describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -29,9 +28,21 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
 
   const transaction = () => transactionRunner(pool);
   const emitConfirmation = (orderId: string) =>
-    transaction()((tx) => outbox.emit(tx, [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })], { aggregateId: orderId, correlationId: orderId }));
+    transaction()((tx) =>
+      outbox.emit(tx, [outgoing('OrderConfirmed', { orderId, mode: 'choreography' })], {
+        aggregateId: orderId,
+        correlationId: orderId,
+      }),
+    );
   const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
-    const relay = new OutboxRelay({ pool, databaseUrl: database.url, notifyChannel: outbox.notifyChannel, publish, logger: silentLogger, pollIntervalMs });
+    const relay = new OutboxRelay({
+      pool,
+      databaseUrl: database.url,
+      notifyChannel: outbox.notifyChannel,
+      publish,
+      logger: silentLogger,
+      pollIntervalMs,
+    });
     relays.push(relay);
     relay.start();
     return relay;
@@ -40,15 +51,25 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     await Promise.all(relays.splice(0).map((relay) => relay.stop()));
   };
   const pendingCount = async () =>
-    Number((await pool.query<{ count: string }>('SELECT count(*) FROM outbox_messages WHERE published_at IS NULL')).rows[0]?.count);
-  const envelopeIds = (records: ReadRecord[]) => records.map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
+    Number(
+      (await pool.query<{ count: string }>('SELECT count(*) FROM outbox_messages WHERE published_at IS NULL')).rows[0]
+        ?.count,
+    );
+  const envelopeIds = (records: ReadRecord[]) =>
+    records.map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
 
   before(async () => {
     ({ kafkaBrokers: brokers } = await testInfrastructure());
     database = await createTestDatabase('outbox');
-    await applyMigrations({ databaseUrl: database.url, migrationsDirectory: serviceMigrationsDirectory('order') });
+    await applyMigrations({
+      databaseUrl: database.url,
+      migrationsDirectories: serviceMigrationSources('order', repositoryRoot()),
+    });
     pool = new pg.Pool({ connectionString: database.url, max: 5 });
-    producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
   });
 
@@ -90,7 +111,10 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     const rolledBack = randomUUID();
     await assert.rejects(
       transaction()(async (tx) => {
-        await outbox.emit(tx, [outgoing('OrderConfirmed', { orderId: rolledBack, mode: 'choreography' })], { aggregateId: rolledBack, correlationId: rolledBack });
+        await outbox.emit(tx, [outgoing('OrderConfirmed', { orderId: rolledBack, mode: 'choreography' })], {
+          aggregateId: rolledBack,
+          correlationId: rolledBack,
+        });
         throw new Error('business rule failed');
       }),
       /business rule failed/,
@@ -98,9 +122,17 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     const committed = randomUUID();
     await emitConfirmation(committed);
     startRelay();
-    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1, timeoutMs: 5_000 });
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.length >= 1,
+      timeoutMs: 5_000,
+    });
     await stopRelays();
-    assert.deepEqual(records.map((record) => record.key), [committed]);
+    assert.deepEqual(
+      records.map((record) => record.key),
+      [committed],
+    );
   });
 
   it('keeps per-order order and strictly increasing Lamport stamps across 100 transactions', async () => {
@@ -113,11 +145,18 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       emitted.push(envelope?.id ?? '');
     }
     startRelay();
-    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 100 });
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.length >= 100,
+    });
     await stopRelays();
     assert.deepEqual(envelopeIds(records), emitted);
     const stamps = records.map((record) => (JSON.parse(record.value ?? '{}') as { lamport: number }).lamport);
-    assert.ok(stamps.every((stamp, index) => index === 0 || stamp > (stamps[index - 1] ?? 0)), 'lamport increases');
+    assert.ok(
+      stamps.every((stamp, index) => index === 0 || stamp > (stamps[index - 1] ?? 0)),
+      'lamport increases',
+    );
   });
 
   it('three relays on one database publish each of 300 messages exactly once', async () => {
@@ -127,9 +166,18 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       startRelay(publishWithProducer(producer), 50);
     }
     await Promise.all(Array.from({ length: 300 }, () => emitConfirmation(randomUUID())));
-    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 300 });
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.length >= 300,
+    });
     // Give a double publication time to show up before counting.
-    const late = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length > 300, timeoutMs: 3_000 });
+    const late = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.length > 300,
+      timeoutMs: 3_000,
+    });
     await stopRelays();
     assert.equal(records.length, 300);
     assert.equal(new Set(envelopeIds(late)).size, 300);

@@ -10,13 +10,16 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   let pool: pg.Pool;
   let transactions: PreparedTransactions;
 
-  const counter = async () => Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value ?? 0);
+  const counter = async () =>
+    Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value ?? 0);
   const work = async (tx: { execute(query: string, ...values: unknown[]): PromiseLike<number> }) => {
     await tx.execute('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
     return { vote: 'YES' as const };
   };
   const prepared = async () =>
-    (await pool.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()')).rows.map((row) => row.gid);
+    (
+      await pool.query<{ gid: string }>('SELECT gid FROM pg_prepared_xacts WHERE database = current_database()')
+    ).rows.map((row) => row.gid);
 
   before(async () => {
     // Any participant's schema has the two_phase_participations table; a counter row stands in for business data.
@@ -51,7 +54,10 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     await transactions.prepare(holder, work);
 
     assert.deepEqual(await transactions.prepare(waiter, work), { vote: 'NO', reason: 'LOCK_TIMEOUT' });
-    assert.deepEqual((await transactions.pending()).map((entry) => entry.transactionId), [holder]);
+    assert.deepEqual(
+      (await transactions.pending()).map((entry) => entry.transactionId),
+      [holder],
+    );
     await transactions.abort(holder);
     assert.equal(await counter(), 1, 'the abort rolled the work back');
   });

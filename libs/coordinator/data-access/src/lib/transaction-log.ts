@@ -111,7 +111,11 @@ export class TransactionLog {
   }
 
   /** A participant acknowledged the decision; when the last one does, the transaction is finished. */
-  async recordAcknowledgement(transactionId: string, participant: TwoPhaseParticipantName, outcome: TwoPhaseOutcome): Promise<void> {
+  async recordAcknowledgement(
+    transactionId: string,
+    participant: TwoPhaseParticipantName,
+    outcome: TwoPhaseOutcome,
+  ): Promise<void> {
     await this.transaction(async (tx) => {
       // Acknowledgements arrive together; taking the transaction's row lock first makes the last
       // one see all the others, so exactly one of them finds nothing missing and finishes it.
@@ -132,7 +136,11 @@ export class TransactionLog {
     await finishIfAcknowledged(this.database, transactionId);
   }
 
-  async recordDeliveryFailure(transactionId: string, participant: TwoPhaseParticipantName, error: string): Promise<void> {
+  async recordDeliveryFailure(
+    transactionId: string,
+    participant: TwoPhaseParticipantName,
+    error: string,
+  ): Promise<void> {
     await this.database.execute(
       `UPDATE transaction_participants SET attempts = attempts + 1, last_error = $3, updated_at = now()
         WHERE transaction_id = $1::uuid AND name = $2`,
@@ -155,7 +163,9 @@ export class TransactionLog {
       'SELECT name, vote, outcome FROM transaction_participants WHERE transaction_id = $1::uuid',
       transactionId,
     );
-    participants.sort((left, right) => twoPhaseParticipants.indexOf(left.name) - twoPhaseParticipants.indexOf(right.name));
+    participants.sort(
+      (left, right) => twoPhaseParticipants.indexOf(left.name) - twoPhaseParticipants.indexOf(right.name),
+    );
     return {
       id: row.id,
       state: row.state,

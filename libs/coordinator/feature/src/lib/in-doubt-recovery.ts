@@ -60,7 +60,9 @@ export class InDoubtRecovery implements OnApplicationBootstrap, OnApplicationShu
     }
     this.timer = setTimeout(() => {
       this.pass = this.recover()
-        .catch((error: unknown) => this.logger.error({ err: errorMessage(error) }, 'recovery pass failed; trying again'))
+        .catch((error: unknown) =>
+          this.logger.error({ err: errorMessage(error) }, 'recovery pass failed; trying again'),
+        )
         .finally(() => this.schedule(this.options.intervalMs));
     }, delayMs);
   }

@@ -38,9 +38,22 @@ export class ParticipantClient {
    * Phase 1. A participant that does not answer in time, cannot be reached or
    * fails counts as a NO: the coordinator may always abort before deciding.
    */
-  async prepare(participant: TwoPhaseParticipantName, transactionId: string, work: TwoPhaseWork, trace?: TraceHeaders): Promise<TwoPhaseVote> {
+  async prepare(
+    participant: TwoPhaseParticipantName,
+    transactionId: string,
+    work: TwoPhaseWork,
+    trace?: TraceHeaders,
+  ): Promise<TwoPhaseVote> {
     try {
-      return await this.post(participant, transactionId, 'prepare', work, twoPhaseVoteSchema, this.options.prepareTimeoutMs, trace);
+      return await this.post(
+        participant,
+        transactionId,
+        'prepare',
+        work,
+        twoPhaseVoteSchema,
+        this.options.prepareTimeoutMs,
+        trace,
+      );
     } catch (error) {
       return { vote: 'NO', reason: prepareFailureReason(error) };
     }
@@ -56,7 +69,15 @@ export class ParticipantClient {
   ): Promise<void> {
     const [action, body] = decision === 'COMMITTED' ? (['commit', {}] as const) : (['abort', abort] as const);
     try {
-      const ack = await this.post(participant, transactionId, action, body, twoPhaseAckSchema, this.options.decisionTimeoutMs, trace);
+      const ack = await this.post(
+        participant,
+        transactionId,
+        action,
+        body,
+        twoPhaseAckSchema,
+        this.options.decisionTimeoutMs,
+        trace,
+      );
       if (ack.outcome !== decision) {
         throw new Error(`acknowledged ${ack.outcome} instead of ${decision}`);
       }

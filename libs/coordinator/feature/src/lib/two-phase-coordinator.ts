@@ -8,7 +8,15 @@ import {
   type TwoPhaseParticipantName,
   type TwoPhaseVote,
 } from '@dtx/contracts';
-import { activeTraceHeaders, contextFromHeaders, markFailed, SpanKind, traceHeadersOf, withSpan, type Span } from '@dtx/telemetry';
+import {
+  activeTraceHeaders,
+  contextFromHeaders,
+  markFailed,
+  SpanKind,
+  traceHeadersOf,
+  withSpan,
+  type Span,
+} from '@dtx/telemetry';
 import { sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
 import pLimit, { type Limit } from 'p-limit';
@@ -179,13 +187,18 @@ export class TwoPhaseCoordinator {
     });
   }
 
-  private collectVotes(request: BeginTransaction): Promise<{ participant: TwoPhaseParticipantName; vote: TwoPhaseVote }[]> {
+  private collectVotes(
+    request: BeginTransaction,
+  ): Promise<{ participant: TwoPhaseParticipantName; vote: TwoPhaseVote }[]> {
     const { transactionId, ...work } = request;
     return Promise.all(
       twoPhaseParticipants.map((participant) =>
         withSpan(
           `2pc prepare ${participant}`,
-          { kind: SpanKind.CLIENT, attributes: { '2pc.transaction_id': transactionId, '2pc.participant': participant } },
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { '2pc.transaction_id': transactionId, '2pc.participant': participant },
+          },
           async (span) => {
             const vote = await this.participants.prepare(participant, transactionId, work, traceHeadersOf(span));
             span.setAttribute('2pc.vote', vote.vote);
@@ -215,7 +228,11 @@ export class TwoPhaseCoordinator {
       } catch (error) {
         markFailed(span, error);
         this.metrics.deliveryFailed(participant);
-        await this.log.recordDeliveryFailure(transaction.id, participant, error instanceof Error ? error.message : String(error));
+        await this.log.recordDeliveryFailure(
+          transaction.id,
+          participant,
+          error instanceof Error ? error.message : String(error),
+        );
         return;
       }
       await this.log.recordAcknowledgement(transaction.id, participant, decision);
@@ -224,8 +241,15 @@ export class TwoPhaseCoordinator {
   }
 
   /** A span in the active trace, or (for recovery, which has none) in the trace of the order that began the transaction. */
-  private inTraceOf<Result>(transaction: LoggedTransaction, name: string, work: (span: Span) => Promise<Result>): Promise<Result> {
-    const parent = activeTraceHeaders() || !transaction.traceparent ? undefined : contextFromHeaders({ traceparent: transaction.traceparent });
+  private inTraceOf<Result>(
+    transaction: LoggedTransaction,
+    name: string,
+    work: (span: Span) => Promise<Result>,
+  ): Promise<Result> {
+    const parent =
+      activeTraceHeaders() || !transaction.traceparent
+        ? undefined
+        : contextFromHeaders({ traceparent: transaction.traceparent });
     const attributes = { '2pc.transaction_id': transaction.id, 'order.id': transaction.work.orderId };
     return withSpan(name, { attributes, ...(parent ? { parent } : {}) }, work);
   }

@@ -13,7 +13,11 @@ export async function findStockLevel(database: InventoryDatabaseClient, sku: str
 }
 
 /** Sets the units available for new orders; units already reserved stay reserved. */
-export async function setAvailableStock(database: InventoryDatabaseClient, sku: string, available: number): Promise<StockLevel> {
+export async function setAvailableStock(
+  database: InventoryDatabaseClient,
+  sku: string,
+  available: number,
+): Promise<StockLevel> {
   const item = await database.stockItem.upsert({ where: { sku }, create: { sku, available }, update: { available } });
   return { sku: item.sku, available: item.available, reserved: item.reserved };
 }

@@ -8,7 +8,10 @@ export interface ReservationRow {
 }
 
 /** The order's reservation, locked for the rest of the transaction; undefined if inventory never saw the order. */
-export async function findReservationForUpdate(tx: SqlTransaction, orderId: string): Promise<ReservationRow | undefined> {
+export async function findReservationForUpdate(
+  tx: SqlTransaction,
+  orderId: string,
+): Promise<ReservationRow | undefined> {
   const rows = await tx.query<ReservationRow>(
     'SELECT status, items FROM reservations WHERE order_id = $1::uuid FOR UPDATE',
     orderId,
@@ -30,7 +33,11 @@ export async function insertReservation(
   );
 }
 
-export async function setReservationStatus(tx: SqlTransaction, orderId: string, status: ReservationStatus): Promise<void> {
+export async function setReservationStatus(
+  tx: SqlTransaction,
+  orderId: string,
+  status: ReservationStatus,
+): Promise<void> {
   await tx.execute(
     'UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1::uuid',
     orderId,
@@ -58,14 +65,14 @@ export async function moveToReserved(tx: SqlTransaction, sku: string, quantity: 
 
 /** A reservation becomes a sale: the reserved units leave the warehouse. */
 export async function removeReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.execute(
-    `UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`,
-    sku,
-    quantity,
-  );
+  await tx.execute(`UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
 }
 
 /** Units leave the warehouse straight from available stock (a 2PC sale, held by its prepared transaction). */
 export async function sellFromAvailable(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.execute(`UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
+  await tx.execute(
+    `UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`,
+    sku,
+    quantity,
+  );
 }

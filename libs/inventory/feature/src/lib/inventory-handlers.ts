@@ -1,50 +1,44 @@
-import { guardAction, guardCompensation, sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
+import { inventoryParticipant } from '@dtx/contracts';
+import type { MessageHandlers } from '@dtx/inbox';
+import { choreographed, orchestrated, participantStep } from '@dtx/participant';
 import { commitReservation, releaseReservation, reserveStock } from './stock-reservations.js';
 
-/** The saga step inventory takes part in: reserving an order's stock. */
-const stock = (orderId: string) => ({ orderId, resource: 'stock' });
-const stockCommit = (orderId: string) => ({ orderId, resource: 'stock-commit' });
-const choreography = (name: string) => ({ name, mode: 'choreography' as const });
+/** Reserving an order's stock, undone by releasing it. */
+const stockReservation = participantStep({
+  resource: 'stock',
+  action: { command: inventoryParticipant.reserveStock, name: 'reserve-stock', run: reserveStock },
+  compensation: {
+    command: inventoryParticipant.releaseStock,
+    name: 'release-stock',
+    run: (tx, { orderId }) => releaseReservation(tx, orderId),
+  },
+});
+
+/** Selling the reserved units once the order is confirmed. */
+const stockCommit = participantStep({
+  resource: 'stock-commit',
+  action: {
+    command: inventoryParticipant.commitStock,
+    name: 'commit-stock',
+    run: (tx, { orderId }) => commitReservation(tx, orderId),
+  },
+});
 
 /** Inventory's part in the choreographed saga: it reacts to the order's events. */
 export function choreographyHandlers(): MessageHandlers {
   return {
-    OrderCreated: async ({ tx, message }) => {
-      const order = message.payload;
-      if (order.mode !== 'choreography') {
-        return [];
-      }
-      return (await guardAction(tx, stock(order.orderId), choreography('reserve-stock'), () => reserveStock(tx, order))).events;
-    },
-    OrderConfirmed: async ({ tx, message }) => {
-      const { orderId, mode } = message.payload;
-      return mode === 'choreography' ? (await guardAction(tx, stockCommit(orderId), choreography('commit-stock'), () => commitReservation(tx, orderId))).events : [];
-    },
-    OrderCancelled: async ({ tx, message }) => {
-      const { orderId, mode } = message.payload;
-      return mode === 'choreography'
-        ? (await guardCompensation(tx, stock(orderId), choreography('release-stock'), 'StockReleased', () => releaseReservation(tx, orderId))).events
-        : [];
-    },
+    OrderCreated: choreographed(stockReservation.action, (order) => order),
+    OrderConfirmed: choreographed(stockCommit.action, ({ orderId }) => ({ orderId })),
+    OrderCancelled: choreographed(stockReservation.compensation, ({ orderId }) => ({ orderId })),
   };
 }
 
 /** Inventory's part in the orchestrated saga: it answers the orchestrator's commands. */
 export function orchestrationHandlers(): MessageHandlers {
-  return {
-    ReserveStock: sagaCommandHandler<'ReserveStock'>({ resource: 'stock', name: 'reserve-stock', kind: 'action', run: reserveStock }),
-    ReleaseStock: sagaCommandHandler<'ReleaseStock'>({
-      resource: 'stock',
-      name: 'release-stock',
-      kind: 'compensation',
-      nullOutcome: 'StockReleased',
-      run: (tx, command) => releaseReservation(tx, command.orderId),
-    }),
-    CommitStock: sagaCommandHandler<'CommitStock'>({
-      resource: 'stock-commit',
-      name: 'commit-stock',
-      kind: 'action',
-      run: (tx, command) => commitReservation(tx, command.orderId),
-    }),
-  };
+  return orchestrated(stockReservation, stockCommit);
+}
+
+/** Everything inventory consumes. */
+export function inventoryHandlers(): MessageHandlers {
+  return { ...choreographyHandlers(), ...orchestrationHandlers() };
 }

@@ -9,7 +9,13 @@ describe('demandPerSku', () => {
       { sku: 'A', quantity: 2 },
       { sku: 'B', quantity: 3 },
     ]);
-    assert.deepEqual([...demand], [['A', 2], ['B', 4]]);
+    assert.deepEqual(
+      [...demand],
+      [
+        ['A', 2],
+        ['B', 4],
+      ],
+    );
   });
 });
 
@@ -20,17 +26,35 @@ describe('decideReservation', () => {
   ]);
 
   it('reserves every line when all are in stock', () => {
-    assert.deepEqual(decideReservation(demand, new Map([['A', 2], ['B', 10]])), {
-      kind: 'reserve',
-      lines: [
-        { sku: 'A', quantity: 2 },
-        { sku: 'B', quantity: 4 },
-      ],
-    });
+    assert.deepEqual(
+      decideReservation(
+        demand,
+        new Map([
+          ['A', 2],
+          ['B', 10],
+        ]),
+      ),
+      {
+        kind: 'reserve',
+        lines: [
+          { sku: 'A', quantity: 2 },
+          { sku: 'B', quantity: 4 },
+        ],
+      },
+    );
   });
 
   it('reserves nothing when one line is short', () => {
-    assert.deepEqual(decideReservation(demand, new Map([['A', 2], ['B', 3]])), { kind: 'reject', unavailableSkus: ['B'] });
+    assert.deepEqual(
+      decideReservation(
+        demand,
+        new Map([
+          ['A', 2],
+          ['B', 3],
+        ]),
+      ),
+      { kind: 'reject', unavailableSkus: ['B'] },
+    );
   });
 
   it('treats an unknown SKU as out of stock', () => {

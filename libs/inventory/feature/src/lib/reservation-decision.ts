@@ -10,12 +10,13 @@ export function demandPerSku(lines: readonly Pick<OrderLine, 'sku' | 'quantity'>
 }
 
 export type ReservationDecision =
-  | { kind: 'reserve'; lines: { sku: string; quantity: number }[] }
-  | { kind: 'reject'; unavailableSkus: string[] };
+  { kind: 'reserve'; lines: { sku: string; quantity: number }[] } | { kind: 'reject'; unavailableSkus: string[] };
 
 /** All or nothing: reserve every SKU, or none when any is unknown or short. */
 export function decideReservation(demand: Map<string, number>, available: Map<string, number>): ReservationDecision {
-  const unavailableSkus = [...demand].filter(([sku, quantity]) => (available.get(sku) ?? 0) < quantity).map(([sku]) => sku);
+  const unavailableSkus = [...demand]
+    .filter(([sku, quantity]) => (available.get(sku) ?? 0) < quantity)
+    .map(([sku]) => sku);
   if (unavailableSkus.length > 0) {
     return { kind: 'reject', unavailableSkus };
   }

@@ -1,5 +1,5 @@
-import type { OrderLine } from '@dtx/contracts';
-import type { StepResult } from '@dtx/inbox';
+import type { inventoryParticipant, OrderLine } from '@dtx/contracts';
+import type { CommandResult } from '@dtx/participant';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
 import { decideReservation, demandPerSku } from './reservation-decision.js';
@@ -20,7 +20,10 @@ export interface ReservationRequest {
 }
 
 /** Reserves every line of an order, or none. The participant guard makes sure this runs once per order. */
-export async function reserveStock(tx: SqlTransaction, order: ReservationRequest): Promise<StepResult> {
+export async function reserveStock(
+  tx: SqlTransaction,
+  order: ReservationRequest,
+): Promise<CommandResult<typeof inventoryParticipant.reserveStock>> {
   const demand = demandPerSku(order.items);
   const decision = decideReservation(demand, await lockAvailableStock(tx, [...demand.keys()]));
   if (decision.kind === 'reject') {
@@ -28,7 +31,13 @@ export async function reserveStock(tx: SqlTransaction, order: ReservationRequest
     return {
       outcome: 'StockUnavailable',
       reason: 'OUT_OF_STOCK',
-      events: [outgoing('StockUnavailable', { orderId: order.orderId, reason: 'OUT_OF_STOCK', unavailableSkus: decision.unavailableSkus })],
+      events: [
+        outgoing('StockUnavailable', {
+          orderId: order.orderId,
+          reason: 'OUT_OF_STOCK',
+          unavailableSkus: decision.unavailableSkus,
+        }),
+      ],
     };
   }
   for (const line of decision.lines) {
@@ -37,12 +46,22 @@ export async function reserveStock(tx: SqlTransaction, order: ReservationRequest
   await insertReservation(tx, order.orderId, 'RESERVED', decision.lines);
   return {
     outcome: 'StockReserved',
-    events: [outgoing('StockReserved', { orderId: order.orderId, customerId: order.customerId, total: order.total, items: order.items })],
+    events: [
+      outgoing('StockReserved', {
+        orderId: order.orderId,
+        customerId: order.customerId,
+        total: order.total,
+        items: order.items,
+      }),
+    ],
   };
 }
 
 /** The order is confirmed: its reserved units are sold. */
-export async function commitReservation(tx: SqlTransaction, orderId: string): Promise<StepResult> {
+export async function commitReservation(
+  tx: SqlTransaction,
+  orderId: string,
+): Promise<CommandResult<typeof inventoryParticipant.commitStock>> {
   const reservation = await findReservationForUpdate(tx, orderId);
   if (reservation?.status !== 'RESERVED') {
     return { outcome: 'StockCommitted', events: [] };
@@ -55,7 +74,10 @@ export async function commitReservation(tx: SqlTransaction, orderId: string): Pr
 }
 
 /** The order is cancelled: reserved units go back to available. */
-export async function releaseReservation(tx: SqlTransaction, orderId: string): Promise<StepResult> {
+export async function releaseReservation(
+  tx: SqlTransaction,
+  orderId: string,
+): Promise<CommandResult<typeof inventoryParticipant.releaseStock>> {
   const reservation = await findReservationForUpdate(tx, orderId);
   if (reservation?.status !== 'RESERVED') {
     return { outcome: 'StockReleased', events: [] };

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { findStockLevel, setAvailableStock, type InventoryDatabaseClient, type StockLevel } from '@dtx/inventory-data-access';
+import {
+  findStockLevel,
+  setAvailableStock,
+  type InventoryDatabaseClient,
+  type StockLevel,
+} from '@dtx/inventory-data-access';
 import { DATABASE } from '@dtx/service-platform';
 
 /** Stock per SKU as the REST API reads and seeds it. */

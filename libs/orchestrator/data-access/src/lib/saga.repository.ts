@@ -81,7 +81,11 @@ export async function lockSaga<Data>(tx: SqlTransaction, sagaId: string): Promis
   return rows[0] && toInstance<Data>(rows[0]);
 }
 
-export async function saveSaga(tx: SqlTransaction, saga: SagaInstance<unknown>, currentStep: string | null): Promise<void> {
+export async function saveSaga(
+  tx: SqlTransaction,
+  saga: SagaInstance<unknown>,
+  currentStep: string | null,
+): Promise<void> {
   await tx.execute(
     `UPDATE saga_instances
         SET state = $4, current_step = $5, data = $6::jsonb, step_index = $7, attempt = $8, waiting_for = $9,
@@ -108,7 +112,12 @@ export async function lockDueSagas<Data>(tx: SqlTransaction, now: number, limit:
   return rows.map((row) => ({ saga: toInstance<Data>(row), trace: row.trace_context }));
 }
 
-export async function recordIgnoredReply(tx: SqlTransaction, sagaId: string, reply: SagaReplyInput, why: string): Promise<void> {
+export async function recordIgnoredReply(
+  tx: SqlTransaction,
+  sagaId: string,
+  reply: SagaReplyInput,
+  why: string,
+): Promise<void> {
   await tx.execute(
     `INSERT INTO saga_ignored_replies (saga_id, step, attempt, command, outcome, why) VALUES ($1::uuid, $2, $3, $4, $5, $6)`,
     sagaId,

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@dtx/contracts';
 import type { StepPolicy } from '@dtx/saga';
 import { Messaging } from '@dtx/service-platform';
 import { createOrderSaga } from './create-order/create-order.saga.js';
+import { orchestratorHandlers } from './orchestrator-handlers.js';
 import { DEADLINE_POLL_INTERVAL_MS, SagaDeadlinePoller } from './saga-deadline-poller.js';
 import { SagaMetrics } from './saga-metrics.js';
 import { CREATE_ORDER_SAGA, SagaOrchestrator } from './saga-orchestrator.js';
@@ -37,10 +37,6 @@ export class OrchestratorFeatureModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.messaging.consume([Topics.orderEvents, Topics.sagaReplies], {
-      OrderCreated: async ({ tx, message }) =>
-        message.payload.mode === 'orchestration' ? this.orchestrator.start(tx, message.payload) : [],
-      SagaReply: async ({ tx, message }) => this.orchestrator.reply(tx, message),
-    });
+    this.messaging.consume(orchestratorHandlers(this.orchestrator));
   }
 }

@@ -3,12 +3,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MessageEnvelope, MessageType, PayloadOf } from '@dtx/contracts';
 import type { OutgoingMessage } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import { applyDeadline, applyReply, startSaga, type SagaDefinition, type SagaInstance, type SagaTransition } from '@dtx/saga';
+import {
+  applyDeadline,
+  applyReply,
+  startSaga,
+  type SagaDefinition,
+  type SagaInstance,
+  type SagaTransition,
+} from '@dtx/saga';
 import { Messaging } from '@dtx/service-platform';
 import { activeTraceHeaders, contextFromHeaders, startSpan, traceHeadersOf, withSpan } from '@dtx/telemetry';
 import { PinoLogger } from 'nestjs-pino';
 import type { CreateOrderSagaData } from './create-order/create-order.saga.js';
-import { insertSaga, lockDueSagas, lockSaga, recordIgnoredReply, restartOverdueReplyTimers, saveSaga } from '@dtx/orchestrator-data-access';
+import {
+  insertSaga,
+  lockDueSagas,
+  lockSaga,
+  recordIgnoredReply,
+  restartOverdueReplyTimers,
+  saveSaga,
+} from '@dtx/orchestrator-data-access';
 import { SagaMetrics } from './saga-metrics.js';
 
 export const CREATE_ORDER_SAGA = Symbol('CREATE_ORDER_SAGA');
@@ -60,7 +74,10 @@ export class SagaOrchestrator {
     if (transition.ignored) {
       await recordIgnoredReply(tx, saga.sagaId, reply.payload, transition.ignored);
       this.metrics.repliesIgnored.inc({ saga: this.definition.name });
-      this.logger.info({ sagaId: saga.sagaId, orderId: saga.orderId, messageId: reply.id, why: transition.ignored }, 'reply fenced off');
+      this.logger.info(
+        { sagaId: saga.sagaId, orderId: saga.orderId, messageId: reply.id, why: transition.ignored },
+        'reply fenced off',
+      );
       return [];
     }
     this.observeStepDurations(saga, transition.instance);
@@ -68,12 +85,18 @@ export class SagaOrchestrator {
   }
 
   /** Step lines that ended with this transition: their time from first send to final reply. */
-  private observeStepDurations(before: SagaInstance<CreateOrderSagaData>, after: SagaInstance<CreateOrderSagaData>): void {
+  private observeStepDurations(
+    before: SagaInstance<CreateOrderSagaData>,
+    after: SagaInstance<CreateOrderSagaData>,
+  ): void {
     for (const line of after.history) {
       const earlier = before.history.find((entry) => entry.name === line.name && entry.kind === line.kind);
       if (line.endedAt && !earlier?.endedAt) {
         const seconds = (Date.parse(line.endedAt) - Date.parse(line.startedAt)) / 1000;
-        this.metrics.stepDuration.observe({ saga: this.definition.name, step: line.name, kind: line.kind, status: line.status }, seconds);
+        this.metrics.stepDuration.observe(
+          { saga: this.definition.name, step: line.name, kind: line.kind, status: line.status },
+          seconds,
+        );
       }
     }
   }
@@ -84,12 +107,16 @@ export class SagaOrchestrator {
       const due = await lockDueSagas<CreateOrderSagaData>(tx, Date.now(), limit);
       for (const { saga, trace } of due) {
         // A timer has no message to continue: its steps join the trace the saga started in.
-        await withSpan(`saga ${this.definition.name} timer`, { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) }, async () => {
-          const transition = applyDeadline(this.definition, saga, context());
-          this.observeStepDurations(saga, transition.instance);
-          const commands = await this.save(tx, saga.needsAttention, transition);
-          await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
-        });
+        await withSpan(
+          `saga ${this.definition.name} timer`,
+          { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) },
+          async () => {
+            const transition = applyDeadline(this.definition, saga, context());
+            this.observeStepDurations(saga, transition.instance);
+            const commands = await this.save(tx, saga.needsAttention, transition);
+            await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
+          },
+        );
       }
       return due.length;
     });
@@ -97,13 +124,24 @@ export class SagaOrchestrator {
 
   /** Re-arms every overdue reply timer for one step timeout from now; returns how many. */
   async restartOverdueReplyTimers(): Promise<number> {
-    return this.messaging.transaction((tx) => restartOverdueReplyTimers(tx, Date.now(), this.definition.defaultPolicy.timeoutMs));
+    return this.messaging.transaction((tx) =>
+      restartOverdueReplyTimers(tx, Date.now(), this.definition.defaultPolicy.timeoutMs),
+    );
   }
 
-  private async save(tx: SqlTransaction, neededAttention: boolean, transition: SagaTransition<CreateOrderSagaData>): Promise<OutgoingMessage[]> {
+  private async save(
+    tx: SqlTransaction,
+    neededAttention: boolean,
+    transition: SagaTransition<CreateOrderSagaData>,
+  ): Promise<OutgoingMessage[]> {
     const saga = transition.instance;
     await saveSaga(tx, saga, this.currentStep(transition));
-    const log = { sagaId: saga.sagaId, orderId: saga.orderId, step: this.currentStep(transition), attempt: saga.attempt };
+    const log = {
+      sagaId: saga.sagaId,
+      orderId: saga.orderId,
+      step: this.currentStep(transition),
+      attempt: saga.attempt,
+    };
     if (saga.needsAttention && !neededAttention) {
       this.metrics.needingAttention.inc({ saga: this.definition.name });
       this.logger.error(log, 'saga needs attention: a step keeps failing; it is still being retried');
@@ -111,7 +149,11 @@ export class SagaOrchestrator {
     if (saga.status === 'COMPLETED' || saga.status === 'COMPENSATED') {
       this.metrics.finished.inc({ saga: this.definition.name, status: saga.status, reason: saga.data.reason ?? '' });
       this.logger.info({ ...log, status: saga.status, reason: saga.data.reason }, 'saga finished');
-      await withSpan(`saga ${this.definition.name} ${saga.status.toLowerCase()}`, { attributes: this.attributesOf(saga) }, async () => undefined);
+      await withSpan(
+        `saga ${this.definition.name} ${saga.status.toLowerCase()}`,
+        { attributes: this.attributesOf(saga) },
+        async () => undefined,
+      );
     }
     return this.commandsOf(transition);
   }
@@ -127,7 +169,12 @@ export class SagaOrchestrator {
     return transition.commands.map((command) => {
       const step = String(command.payload['step']);
       const span = startSpan(`saga ${this.definition.name} ${compensating ? 'compensate' : 'step'} ${step}`, {
-        attributes: { ...this.attributesOf(saga), 'saga.step': step, 'saga.command': command.type, 'saga.compensation': compensating },
+        attributes: {
+          ...this.attributesOf(saga),
+          'saga.step': step,
+          'saga.command': command.type,
+          'saga.compensation': compensating,
+        },
       });
       span.end();
       return {

@@ -48,11 +48,20 @@ export async function countOrdersByOutcome(
   database: OrderDatabaseClient,
 ): Promise<{ mode: string; status: string; reason: string | null; count: number }[]> {
   const groups = await database.order.groupBy({ by: ['mode', 'status', 'reason'], _count: { _all: true } });
-  return groups.map((group) => ({ mode: group.mode, status: group.status, reason: group.reason, count: group._count._all }));
+  return groups.map((group) => ({
+    mode: group.mode,
+    status: group.status,
+    reason: group.reason,
+    count: group._count._all,
+  }));
 }
 
 /** 2PC orders still PENDING that were placed before `placedBefore`: their POST ended without an answer. */
-export async function findUnfinishedTwoPhaseOrders(database: OrderDatabaseClient, placedBefore: Date, limit: number): Promise<string[]> {
+export async function findUnfinishedTwoPhaseOrders(
+  database: OrderDatabaseClient,
+  placedBefore: Date,
+  limit: number,
+): Promise<string[]> {
   const orders = await database.order.findMany({
     where: { mode: '2pc', status: 'PENDING', createdAt: { lt: placedBefore } },
     select: { id: true },

@@ -26,7 +26,9 @@ export class CoordinatorClient {
       throw new CoordinatorUnavailable(`coordinator answered ${response.status}: ${text.slice(0, 300)}`);
     }
     if (!response.ok) {
-      throw new Error(`coordinator refused transaction ${request.transactionId} (${response.status}): ${text.slice(0, 300)}`);
+      throw new Error(
+        `coordinator refused transaction ${request.transactionId} (${response.status}): ${text.slice(0, 300)}`,
+      );
     }
     return transactionViewSchema.parse(JSON.parse(text));
   }

@@ -1,8 +1,7 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@dtx/contracts';
 import { Messaging } from '@dtx/service-platform';
 import { TwoPhaseParticipantModule } from '@dtx/two-phase';
-import { choreographyHandlers, orchestrationHandlers } from './order-handlers.js';
+import { orderHandlers } from './order-handlers.js';
 import { OrderMetrics } from './order-metrics.js';
 import { OrderPlacementService } from './order-placement.service.js';
 import { OrderQueriesService } from './order-queries.service.js';
@@ -42,9 +41,6 @@ export class OrderFeatureModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.messaging.consume([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands], {
-      ...choreographyHandlers(),
-      ...orchestrationHandlers(),
-    });
+    this.messaging.consume(orderHandlers());
   }
 }

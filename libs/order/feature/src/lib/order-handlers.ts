@@ -1,5 +1,7 @@
-import { sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
+import { orderParticipant } from '@dtx/contracts';
+import type { MessageHandlers } from '@dtx/inbox';
 import { outgoing, type OutgoingMessage } from '@dtx/outbox';
+import { orchestrated, participantStep } from '@dtx/participant';
 import type { SqlTransaction } from '@dtx/sql';
 import { withSpan } from '@dtx/telemetry';
 import { finishOrder } from '@dtx/order-data-access';
@@ -14,7 +16,13 @@ function confirm(tx: SqlTransaction, orderId: string): Promise<OutgoingMessage[]
 
 /** Cancelling is the compensation of creating the order; the other participants compensate when they hear it. */
 function cancel(tx: SqlTransaction, orderId: string, reason: string): Promise<OutgoingMessage[]> {
-  const attributes = { 'order.id': orderId, 'saga.mode': 'choreography', 'saga.step': 'cancel-order', 'saga.compensation': true, 'order.cancel_reason': reason };
+  const attributes = {
+    'order.id': orderId,
+    'saga.mode': 'choreography',
+    'saga.step': 'cancel-order',
+    'saga.compensation': true,
+    'order.cancel_reason': reason,
+  };
   return withSpan('compensate cancel-order', { attributes }, async () => {
     const decided = await finishOrder(tx, orderId, 'choreography', { status: 'CANCELLED', reason });
     return decided ? [outgoing('OrderCancelled', { orderId, mode: 'choreography', reason })] : [];
@@ -34,30 +42,38 @@ export function choreographyHandlers(): MessageHandlers {
   };
 }
 
-/**
- * The order's part in the orchestrated saga: the orchestrator decides, the
- * order records the decision. Approval and rejection share one guarded step,
- * so an order is decided once.
- */
+/** The orchestrator decided: the order is confirmed. Approval and rejection guard one resource, so an order is decided once. */
+const orderApproval = participantStep({
+  resource: 'order-decision',
+  action: {
+    command: orderParticipant.approveOrder,
+    name: 'approve-order',
+    run: async (tx, { orderId }) => {
+      await finishOrder(tx, orderId, 'orchestration', { status: 'CONFIRMED' });
+      return { outcome: 'OrderApproved', events: [] };
+    },
+  },
+});
+
+/** The orchestrator decided: the order is cancelled. */
+const orderRejection = participantStep({
+  resource: 'order-decision',
+  action: {
+    command: orderParticipant.rejectOrder,
+    name: 'reject-order',
+    run: async (tx, { orderId, reason }) => {
+      await finishOrder(tx, orderId, 'orchestration', { status: 'CANCELLED', reason });
+      return { outcome: 'OrderRejected', events: [] };
+    },
+  },
+});
+
+/** The order's part in the orchestrated saga: it records the orchestrator's decision. */
 export function orchestrationHandlers(): MessageHandlers {
-  return {
-    ApproveOrder: sagaCommandHandler<'ApproveOrder'>({
-      resource: 'order-decision',
-      name: 'approve-order',
-      kind: 'action',
-      run: async (tx, command) => {
-        await finishOrder(tx, command.orderId, 'orchestration', { status: 'CONFIRMED' });
-        return { outcome: 'OrderApproved', events: [] };
-      },
-    }),
-    RejectOrder: sagaCommandHandler<'RejectOrder'>({
-      resource: 'order-decision',
-      name: 'reject-order',
-      kind: 'action',
-      run: async (tx, command) => {
-        await finishOrder(tx, command.orderId, 'orchestration', { status: 'CANCELLED', reason: command.reason });
-        return { outcome: 'OrderRejected', events: [] };
-      },
-    }),
-  };
+  return orchestrated(orderApproval, orderRejection);
+}
+
+/** Everything the order service consumes. */
+export function orderHandlers(): MessageHandlers {
+  return { ...choreographyHandlers(), ...orchestrationHandlers() };
 }

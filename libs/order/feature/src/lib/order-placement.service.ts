@@ -10,7 +10,13 @@ import { TwoPhaseOrders, type TwoPhaseOutcome } from './two-phase-orders.service
 
 export interface PlacedOrder {
   status: 200 | 201 | 202;
-  body: { orderId: string; status: 'PENDING' | 'CONFIRMED' | 'CANCELLED'; mode: string; traceId: string | null; reason?: string };
+  body: {
+    orderId: string;
+    status: 'PENDING' | 'CONFIRMED' | 'CANCELLED';
+    mode: string;
+    traceId: string | null;
+    reason?: string;
+  };
 }
 
 /** What POST /orders comes to; the controller turns each into its status code. */
@@ -51,7 +57,10 @@ export class OrderPlacementService {
     }
     const orderId = randomUUID();
     const trace = currentRequestTrace(traceparent);
-    const answer: PlacedOrder = { status: 202, body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId } };
+    const answer: PlacedOrder = {
+      status: 202,
+      body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId },
+    };
     const requestHash = requestFingerprint(request);
 
     const claim = await this.messaging.transaction(async (tx): Promise<{ earlier?: StoredAnswer }> => {
@@ -59,9 +68,22 @@ export class OrderPlacementService {
       if (earlier) {
         return { earlier };
       }
-      await insertOrder(tx, { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total, traceId: trace.traceId });
+      await insertOrder(tx, {
+        orderId,
+        customerId: request.customerId,
+        mode: request.mode,
+        items: request.items,
+        total,
+        traceId: trace.traceId,
+      });
       if (request.mode !== '2pc') {
-        const created = outgoing('OrderCreated', { orderId, customerId: request.customerId, mode: request.mode, items: request.items, total });
+        const created = outgoing('OrderCreated', {
+          orderId,
+          customerId: request.customerId,
+          mode: request.mode,
+          items: request.items,
+          total,
+        });
         await this.messaging.outbox.emit(tx, [created], { aggregateId: orderId, correlationId: orderId, trace });
       }
       return {};
@@ -72,12 +94,17 @@ export class OrderPlacementService {
         return { kind: 'idempotency-key-reused' };
       }
       const stored = claim.earlier as StoredAnswer & PlacedOrder;
-      return request.mode === '2pc' ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId)) : { kind: 'placed', order: stored };
+      return request.mode === '2pc'
+        ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId))
+        : { kind: 'placed', order: stored };
     }
     if (request.mode !== '2pc') {
       return { kind: 'placed', order: answer };
     }
-    return this.answerTwoPhase(answer, await this.twoPhase.decide({ orderId, customerId: request.customerId, items: request.items, total }));
+    return this.answerTwoPhase(
+      answer,
+      await this.twoPhase.decide({ orderId, customerId: request.customerId, items: request.items, total }),
+    );
   }
 
   private answerTwoPhase(placed: PlacedOrder, outcome: TwoPhaseOutcome): PlaceOrderOutcome {
@@ -87,7 +114,10 @@ export class OrderPlacementService {
     const { reason, status } = outcome;
     return {
       kind: 'placed',
-      order: { status: status === 'CONFIRMED' ? 201 : 200, body: { ...placed.body, status, ...(reason ? { reason } : {}) } },
+      order: {
+        status: status === 'CONFIRMED' ? 201 : 200,
+        body: { ...placed.body, status, ...(reason ? { reason } : {}) },
+      },
     };
   }
 }

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { findOrder, listOrders, type OrderDatabaseClient, type OrderFilter, type OrderView } from '@dtx/order-data-access';
+import {
+  findOrder,
+  listOrders,
+  type OrderDatabaseClient,
+  type OrderFilter,
+  type OrderView,
+} from '@dtx/order-data-access';
 import { DATABASE } from '@dtx/service-platform';
 
 /** Reads orders from the order service's own database (the primary, so a read follows its write). */

@@ -11,19 +11,34 @@ describe('placeOrderSchema', () => {
 
   it('rejects unknown fields, also inside items', () => {
     assert.equal(placeOrderSchema.safeParse({ ...valid, coupon: 'X' }).success, false);
-    assert.equal(placeOrderSchema.safeParse({ ...valid, items: [{ ...valid.items[0], colour: 'red' }] }).success, false);
+    assert.equal(
+      placeOrderSchema.safeParse({ ...valid, items: [{ ...valid.items[0], colour: 'red' }] }).success,
+      false,
+    );
   });
 
   it('rejects fractional money and out-of-range quantities', () => {
-    assert.equal(placeOrderSchema.safeParse({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice: 1.5 }] }).success, false);
-    assert.equal(placeOrderSchema.safeParse({ ...valid, items: [{ sku: 'A', quantity: 1001, unitPrice: 1 }] }).success, false);
+    assert.equal(
+      placeOrderSchema.safeParse({ ...valid, items: [{ sku: 'A', quantity: 1, unitPrice: 1.5 }] }).success,
+      false,
+    );
+    assert.equal(
+      placeOrderSchema.safeParse({ ...valid, items: [{ sku: 'A', quantity: 1001, unitPrice: 1 }] }).success,
+      false,
+    );
     assert.equal(placeOrderSchema.safeParse({ ...valid, items: [] }).success, false);
   });
 });
 
 describe('orderTotal', () => {
   it('sums quantity times unit price in integer minor units', () => {
-    assert.equal(orderTotal([{ sku: 'A', quantity: 3, unitPrice: 199 }, { sku: 'B', quantity: 1, unitPrice: 1 }]), 598);
+    assert.equal(
+      orderTotal([
+        { sku: 'A', quantity: 3, unitPrice: 199 },
+        { sku: 'B', quantity: 1, unitPrice: 1 },
+      ]),
+      598,
+    );
   });
 
   it('refuses a total a JSON number cannot hold exactly', () => {

@@ -17,8 +17,7 @@ export interface TwoPhaseOrderOptions {
 
 /** How a 2PC order ended, or that the coordinator has not decided it in time. */
 export type TwoPhaseOutcome =
-  | { kind: 'decided'; status: 'CONFIRMED' | 'CANCELLED'; reason?: string }
-  | { kind: 'undecided'; detail: string };
+  { kind: 'decided'; status: 'CONFIRMED' | 'CANCELLED'; reason?: string } | { kind: 'undecided'; detail: string };
 
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -62,7 +61,9 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
     const giveUpAt = Date.now() + this.options.answerTimeoutMs;
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2_000)) {
       try {
-        return outcomeOf(await this.coordinator.decide({ transactionId: work.orderId, ...work }, Math.max(1, giveUpAt - Date.now())));
+        return outcomeOf(
+          await this.coordinator.decide({ transactionId: work.orderId, ...work }, Math.max(1, giveUpAt - Date.now())),
+        );
       } catch (error) {
         if (!(error instanceof CoordinatorUnavailable)) {
           throw error;
@@ -91,7 +92,10 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
     const placedBefore = new Date(Date.now() - this.options.answerTimeoutMs);
     const stale = await findUnfinishedTwoPhaseOrders(this.database, placedBefore, 50).catch(() => []);
     for (const id of stale) {
-      const outcome = await this.resume(id).catch((error: unknown) => ({ kind: 'undecided' as const, detail: errorMessage(error) }));
+      const outcome = await this.resume(id).catch((error: unknown) => ({
+        kind: 'undecided' as const,
+        detail: errorMessage(error),
+      }));
       if (outcome.kind === 'undecided') {
         this.logger.warn({ orderId: id, err: outcome.detail }, '2PC order still undecided; trying again later');
       }

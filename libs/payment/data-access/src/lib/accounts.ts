@@ -19,14 +19,20 @@ export type SetBalanceOutcome =
   /** The new balance would not cover what pending authorisations hold. */
   | { kind: 'below-reserved'; reserved: number };
 
-export async function findAccount(database: PaymentDatabaseClient, customerId: string): Promise<AccountView | undefined> {
+export async function findAccount(
+  database: PaymentDatabaseClient,
+  customerId: string,
+): Promise<AccountView | undefined> {
   const account = await database.account.findUnique({ where: { customerId } });
   return account ? { customerId, balance: Number(account.balance), reserved: Number(account.reserved) } : undefined;
 }
 
 /** Sets a balance, with the account locked so no authorisation changes its holds meanwhile. */
 export async function setBalance(tx: SqlTransaction, customerId: string, balance: number): Promise<SetBalanceOutcome> {
-  const held = await tx.query<{ reserved: string }>('SELECT reserved FROM accounts WHERE customer_id = $1 FOR UPDATE', customerId);
+  const held = await tx.query<{ reserved: string }>(
+    'SELECT reserved FROM accounts WHERE customer_id = $1 FOR UPDATE',
+    customerId,
+  );
   const reserved = Number(held[0]?.reserved ?? 0);
   if (balance < reserved) {
     return { kind: 'below-reserved', reserved };
@@ -47,5 +53,10 @@ export async function setBalance(tx: SqlTransaction, customerId: string, balance
 
 export async function paymentsOfOrder(database: PaymentDatabaseClient, orderId: string): Promise<PaymentView[]> {
   const payments = await database.payment.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
-  return payments.map((payment) => ({ paymentId: payment.id, orderId: payment.orderId, amount: Number(payment.amount), status: payment.status }));
+  return payments.map((payment) => ({
+    paymentId: payment.id,
+    orderId: payment.orderId,
+    amount: Number(payment.amount),
+    status: payment.status,
+  }));
 }

@@ -1,8 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@dtx/contracts';
 import { Messaging } from '@dtx/service-platform';
 import { AccountsService } from './accounts.service.js';
-import { choreographyHandlers, orchestrationHandlers } from './payment-handlers.js';
+import { paymentHandlers } from './payment-handlers.js';
 
 @Module({
   providers: [AccountsService],
@@ -12,9 +11,6 @@ export class PaymentFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.consume([Topics.inventoryEvents, Topics.orderEvents, Topics.paymentCommands], {
-      ...choreographyHandlers(),
-      ...orchestrationHandlers(),
-    });
+    this.messaging.consume(paymentHandlers());
   }
 }

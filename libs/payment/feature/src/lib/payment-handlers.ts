@@ -1,52 +1,48 @@
-import { guardAction, guardCompensation, sagaCommandHandler, type MessageHandlers } from '@dtx/inbox';
+import { paymentParticipant } from '@dtx/contracts';
+import type { MessageHandlers } from '@dtx/inbox';
+import { choreographed, orchestrated, participantStep } from '@dtx/participant';
 import { authorizePayment, capturePayment, compensatePayment } from './payments.js';
 
-/** The saga step payment takes part in: authorising an order's total. */
-const payment = (orderId: string) => ({ orderId, resource: 'payment' });
-const paymentCapture = (orderId: string) => ({ orderId, resource: 'payment-capture' });
-const choreography = (name: string) => ({ name, mode: 'choreography' as const });
+/** Holding an order's total on the customer's account, undone by voiding (or refunding) it. */
+const paymentAuthorization = participantStep({
+  resource: 'payment',
+  action: { command: paymentParticipant.authorizePayment, name: 'authorize-payment', run: authorizePayment },
+  compensation: {
+    command: paymentParticipant.voidPayment,
+    name: 'void-payment',
+    run: (tx, { orderId }) => compensatePayment(tx, orderId),
+  },
+});
+
+/** Taking the held amount once the order is confirmed. */
+const paymentCapture = participantStep({
+  resource: 'payment-capture',
+  action: {
+    command: paymentParticipant.capturePayment,
+    name: 'capture-payment',
+    run: (tx, { orderId }) => capturePayment(tx, orderId),
+  },
+});
 
 /** Payment's part in the choreographed saga: it reacts to inventory's and the order's events. */
 export function choreographyHandlers(): MessageHandlers {
   return {
-    StockReserved: async ({ tx, message }) => {
-      const { orderId, customerId, total } = message.payload;
-      return (await guardAction(tx, payment(orderId), choreography('authorize-payment'), () => authorizePayment(tx, { orderId, customerId, amount: total }))).events;
-    },
-    OrderConfirmed: async ({ tx, message }) => {
-      const { orderId, mode } = message.payload;
-      return mode === 'choreography' ? (await guardAction(tx, paymentCapture(orderId), choreography('capture-payment'), () => capturePayment(tx, orderId))).events : [];
-    },
-    OrderCancelled: async ({ tx, message }) => {
-      const { orderId, mode } = message.payload;
-      return mode === 'choreography'
-        ? (await guardCompensation(tx, payment(orderId), choreography('void-payment'), 'PaymentVoided', () => compensatePayment(tx, orderId))).events
-        : [];
-    },
+    StockReserved: choreographed(paymentAuthorization.action, ({ orderId, customerId, total }) => ({
+      orderId,
+      customerId,
+      amount: total,
+    })),
+    OrderConfirmed: choreographed(paymentCapture.action, ({ orderId }) => ({ orderId })),
+    OrderCancelled: choreographed(paymentAuthorization.compensation, ({ orderId }) => ({ orderId })),
   };
 }
 
 /** Payment's part in the orchestrated saga: it answers the orchestrator's commands. */
 export function orchestrationHandlers(): MessageHandlers {
-  return {
-    AuthorizePayment: sagaCommandHandler<'AuthorizePayment'>({
-      resource: 'payment',
-      name: 'authorize-payment',
-      kind: 'action',
-      run: authorizePayment,
-    }),
-    VoidPayment: sagaCommandHandler<'VoidPayment'>({
-      resource: 'payment',
-      name: 'void-payment',
-      kind: 'compensation',
-      nullOutcome: 'PaymentVoided',
-      run: (tx, command) => compensatePayment(tx, command.orderId),
-    }),
-    CapturePayment: sagaCommandHandler<'CapturePayment'>({
-      resource: 'payment-capture',
-      name: 'capture-payment',
-      kind: 'action',
-      run: (tx, command) => capturePayment(tx, command.orderId),
-    }),
-  };
+  return orchestrated(paymentAuthorization, paymentCapture);
+}
+
+/** Everything payment consumes. */
+export function paymentHandlers(): MessageHandlers {
+  return { ...choreographyHandlers(), ...orchestrationHandlers() };
 }

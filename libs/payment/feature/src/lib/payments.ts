@@ -1,7 +1,14 @@
-import type { StepResult } from '@dtx/inbox';
+import type { paymentParticipant } from '@dtx/contracts';
+import type { CommandResult } from '@dtx/participant';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import { adjustAccount, findPaymentForUpdate, insertPayment, lockSpendableBalance, setPaymentStatus } from '@dtx/payment-data-access';
+import {
+  adjustAccount,
+  findPaymentForUpdate,
+  insertPayment,
+  lockSpendableBalance,
+  setPaymentStatus,
+} from '@dtx/payment-data-access';
 
 export interface AuthorizationRequest {
   orderId: string;
@@ -14,7 +21,10 @@ export interface AuthorizationRequest {
  * balance (balance minus holds) cannot cover it. The participant guard makes
  * sure this runs once per order; the unique payment per order backs it up.
  */
-export async function authorizePayment(tx: SqlTransaction, request: AuthorizationRequest): Promise<StepResult> {
+export async function authorizePayment(
+  tx: SqlTransaction,
+  request: AuthorizationRequest,
+): Promise<CommandResult<typeof paymentParticipant.authorizePayment>> {
   const { orderId, customerId, amount } = request;
   const spendable = await lockSpendableBalance(tx, customerId);
   if (spendable === undefined || spendable < amount) {
@@ -27,11 +37,17 @@ export async function authorizePayment(tx: SqlTransaction, request: Authorizatio
   }
   await adjustAccount(tx, customerId, { balance: 0, reserved: amount });
   const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'AUTHORIZED' });
-  return { outcome: 'PaymentAuthorized', events: [outgoing('PaymentAuthorized', { orderId, paymentId, customerId, amount })] };
+  return {
+    outcome: 'PaymentAuthorized',
+    events: [outgoing('PaymentAuthorized', { orderId, paymentId, customerId, amount })],
+  };
 }
 
 /** The order is confirmed: the held amount leaves the account. */
-export async function capturePayment(tx: SqlTransaction, orderId: string): Promise<StepResult> {
+export async function capturePayment(
+  tx: SqlTransaction,
+  orderId: string,
+): Promise<CommandResult<typeof paymentParticipant.capturePayment>> {
   const payment = await findPaymentForUpdate(tx, orderId);
   if (payment?.status !== 'AUTHORIZED') {
     return { outcome: 'PaymentCaptured', events: [] };
@@ -43,7 +59,10 @@ export async function capturePayment(tx: SqlTransaction, orderId: string): Promi
 }
 
 /** The order is cancelled: lift a hold (void), or give captured money back (refund). */
-export async function compensatePayment(tx: SqlTransaction, orderId: string): Promise<StepResult> {
+export async function compensatePayment(
+  tx: SqlTransaction,
+  orderId: string,
+): Promise<CommandResult<typeof paymentParticipant.voidPayment>> {
   const payment = await findPaymentForUpdate(tx, orderId);
   const facts = payment && { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
   if (payment?.status === 'AUTHORIZED' && facts) {

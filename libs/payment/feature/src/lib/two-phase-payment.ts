@@ -14,6 +14,11 @@ export async function prepareCharge(tx: SqlTransaction, work: TwoPhaseWork): Pro
     return { vote: 'NO', reason: 'PAYMENT_DECLINED' };
   }
   await adjustAccount(tx, work.customerId, { balance: -work.total, reserved: 0 });
-  await insertPayment(tx, { orderId: work.orderId, customerId: work.customerId, amount: work.total, status: 'CAPTURED' });
+  await insertPayment(tx, {
+    orderId: work.orderId,
+    customerId: work.customerId,
+    amount: work.total,
+    status: 'CAPTURED',
+  });
   return { vote: 'YES' };
 }

@@ -10,24 +10,27 @@ export const portVariable = (defaultPort: number) =>
     .default(defaultPort);
 
 /** A PostgreSQL connection URL such as postgresql://user@127.0.0.1:5432/orders. */
-export const postgresUrlVariable = z
-  .string({ error: 'is required (a postgresql:// URL)' })
-  .refine(
-    (value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'postgresql:' || url.protocol === 'postgres:') && url.pathname.length > 1;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'must be a postgresql://host:port/database URL' },
-  );
+export const postgresUrlVariable = z.string({ error: 'is required (a postgresql:// URL)' }).refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgresql:' || url.protocol === 'postgres:') && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be a postgresql://host:port/database URL' },
+);
 
 /** A comma-separated list of Kafka bootstrap servers, each host:port. */
 export const kafkaBrokersVariable = z
   .string({ error: 'is required (host:port[,host:port...])' })
-  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
   .refine((brokers) => brokers.length > 0 && brokers.every((broker) => /^[^:\s]+:\d{1,5}$/.test(broker)), {
     message: 'must be host:port[,host:port...]',
   });

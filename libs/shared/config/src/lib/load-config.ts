@@ -4,8 +4,7 @@ import type { z } from 'zod';
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
     super(
-      'Invalid configuration:\n' +
-        problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n'),
+      'Invalid configuration:\n' + problems.map((problem) => `  ${problem.variable}: ${problem.message}`).join('\n'),
     );
     this.name = 'ConfigurationError';
   }
@@ -40,7 +39,13 @@ export function loadConfigOrExit<Schema extends z.ZodType>(
     if (!(error instanceof ConfigurationError)) {
       throw error;
     }
-    const line = { level: 'fatal', time: Date.now(), service: serviceName, msg: error.message, problems: error.problems };
+    const line = {
+      level: 'fatal',
+      time: Date.now(),
+      service: serviceName,
+      msg: error.message,
+      problems: error.problems,
+    };
     process.stderr.write(`${JSON.stringify(line)}\n`);
     process.exit(1);
   }

@@ -24,7 +24,12 @@ export class DeadLetterPublisher {
     private readonly consumerGroup: string,
   ) {}
 
-  async publish(payload: EachMessagePayload, reason: DeadLetterReason, detail: string, attempts: number): Promise<void> {
+  async publish(
+    payload: EachMessagePayload,
+    reason: DeadLetterReason,
+    detail: string,
+    attempts: number,
+  ): Promise<void> {
     const { topic, partition, message } = payload;
     const headers: IHeaders = {
       ...message.headers,

@@ -1,10 +1,4 @@
-import {
-  MessageHeaders,
-  parseMessage,
-  type AnyMessage,
-  type MessageEnvelope,
-  type MessageType,
-} from '@dtx/contracts';
+import { MessageHeaders, parseMessage, type AnyMessage, type MessageEnvelope, type MessageType } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Outbox, OutgoingMessage } from '@dtx/outbox';
 import type { SqlTransaction, TransactionRunner } from '@dtx/sql';
@@ -162,7 +156,10 @@ export class MessageDispatcher {
     const admin = this.options.kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, [...this.options.topics, this.options.deadLetterTopic].map((topic) => ({ topic })));
+      await ensureTopics(
+        admin,
+        [...this.options.topics, this.options.deadLetterTopic].map((topic) => ({ topic })),
+      );
     } finally {
       await admin.disconnect();
     }
@@ -186,7 +183,12 @@ export class MessageDispatcher {
     const message = parsed.message;
     const headerId = headerValue(payload.message.headers, MessageHeaders.messageId);
     if (headerId !== message.id) {
-      return this.deadLetter(payload, 'HEADER_MISMATCH', `message-id header ${headerId} != envelope id ${message.id}`, 0);
+      return this.deadLetter(
+        payload,
+        'HEADER_MISMATCH',
+        `message-id header ${headerId} != envelope id ${message.id}`,
+        0,
+      );
     }
     const handler = this.options.handlers[message.type] as MessageHandler<MessageType> | undefined;
     if (!handler) {

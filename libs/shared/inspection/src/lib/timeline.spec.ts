@@ -3,7 +3,13 @@ import { describe, it } from 'node:test';
 import { causalTimeline, formatEntry, type ObservedMessage } from './timeline.js';
 
 let offset = 0;
-const message = (id: string, type: string, causationId: string | null, lamport: number, extra: Partial<ObservedMessage> = {}): ObservedMessage => ({
+const message = (
+  id: string,
+  type: string,
+  causationId: string | null,
+  lamport: number,
+  extra: Partial<ObservedMessage> = {},
+): ObservedMessage => ({
   id,
   type,
   source: 'svc',
@@ -60,7 +66,9 @@ describe('causalTimeline', () => {
   it('shows a dead letter under its cause, flagged with the reason', () => {
     const timeline = causalTimeline([
       message('a', 'OrderCreated', null, 1),
-      message('b', 'StockReserved', 'a', 3, { deadLetter: { reason: 'HANDLER_FAILED', error: 'boom', consumerGroup: 'payment' } }),
+      message('b', 'StockReserved', 'a', 3, {
+        deadLetter: { reason: 'HANDLER_FAILED', error: 'boom', consumerGroup: 'payment' },
+      }),
     ]);
     const deadLetter = timeline[1];
     assert.ok(deadLetter);

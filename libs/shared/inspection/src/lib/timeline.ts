@@ -68,8 +68,21 @@ export function causalTimeline(messages: readonly ObservedMessage[]): TimelineEn
 
 /** The few payload fields that tell the story, as `key=value` pairs. */
 export function summarisePayload(payload: Record<string, unknown>): string {
-  const interesting = ['step', 'attempt', 'command', 'outcome', 'reason', 'customerId', 'total', 'amount', 'mode', 'unavailableSkus'];
-  const parts = interesting.filter((key) => payload[key] !== undefined).map((key) => `${key}=${JSON.stringify(payload[key])}`);
+  const interesting = [
+    'step',
+    'attempt',
+    'command',
+    'outcome',
+    'reason',
+    'customerId',
+    'total',
+    'amount',
+    'mode',
+    'unavailableSkus',
+  ];
+  const parts = interesting
+    .filter((key) => payload[key] !== undefined)
+    .map((key) => `${key}=${JSON.stringify(payload[key])}`);
   if (Array.isArray(payload['items'])) {
     parts.push(`items=${payload['items'].length}`);
   }
@@ -81,7 +94,9 @@ export function formatEntry(entry: TimelineEntry): string {
   const { message, depth, copy } = entry;
   const flags = [
     copy > 1 ? `REDELIVERED (copy ${copy})` : '',
-    message.deadLetter ? `DEAD-LETTERED by ${message.deadLetter.consumerGroup}: ${message.deadLetter.reason} ${message.deadLetter.error}` : '',
+    message.deadLetter
+      ? `DEAD-LETTERED by ${message.deadLetter.consumerGroup}: ${message.deadLetter.reason} ${message.deadLetter.error}`
+      : '',
   ].filter(Boolean);
   return [
     `${String(message.lamport).padStart(6)} `,

@@ -18,7 +18,7 @@ export async function tickLamportClock(tx: SqlTransaction, received: number, cou
   );
   const last = rows[0]?.value;
   if (last === undefined) {
-    throw new Error('lamport_clock has no row; was the messaging migration applied?');
+    throw new Error('lamport_clock has no row; were the outbox migrations (libs/shared/outbox/migrations) applied?');
   }
   return Number(last) - count + 1;
 }

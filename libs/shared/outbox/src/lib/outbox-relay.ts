@@ -224,7 +224,10 @@ export class OutboxRelay {
     if (this.listener) {
       return;
     }
-    const listener = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'outbox-relay-listen' });
+    const listener = new pg.Client({
+      connectionString: this.options.databaseUrl,
+      application_name: 'outbox-relay-listen',
+    });
     // Attached before connecting and never removed: a connection the server ends (a restart,
     // a dropped database) must not become an uncaught exception, even after the relay let go of it.
     listener.on('error', (error) => {

@@ -9,6 +9,11 @@ import pg from 'pg';
  * Bookkeeping matches `prisma migrate deploy`: the same `_prisma_migrations`
  * table, the same checksum (SHA-256 of the file), the same advisory lock, so
  * Prisma's own tooling can take over a database migrated here and vice versa.
+ *
+ * One database may take its migrations from several folders (the libraries
+ * that own tables in it, then the service's own folder; see schema-modules.ts):
+ * all are recorded in the one `_prisma_migrations` table under their folder
+ * names, so a name must not appear in two of them.
  */
 
 /** The advisory lock key `prisma migrate` takes, so the two never run at once. */
@@ -70,6 +75,44 @@ export class MigrationFailedError extends Error {
   }
 }
 
+/** The same migration name in two folders: `_prisma_migrations` could not tell them apart. */
+export class DuplicateMigrationError extends Error {
+  constructor(
+    readonly migrationName: string,
+    readonly directories: readonly [string, string],
+  ) {
+    super(
+      `Migration ${migrationName} is in two migrations folders, ${directories[0]} and ${directories[1]}; ` +
+        'every migration of one database needs a name of its own.',
+    );
+    this.name = 'DuplicateMigrationError';
+  }
+}
+
+/** The migrations read from one folder. */
+export interface MigrationSource {
+  directory: string;
+  migrations: MigrationFile[];
+}
+
+/**
+ * The migrations of several folders in the order to apply them: folder by
+ * folder as given, each in name (= time) order. A name in two folders is an error.
+ */
+export function combineMigrationSources(sources: readonly MigrationSource[]): MigrationFile[] {
+  const directoryOf = new Map<string, string>();
+  for (const source of sources) {
+    for (const migration of source.migrations) {
+      const earlier = directoryOf.get(migration.name);
+      if (earlier !== undefined) {
+        throw new DuplicateMigrationError(migration.name, [earlier, source.directory]);
+      }
+      directoryOf.set(migration.name, source.directory);
+    }
+  }
+  return sources.flatMap((source) => source.migrations);
+}
+
 /** Reads `<dir>/<timestamp>_<name>/migration.sql` files in name (= time) order. */
 export async function readMigrationFiles(migrationsDirectory: string): Promise<MigrationFile[]> {
   const entries = await readdir(migrationsDirectory, { withFileTypes: true });
@@ -85,21 +128,40 @@ export async function readMigrationFiles(migrationsDirectory: string): Promise<M
   );
 }
 
+/** Reads several migrations folders and combines them (see combineMigrationSources). */
+export async function readMigrationSources(migrationsDirectories: readonly string[]): Promise<MigrationFile[]> {
+  const sources = await Promise.all(
+    migrationsDirectories.map(async (directory) => ({ directory, migrations: await readMigrationFiles(directory) })),
+  );
+  return combineMigrationSources(sources);
+}
+
+/** Where a database's migrations come from: one folder, or several applied in the order given. */
+export type MigrationsLocation =
+  | { migrationsDirectory: string; migrationsDirectories?: never }
+  | { migrationsDirectories: readonly string[]; migrationsDirectory?: never };
+
 /** Applies every pending migration, each in its own transaction, under Prisma's migrate lock. */
-export async function applyMigrations(options: {
-  databaseUrl: string;
-  migrationsDirectory: string;
-  log?: (message: string) => void;
-}): Promise<MigrationReport> {
+export async function applyMigrations(
+  options: MigrationsLocation & {
+    databaseUrl: string;
+    log?: (message: string) => void;
+  },
+): Promise<MigrationReport> {
   const log = options.log ?? (() => undefined);
-  const migrations = await readMigrationFiles(options.migrationsDirectory);
+  const directories =
+    options.migrationsDirectories !== undefined ? options.migrationsDirectories : [options.migrationsDirectory];
+  if (directories.length === 0) {
+    throw new Error('applyMigrations: no migrations folder given');
+  }
+  const migrations = await readMigrationSources(directories);
   const client = new pg.Client({ connectionString: options.databaseUrl, application_name: 'offline-migrate' });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
     await client.query(CREATE_MIGRATIONS_TABLE);
     const applied = await loadAppliedMigrations(client);
-    const pending = selectPendingMigrations(migrations, applied, log);
+    const pending = selectPendingMigrations(migrations, applied, directories.length > 1, log);
     for (const migration of pending) {
       await applyOne(client, migration);
       log(`applied ${migration.name}`);
@@ -125,8 +187,10 @@ async function loadAppliedMigrations(client: pg.Client): Promise<Map<string, App
 function selectPendingMigrations(
   migrations: MigrationFile[],
   applied: Map<string, AppliedMigrationRow>,
+  severalFolders: boolean,
   log: (message: string) => void,
 ): MigrationFile[] {
+  const folders = severalFolders ? 'every migrations folder' : 'the migrations folder';
   for (const row of applied.values()) {
     if (row.finished_at === null) {
       throw new MigrationFailedError(
@@ -136,7 +200,7 @@ function selectPendingMigrations(
       );
     }
     if (!migrations.some((migration) => migration.name === row.migration_name)) {
-      log(`warning: ${row.migration_name} is applied but missing from the migrations folder`);
+      log(`warning: ${row.migration_name} is applied but missing from ${folders}`);
     }
   }
   for (const migration of migrations) {

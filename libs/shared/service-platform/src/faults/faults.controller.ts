@@ -17,7 +17,9 @@ export class FaultsController {
   constructor(private readonly faults: FaultInjector) {}
 
   @Put()
-  @ApiOperation({ summary: "Make this service's message handlers slow (delayMs) or fail (failRate) until set back to zero" })
+  @ApiOperation({
+    summary: "Make this service's message handlers slow (delayMs) or fail (failRate) until set back to zero",
+  })
   @ApiBody({ schema: openApiSchema(faultSettingsSchema) })
   set(@Body(new ZodValidationPipe(faultSettingsSchema)) settings: FaultSettings): FaultSettings {
     this.faults.set(settings);

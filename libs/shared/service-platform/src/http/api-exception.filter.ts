@@ -53,7 +53,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (isBodyParserError(exception)) {
       return this.frameworkAnswer(exception.status, exception.message);
     }
-    return { status: 500, body: { error: 'INTERNAL_ERROR', message: 'An unexpected error occurred; it has been logged' } };
+    return {
+      status: 500,
+      body: { error: 'INTERNAL_ERROR', message: 'An unexpected error occurred; it has been logged' },
+    };
   }
 
   /** Errors raised before our code ran: routing and body parsing. */
@@ -61,11 +64,22 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (status === 400) {
       return {
         status,
-        body: { error: 'BAD_REQUEST', message: `Request body is not valid JSON: ${message}`, details: [{ path: 'body', message: 'not valid JSON' }] },
+        body: {
+          error: 'BAD_REQUEST',
+          message: `Request body is not valid JSON: ${message}`,
+          details: [{ path: 'body', message: 'not valid JSON' }],
+        },
       };
     }
     if (status === 413) {
-      return { status, body: { error: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than 64 kB', details: [{ path: 'body', message: 'larger than 64 kB' }] } };
+      return {
+        status,
+        body: {
+          error: 'PAYLOAD_TOO_LARGE',
+          message: 'Request body is larger than 64 kB',
+          details: [{ path: 'body', message: 'larger than 64 kB' }],
+        },
+      };
     }
     return { status, body: { error: codeOfStatus[status] ?? 'ERROR', message } };
   }

@@ -16,7 +16,14 @@ import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { pinoHttpOptions } from './logging.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
-import { DATABASE, KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type DatabaseClient, type PlatformOptions } from './tokens.js';
+import {
+  DATABASE,
+  KAFKA,
+  SERVICE_PLATFORM_OPTIONS,
+  SQL_POOL,
+  type DatabaseClient,
+  type PlatformOptions,
+} from './tokens.js';
 
 export interface ServicePlatformOptions extends PlatformOptions {
   /** The service's Prisma client, on the service's one pool. */
@@ -60,8 +67,15 @@ export class ServicePlatformModule {
     return {
       module: ServicePlatformModule,
       global: true,
-      imports: [LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.serviceName, options.config) }), TerminusModule],
-      controllers: [HealthController, MetricsController, ...(options.config.ENABLE_FAULT_INJECTION ? [FaultsController] : [])],
+      imports: [
+        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.serviceName, options.config) }),
+        TerminusModule,
+      ],
+      controllers: [
+        HealthController,
+        MetricsController,
+        ...(options.config.ENABLE_FAULT_INJECTION ? [FaultsController] : []),
+      ],
       providers: [
         { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
         { provide: SQL_POOL, inject: [PinoLogger], useFactory: (logger: PinoLogger) => servicePool(options, logger) },
@@ -70,10 +84,17 @@ export class ServicePlatformModule {
           provide: KAFKA,
           inject: [PinoLogger],
           useFactory: (logger: PinoLogger) =>
-            createKafkaClient({ clientId: options.serviceName, brokers: options.config.KAFKA_BROKERS, logger: logger.logger }),
+            createKafkaClient({
+              clientId: options.serviceName,
+              brokers: options.config.KAFKA_BROKERS,
+              logger: logger.logger,
+            }),
         },
         { provide: KafkaReadinessProbe, inject: [KAFKA], useFactory: (kafka: Kafka) => new KafkaReadinessProbe(kafka) },
-        { provide: MetricsRegistry, useFactory: () => new MetricsRegistry(options.serviceName, options.config.SERVICE_VERSION) },
+        {
+          provide: MetricsRegistry,
+          useFactory: () => new MetricsRegistry(options.serviceName, options.config.SERVICE_VERSION),
+        },
         { provide: FaultInjector, useFactory: () => new FaultInjector() },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         ServiceLifecycle,

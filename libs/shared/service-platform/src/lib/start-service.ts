@@ -29,7 +29,10 @@ export async function startService(options: StartServiceOptions): Promise<INestA
   publishOpenApi(app, options);
   stopOnSignals(app, logger, options);
   await app.listen(options.config.PORT, options.config.HOST);
-  logger.log(`${options.serviceName} listening on http://${options.config.HOST}:${options.config.PORT}`, 'startService');
+  logger.log(
+    `${options.serviceName} listening on http://${options.config.HOST}:${options.config.PORT}`,
+    'startService',
+  );
   return app;
 }
 

@@ -13,7 +13,11 @@ export class MessagingMetrics {
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
-    this.outboxPublished = new Counter({ name: 'outbox_published_total', help: 'Outbox rows published to Kafka', registers });
+    this.outboxPublished = new Counter({
+      name: 'outbox_published_total',
+      help: 'Outbox rows published to Kafka',
+      registers,
+    });
     this.relayLag = new Histogram({
       name: 'outbox_relay_lag_seconds',
       help: 'Time from an outbox row being written to it being published',
@@ -27,7 +31,12 @@ export class MessagingMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.handled = new Counter({ name: 'messages_handled_total', help: 'Messages handled, by type', labelNames: ['type'], registers });
+    this.handled = new Counter({
+      name: 'messages_handled_total',
+      help: 'Messages handled, by type',
+      labelNames: ['type'],
+      registers,
+    });
     this.duplicates = new Counter({
       name: 'inbox_duplicates_skipped_total',
       help: 'Redelivered messages recognised by the inbox and skipped, by type',

@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { deadLetterTopic } from '@dtx/contracts';
+import { deadLetterTopic, topicsOf } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
 import { transactionRunner, type TransactionRunner } from '@dtx/sql';
@@ -24,7 +24,9 @@ import { MessagingMetrics } from './messaging-metrics.js';
  * Consumers stop first on shutdown, then the relay, then the producer.
  */
 @Injectable()
-export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+export class Messaging
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly outbox: Outbox;
   readonly transaction: TransactionRunner;
   private readonly producer: Producer;
@@ -44,9 +46,17 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
   ) {
     const { serviceName, config } = options;
     this.metrics = new MessagingMetrics(registry);
-    this.outbox = new Outbox({ source: serviceName, topicPrefix: config.KAFKA_TOPIC_PREFIX, notifyChannel: `outbox_${serviceName}` });
+    this.outbox = new Outbox({
+      source: serviceName,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      notifyChannel: `outbox_${serviceName}`,
+    });
     this.transaction = transactionRunner(pool);
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.relay = new OutboxRelay({
       pool,
       databaseUrl: config.DATABASE_URL,
@@ -71,14 +81,14 @@ export class Messaging implements OnApplicationBootstrap, OnModuleDestroy, Befor
     return `${this.options.config.KAFKA_TOPIC_PREFIX}${name}`;
   }
 
-  /** Registers a consumer of `topics`; it starts with the application. Call from onModuleInit. */
-  consume(topics: string[], handlers: MessageHandlers): void {
+  /** Registers a consumer of the messages `handlers` handle, subscribed to the topics they travel on; it starts with the application. Call from onModuleInit. */
+  consume(handlers: MessageHandlers): void {
     const { serviceName } = this.options;
     this.dispatchers.push(
       new MessageDispatcher({
         // Prefixed like the topics, so deployments sharing a broker never share a group.
         consumerGroup: this.topic(serviceName),
-        topics: topics.map((topic) => this.topic(topic)),
+        topics: topicsOf(handlers).map((topic) => this.topic(topic)),
         handlers,
         kafka: this.kafka,
         producer: this.producer,

@@ -20,7 +20,10 @@ export class PgExecutor implements SqlExecutor {
  * work instead of surfacing as an uncaught 'error' event that would end the
  * process, and the broken client is discarded rather than returned.
  */
-export async function withPooledClient<Result>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<Result>): Promise<Result> {
+export async function withPooledClient<Result>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<Result>,
+): Promise<Result> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (error: Error) => (lost = error);
@@ -59,5 +62,3 @@ export function inTransaction<Result>(
 export function transactionRunner(pool: pg.Pool): TransactionRunner {
   return (work) => inTransaction(pool, async (tx) => ({ result: await work(tx), end: 'COMMIT' }));
 }
-
-

@@ -32,7 +32,9 @@ export function createSqlPool(options: SqlPoolOptions): pg.Pool {
     connectionTimeoutMillis: 5_000,
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     ...(options.lockTimeoutMs ? { lock_timeout: options.lockTimeoutMs } : {}),
-    ...(options.idleInTransactionTimeoutMs ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs } : {}),
+    ...(options.idleInTransactionTimeoutMs
+      ? { idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs }
+      : {}),
   });
   // An idle connection the server closes must not take the process down; the pool replaces it.
   pool.on('error', (error) => options.onIdleError?.(error));

@@ -25,7 +25,12 @@ export function startTelemetry(service: { name: string; version: string }): void
   provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service.name, [ATTR_SERVICE_VERSION]: service.version }),
     spanProcessors: exporting
-      ? [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: Number(process.env['OTEL_BSP_SCHEDULE_DELAY'] ?? 1000) })]
+      ? [
+          new BatchSpanProcessor({
+            exporter: new OTLPTraceExporter(),
+            scheduledDelayMillis: Number(process.env['OTEL_BSP_SCHEDULE_DELAY'] ?? 1000),
+          }),
+        ]
       : [],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

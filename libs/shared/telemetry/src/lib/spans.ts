@@ -28,16 +28,21 @@ export async function withSpan<Result>(
   work: (span: Span) => Promise<Result>,
 ): Promise<Result> {
   const parent = options.parent ?? context.active();
-  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, parent, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      markFailed(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes },
+    parent,
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        markFailed(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Records an exception on a span and sets its status to error. */
@@ -48,7 +53,11 @@ export function markFailed(span: Span, error: unknown): void {
 
 /** Starts a span that the caller ends (for spans that outlive one callback). */
 export function startSpan(name: string, options: { attributes?: Attributes; kind?: SpanKind; parent?: Context }): Span {
-  return tracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes }, options.parent ?? context.active());
+  return tracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes },
+    options.parent ?? context.active(),
+  );
 }
 
 /** The active span's trace context as headers, or undefined when nothing is being traced. */

@@ -80,7 +80,10 @@ export async function sendRecords(
   await producer.connect();
   try {
     for (const record of records) {
-      await producer.send({ topic: record.topic, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+      await producer.send({
+        topic: record.topic,
+        messages: [{ key: record.key, value: record.value, headers: record.headers }],
+      });
     }
   } finally {
     await producer.disconnect();

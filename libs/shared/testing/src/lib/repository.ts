@@ -17,7 +17,10 @@ export function repositoryRoot(): string {
   return folder;
 }
 
-/** Where a service's SQL migrations live: prisma/<service>/migrations. */
+/**
+ * Where a service's own SQL migrations live: prisma/<service>/migrations. The tables
+ * of the libraries it uses have migrations of their own (`serviceMigrationSources` of @dtx/prisma).
+ */
 export function serviceMigrationsDirectory(service: ServiceName): string {
   return join(repositoryRoot(), 'prisma', service, 'migrations');
 }
@@ -27,5 +30,11 @@ export const SERVICE_NAMES: readonly ServiceName[] = ['order', 'inventory', 'pay
 
 /** The database each service owns (database-per-service). */
 export function serviceDatabaseName(service: ServiceName): string {
-  return { order: 'orders', inventory: 'inventory', payment: 'payments', orchestrator: 'orchestrator', coordinator: 'coordinator' }[service];
+  return {
+    order: 'orders',
+    inventory: 'inventory',
+    payment: 'payments',
+    orchestrator: 'orchestrator',
+    coordinator: 'coordinator',
+  }[service];
 }

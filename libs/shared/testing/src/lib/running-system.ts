@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePorts } from './free-port.js';
-import { repositoryRoot, serviceMigrationsDirectory, type ServiceName } from './repository.js';
+import { repositoryRoot, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { testInfrastructure } from './test-infrastructure.js';
@@ -26,10 +26,14 @@ export interface RunningSystem {
   shutdown(): Promise<void>;
 }
 
-/** Migrates a database the way a deployment does: with the offline migrate command. */
+/**
+ * Migrates a database the way a deployment does: with the offline migrate command,
+ * which applies the tables of the libraries the service uses, then its own migrations.
+ */
 async function migrate(service: ServiceName, databaseUrl: string): Promise<void> {
-  const cli = join(repositoryRoot(), 'libs/shared/prisma/dist/src/cli/migrate.js');
-  await run(process.execPath, [cli, '--database-url', databaseUrl, '--migrations', serviceMigrationsDirectory(service)]);
+  const root = repositoryRoot();
+  const cli = join(root, 'libs/shared/prisma/dist/src/cli/migrate.js');
+  await run(process.execPath, [cli, '--database-url', databaseUrl, '--service', service, '--root', root]);
 }
 
 /** A fresh database of its own with a service's migrations applied. */

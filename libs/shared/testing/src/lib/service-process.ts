@@ -23,7 +23,13 @@ export function spawnService(service: ServiceName, environment: Record<string, s
   const entry = join(repositoryRoot(), 'apps', service, 'dist/src/main.js');
   return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', telemetry, entry], {
     // Spans are made but not exported, unless a test points OTEL_* at a collector.
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', OTEL_SERVICE_NAME: service, OTEL_TRACES_EXPORTER: 'none', ...environment },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      LOG_LEVEL: 'warn',
+      OTEL_SERVICE_NAME: service,
+      OTEL_TRACES_EXPORTER: 'none',
+      ...environment,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -85,7 +91,9 @@ export async function startServiceProcess(
 async function isService(baseUrl: string, service: ServiceName): Promise<boolean> {
   try {
     const response = await fetch(`${baseUrl}/docs/openapi.json`, { signal: AbortSignal.timeout(1_000) });
-    return response.ok && ((await response.json()) as { info?: { title?: string } }).info?.title === `${service} service`;
+    return (
+      response.ok && ((await response.json()) as { info?: { title?: string } }).info?.title === `${service} service`
+    );
   } catch {
     return false;
   }

@@ -48,7 +48,10 @@ interface OtlpExport {
 }
 
 const valueOf = (value: OtlpValue) =>
-  value.stringValue ?? value.boolValue ?? value.doubleValue ?? (value.intValue === undefined ? '' : Number(value.intValue));
+  value.stringValue ??
+  value.boolValue ??
+  value.doubleValue ??
+  (value.intValue === undefined ? '' : Number(value.intValue));
 const attributesOf = (attributes: OtlpAttribute[] = []) =>
   Object.fromEntries(attributes.map((attribute) => [attribute.key, valueOf(attribute.value)]));
 

@@ -73,7 +73,8 @@ export class PreparedTransactions {
       if (claimed === 0) {
         // Already decided: committed before (a repeated prepare) or aborted before it got here.
         const outcome = await this.recordedOutcome(tx, gid);
-        const vote: TwoPhaseVote = outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
+        const vote: TwoPhaseVote =
+          outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
         return { result: vote, end: 'ROLLBACK' };
       }
       const vote = await work(tx);
@@ -98,7 +99,9 @@ export class PreparedTransactions {
       }
       const outcome = await this.recordedOutcome(new PgExecutor(this.pool), gid);
       if (outcome !== 'COMMITTED') {
-        throw new ProtocolViolation(`${gid} cannot be committed: it was ${outcome === 'ABORTED' ? 'aborted' : 'never prepared'}`);
+        throw new ProtocolViolation(
+          `${gid} cannot be committed: it was ${outcome === 'ABORTED' ? 'aborted' : 'never prepared'}`,
+        );
       }
     }
   }
@@ -153,12 +156,18 @@ export class PreparedTransactions {
   }
 
   private async isPrepared(gid: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()', [gid]);
+    const { rowCount } = await this.pool.query(
+      'SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()',
+      [gid],
+    );
     return (rowCount ?? 0) > 0;
   }
 
   private async recordedOutcome(db: SqlExecutor, gid: string): Promise<string | undefined> {
-    const rows = await db.query<{ outcome: string }>('SELECT outcome FROM two_phase_participations WHERE gid = $1', gid);
+    const rows = await db.query<{ outcome: string }>(
+      'SELECT outcome FROM two_phase_participations WHERE gid = $1',
+      gid,
+    );
     return rows[0]?.outcome;
   }
 

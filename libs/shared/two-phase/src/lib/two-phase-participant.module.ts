@@ -27,7 +27,12 @@ import { withSpan, type Span } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { PreparedTransactions, ProtocolViolation, TryAgainLater, type PendingPreparedTransaction } from './prepared-transactions.js';
+import {
+  PreparedTransactions,
+  ProtocolViolation,
+  TryAgainLater,
+  type PendingPreparedTransaction,
+} from './prepared-transactions.js';
 
 export interface TwoPhaseParticipantOptions {
   participant: TwoPhaseParticipantName;
@@ -114,10 +119,13 @@ export class TwoPhaseParticipant implements OnModuleInit {
     orderId: string | undefined,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
-    const attributes = { '2pc.transaction_id': transactionId, '2pc.participant': this.options.participant, ...(orderId ? { 'order.id': orderId } : {}) };
+    const attributes = {
+      '2pc.transaction_id': transactionId,
+      '2pc.participant': this.options.participant,
+      ...(orderId ? { 'order.id': orderId } : {}),
+    };
     return withSpan(name, { attributes }, work);
   }
-
 }
 
 async function phaseTwo(work: () => Promise<TwoPhaseAck>): Promise<PhaseTwoOutcome> {
@@ -156,9 +164,14 @@ export class TwoPhaseParticipantController {
 
   @Post('transactions/:transactionId/prepare')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Phase 1: do this participant\'s part and PREPARE TRANSACTION (vote YES), or roll back (vote NO)' })
+  @ApiOperation({
+    summary: "Phase 1: do this participant's part and PREPARE TRANSACTION (vote YES), or roll back (vote NO)",
+  })
   @ApiBody({ schema: openApiSchema(twoPhaseWorkSchema) })
-  prepare(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork) {
+  prepare(
+    @Param('transactionId', transactionIdPipe) transactionId: string,
+    @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
+  ) {
     return this.participant.prepare(transactionId, work);
   }
 
@@ -171,14 +184,21 @@ export class TwoPhaseParticipantController {
 
   @Post('transactions/:transactionId/abort')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless' })
+  @ApiOperation({
+    summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless',
+  })
   @ApiBody({ schema: openApiSchema(twoPhaseAbortSchema) })
-  async abort(@Param('transactionId', transactionIdPipe) transactionId: string, @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort) {
+  async abort(
+    @Param('transactionId', transactionIdPipe) transactionId: string,
+    @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
+  ) {
     return phaseTwoAnswer(await this.participant.abort(transactionId, abort));
   }
 
   @Get('prepared')
-  @ApiOperation({ summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)" })
+  @ApiOperation({
+    summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)",
+  })
   prepared() {
     return this.participant.pending();
   }

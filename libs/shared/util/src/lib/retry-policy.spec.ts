@@ -13,11 +13,20 @@ describe('backoffDelay', () => {
   });
 
   it('never exceeds the maximum delay', () => {
-    assert.equal(backoffDelay(policy, 10, () => 1), 1_000);
+    assert.equal(
+      backoffDelay(policy, 10, () => 1),
+      1_000,
+    );
   });
 
   it('spreads retries with jitter below the ceiling', () => {
-    assert.equal(backoffDelay(policy, 3, () => 0.5), 200);
-    assert.equal(backoffDelay(policy, 3, () => 0), 0);
+    assert.equal(
+      backoffDelay(policy, 3, () => 0.5),
+      200,
+    );
+    assert.equal(
+      backoffDelay(policy, 3, () => 0),
+      0,
+    );
   });
 });

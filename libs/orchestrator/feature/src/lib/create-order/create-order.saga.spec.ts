@@ -1,10 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inventoryParticipant as inventory, orderParticipant as order, paymentParticipant as payment } from '@dtx/contracts';
+import {
+  inventoryParticipant as inventory,
+  orderParticipant as order,
+  paymentParticipant as payment,
+} from '@dtx/contracts';
 import { SagaTestKit } from '@dtx/saga';
 import { createOrderSaga, type CreateOrderSagaData } from './create-order.saga.js';
 
-const saga = createOrderSaga({ timeoutMs: 1_000, maxAttempts: 3, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 } }, 5);
+const saga = createOrderSaga(
+  { timeoutMs: 1_000, maxAttempts: 3, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 } },
+  5,
+);
 const data: CreateOrderSagaData = {
   orderId: '00000000-0000-4000-8000-0000000000aa',
   customerId: 'alice',
@@ -16,7 +23,13 @@ const start = () => SagaTestKit.start(saga, data, data.orderId);
 describe('create-order saga, in memory', () => {
   it('confirms: reserve, authorise, capture, commit, approve', () => {
     start()
-      .expectCommand(inventory.reserveStock, { orderId: data.orderId, items: data.items, total: 2_500, step: 'reserve-stock', attempt: 1 })
+      .expectCommand(inventory.reserveStock, {
+        orderId: data.orderId,
+        items: data.items,
+        total: 2_500,
+        step: 'reserve-stock',
+        attempt: 1,
+      })
       .reply('StockReserved')
       .expectCommand(payment.authorizePayment, { customerId: 'alice', amount: 2_500 })
       .reply('PaymentAuthorized')
@@ -73,7 +86,10 @@ describe('create-order saga, in memory', () => {
       .expectStatus('COMPENSATED')
       .expectCompensated(['reserve-stock', 'create-order']);
     assert.ok(firstAttempt);
-    run.replyTo(firstAttempt, 'StockReserved').expectIgnored(/already COMPENSATED/).expectStatus('COMPENSATED');
+    run
+      .replyTo(firstAttempt, 'StockReserved')
+      .expectIgnored(/already COMPENSATED/)
+      .expectStatus('COMPENSATED');
   });
 
   it('fences a reply to an earlier attempt and applies the one to the current attempt', () => {
@@ -105,20 +121,36 @@ describe('create-order saga, in memory', () => {
   });
 
   it('a compensation that keeps failing is retried without end, and flags the saga for attention', () => {
-    const run = start().reply('StockReserved').reply('PaymentDeclined').expectCommand(inventory.releaseStock, { attempt: 1 });
+    const run = start()
+      .reply('StockReserved')
+      .reply('PaymentDeclined')
+      .expectCommand(inventory.releaseStock, { attempt: 1 });
     for (let attempt = 2; attempt <= 7; attempt++) {
       run.timeout().timeout().expectCommand(inventory.releaseStock, { attempt });
     }
     assert.equal(run.instance.needsAttention, true);
-    run.expectStatus('COMPENSATING').reply('StockReleased').expectCommand(order.rejectOrder).reply('OrderRejected').expectStatus('COMPENSATED');
+    run
+      .expectStatus('COMPENSATING')
+      .reply('StockReleased')
+      .expectCommand(order.rejectOrder)
+      .reply('OrderRejected')
+      .expectStatus('COMPENSATED');
   });
 
   it('after the pivot a step is retried until it succeeds, never compensated', () => {
-    const run = start().reply('StockReserved').reply('PaymentAuthorized').expectCommand(payment.capturePayment, { attempt: 1 });
+    const run = start()
+      .reply('StockReserved')
+      .reply('PaymentAuthorized')
+      .expectCommand(payment.capturePayment, { attempt: 1 });
     for (let attempt = 2; attempt <= 6; attempt++) {
       run.timeout().timeout().expectCommand(payment.capturePayment, { attempt });
     }
-    run.reply('PaymentCaptured').reply('StockCommitted').reply('OrderApproved').expectStatus('COMPLETED').expectCompensated([]);
+    run
+      .reply('PaymentCaptured')
+      .reply('StockCommitted')
+      .reply('OrderApproved')
+      .expectStatus('COMPLETED')
+      .expectCompensated([]);
   });
 
   it('an authorisation that times out is voided before the stock is released', () => {

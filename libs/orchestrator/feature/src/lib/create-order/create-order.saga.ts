@@ -15,7 +15,10 @@ export interface CreateOrderSagaData {
  * can be undone, in reverse order; after it, the steps cannot fail for good
  * and are retried until they succeed.
  */
-export function createOrderSaga(defaultPolicy: StepPolicy, attentionAfterAttempts = 10): SagaDefinition<CreateOrderSagaData> {
+export function createOrderSaga(
+  defaultPolicy: StepPolicy,
+  attentionAfterAttempts = 10,
+): SagaDefinition<CreateOrderSagaData> {
   return defineSaga<CreateOrderSagaData>('create-order', {
     defaultPolicy,
     attentionAfterAttempts,
@@ -30,25 +33,46 @@ export function createOrderSaga(defaultPolicy: StepPolicy, attentionAfterAttempt
     )
     .compensatable(
       'reserve-stock',
-      invoke(inventoryParticipant.reserveStock, (data: CreateOrderSagaData) => ({
-        orderId: data.orderId,
-        customerId: data.customerId,
-        items: data.items,
-        total: data.total,
-      }), { onFailure: { StockUnavailable: (data) => ({ ...data, reason: 'OUT_OF_STOCK' }) } })
-        .compensateWith(inventoryParticipant.releaseStock, (data) => ({ orderId: data.orderId })),
+      invoke(
+        inventoryParticipant.reserveStock,
+        (data: CreateOrderSagaData) => ({
+          orderId: data.orderId,
+          customerId: data.customerId,
+          items: data.items,
+          total: data.total,
+        }),
+        { onFailure: { StockUnavailable: (data) => ({ ...data, reason: 'OUT_OF_STOCK' }) } },
+      ).compensateWith(inventoryParticipant.releaseStock, (data) => ({ orderId: data.orderId })),
     )
     .compensatable(
       'authorize-payment',
-      invoke(paymentParticipant.authorizePayment, (data: CreateOrderSagaData) => ({
-        orderId: data.orderId,
-        customerId: data.customerId,
-        amount: data.total,
-      }), { onFailure: { PaymentDeclined: (data) => ({ ...data, reason: 'PAYMENT_DECLINED' }) } })
-        .compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId })),
+      invoke(
+        paymentParticipant.authorizePayment,
+        (data: CreateOrderSagaData) => ({
+          orderId: data.orderId,
+          customerId: data.customerId,
+          amount: data.total,
+        }),
+        { onFailure: { PaymentDeclined: (data) => ({ ...data, reason: 'PAYMENT_DECLINED' }) } },
+      ).compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId })),
     )
-    .retriable('capture-payment', invoke(paymentParticipant.capturePayment, (data: CreateOrderSagaData) => ({ orderId: data.orderId })).retriedUntilSuccess())
-    .retriable('commit-stock', invoke(inventoryParticipant.commitStock, (data: CreateOrderSagaData) => ({ orderId: data.orderId })).retriedUntilSuccess())
-    .retriable('approve-order', invoke(orderParticipant.approveOrder, (data: CreateOrderSagaData) => ({ orderId: data.orderId })).retriedUntilSuccess())
+    .retriable(
+      'capture-payment',
+      invoke(paymentParticipant.capturePayment, (data: CreateOrderSagaData) => ({
+        orderId: data.orderId,
+      })).retriedUntilSuccess(),
+    )
+    .retriable(
+      'commit-stock',
+      invoke(inventoryParticipant.commitStock, (data: CreateOrderSagaData) => ({
+        orderId: data.orderId,
+      })).retriedUntilSuccess(),
+    )
+    .retriable(
+      'approve-order',
+      invoke(orderParticipant.approveOrder, (data: CreateOrderSagaData) => ({
+        orderId: data.orderId,
+      })).retriedUntilSuccess(),
+    )
     .build();
 }

@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { inventoryHandlers } from './inventory-handlers.js';
+
+describe('inventory subscriptions', () => {
+  it('are exactly the topics of the messages inventory handles', () => {
+    const handlers = inventoryHandlers();
+    assert.ok(Object.keys(handlers).every(isMessageType));
+    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderEvents, Topics.inventoryCommands]));
+  });
+});

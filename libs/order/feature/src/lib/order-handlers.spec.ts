@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { orderHandlers } from './order-handlers.js';
+
+describe('order subscriptions', () => {
+  it('are exactly the topics of the messages the order service handles', () => {
+    const handlers = orderHandlers();
+    assert.ok(Object.keys(handlers).every(isMessageType));
+    assert.deepEqual(
+      new Set(topicsOf(handlers)),
+      new Set([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands]),
+    );
+  });
+});

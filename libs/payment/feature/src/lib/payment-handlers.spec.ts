@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { paymentHandlers } from './payment-handlers.js';
+
+describe('payment subscriptions', () => {
+  it('are exactly the topics of the messages payment handles', () => {
+    const handlers = paymentHandlers();
+    assert.ok(Object.keys(handlers).every(isMessageType));
+    assert.deepEqual(
+      new Set(topicsOf(handlers)),
+      new Set([Topics.inventoryEvents, Topics.orderEvents, Topics.paymentCommands]),
+    );
+  });
+});

@@ -1,0 +1,23 @@
+import type { CommandArguments, MessageType, PayloadOf } from '@dtx/contracts';
+import type { MessageHandler } from '@dtx/inbox';
+import type { GuardedWork, SagaCommandType } from './participant-step.js';
+
+/** Whether an event belongs to the choreographed flow: events that name their order's mode must name choreography. */
+export function isChoreographed(event: object): boolean {
+  return !('mode' in event) || event.mode === 'choreography';
+}
+
+/**
+ * Binds a step's action or compensation to the event that triggers it in the
+ * choreographed flow (the handler's key in the handler map); `input` turns
+ * the event into the arguments the step's command would carry. The step runs
+ * under the participant guard and its events are published; events of orders
+ * in another mode are ignored.
+ */
+export function choreographed<Event extends MessageType, Type extends SagaCommandType>(
+  work: GuardedWork<Type>,
+  input: (event: PayloadOf<Event>) => NoInfer<CommandArguments<Type>>,
+): MessageHandler<Event> {
+  return async ({ tx, message }) =>
+    isChoreographed(message.payload) ? (await work.run(tx, input(message.payload), 'choreography')).events : [];
+}

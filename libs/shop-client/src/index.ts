@@ -1,0 +1,19 @@
+export {
+  fetchTransport,
+  KeepAliveTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from './lib/http-transport.js';
+export {
+  ShopApiError,
+  ShopClient,
+  ShopContractError,
+  type PlacedOrder,
+  type PlaceOrderOptions,
+  type RawAnswer,
+  type RequestOptions,
+  type ShopClientOptions,
+  type ShopService,
+  type ShopUrls,
+} from './lib/shop-client.js';
