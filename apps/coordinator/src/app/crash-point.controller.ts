@@ -1,14 +1,11 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { crashPointNames, CrashPoints } from '@dtx/coordinator-feature';
+import { crashPointRequestSchema } from '@dtx/contracts';
+import { CrashPoints } from '@dtx/coordinator-feature';
 import { openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
-const crashPointSchema = z.strictObject({
-  point: z.enum(crashPointNames),
-  action: z.enum(['kill', 'pause']).default('kill'),
-  pauseMs: z.number().int().min(1).max(600_000).default(5_000),
-});
+const crashPointSchema = crashPointRequestSchema;
 
 /** PUT /admin/crash-point: only registered when ENABLE_FAULT_INJECTION=true. */
 @ApiTags('admin')

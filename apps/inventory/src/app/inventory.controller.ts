@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { skuSchema } from '@dtx/contracts';
+import { setStockRequestSchema, skuSchema } from '@dtx/contracts';
 import { StockService, type StockLevel } from '@dtx/inventory-feature';
 import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
-const setStockSchema = z.strictObject({ available: z.number().int().min(0).max(2_147_483_647) });
+const setStockSchema = setStockRequestSchema;
 const skuPipe = new ZodValidationPipe(skuSchema, 'path', 'sku');
 
 @ApiTags('inventory')

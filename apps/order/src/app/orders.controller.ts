@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { orderIdSchema } from '@dtx/contracts';
+import { listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
 import {
   idempotencyKeySchema,
   OrderPlacementService,
@@ -12,12 +12,6 @@ import {
 import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import type { Response } from 'express';
 import { z } from 'zod';
-
-const listOrdersQuerySchema = z.strictObject({
-  customerId: z.string().min(1).max(128).optional(),
-  status: z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 const idempotencyKeyPipe = new ZodValidationPipe(idempotencyKeySchema, 'header', 'Idempotency-Key');
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { customerIdSchema, moneySchema, orderIdSchema } from '@dtx/contracts';
+import { customerIdSchema, orderIdSchema, setBalanceRequestSchema } from '@dtx/contracts';
 import { AccountsService, type AccountView, type PaymentView } from '@dtx/payment-feature';
 import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
-const setBalanceSchema = z.strictObject({ balance: moneySchema });
+const setBalanceSchema = setBalanceRequestSchema;
 const paymentsQuerySchema = z.strictObject({ orderId: orderIdSchema });
 const customerIdPipe = new ZodValidationPipe(customerIdSchema, 'path', 'customerId');
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { crashPointSchema, type CrashPoint } from '@dtx/contracts';
 import { sleep } from '@dtx/util';
 
 /**
@@ -10,8 +11,8 @@ import { sleep } from '@dtx/util';
  * Armed through PUT /admin/crash-point (only with ENABLE_FAULT_INJECTION) and
  * spent by the next transaction that reaches the point.
  */
-export const crashPointNames = ['after-prepare', 'after-decision', 'mid-phase-two'] as const;
-export type CrashPointName = (typeof crashPointNames)[number];
+export const crashPointNames = crashPointSchema.options;
+export type CrashPointName = CrashPoint;
 
 export type CrashPointAction = { kind: 'kill' } | { kind: 'pause'; pauseMs: number };
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { customerIdSchema, orderLineSchema, orderModeSchema, type OrderLine } from '@dtx/contracts';
+import { placeOrderRequestSchema, type OrderLine } from '@dtx/contracts';
 import { z } from 'zod';
 
 /** Header Idempotency-Key: 1 to 128 characters of [A-Za-z0-9_.:-]. */
@@ -9,14 +9,10 @@ export const idempotencyKeySchema = z
   .max(128, 'must be 1 to 128 characters')
   .regex(/^[A-Za-z0-9_.:-]+$/, 'may only contain A-Z a-z 0-9 _ . : -');
 
-/** The body of POST /orders; unknown fields are rejected. */
-export const placeOrderSchema = z.strictObject({
-  customerId: customerIdSchema,
-  items: z.array(orderLineSchema).min(1, 'must have 1 to 50 items').max(50, 'must have 1 to 50 items'),
-  mode: orderModeSchema.default('orchestration'),
-});
+/** The body of POST /orders (declared in contracts, where the client reads it too); unknown fields are rejected. */
+export const placeOrderSchema = placeOrderRequestSchema;
 
-export type PlaceOrderRequest = z.output<typeof placeOrderSchema>;
+export type PlaceOrderRequest = z.output<typeof placeOrderRequestSchema>;
 
 /** The order's total in minor units, or undefined when it would not be exact in a JSON number. */
 export function orderTotal(items: readonly OrderLine[]): number | undefined {

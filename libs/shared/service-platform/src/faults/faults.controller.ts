@@ -1,14 +1,9 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FaultInjector, type FaultSettings } from '@dtx/inbox';
-import { z } from 'zod';
+import { faultSettingsSchema } from '@dtx/contracts';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { ZodValidationPipe } from '../http/zod-validation.pipe.js';
-
-const faultSettingsSchema = z.strictObject({
-  delayMs: z.number().int().min(0).max(600_000),
-  failRate: z.number().min(0).max(1),
-});
 
 /** PUT /admin/faults: only registered when ENABLE_FAULT_INJECTION=true. */
 @ApiTags('admin')
