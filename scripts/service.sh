@@ -3,13 +3,17 @@
 # while the others keep running. Expects a build (npm run build) and the
 # infrastructure (npm run infra:up).
 #
-#   service.sh run <service>       in the foreground; Ctrl-C stops it
-#   service.sh start <service>     in the background; log in .local/logs/<service>.log
-#   service.sh stop <service>      SIGTERM by PID, wait for the exit
-#   service.sh kill <service>      SIGKILL by PID, as a crash would
-#   service.sh status [<service>]  running or stopped, with PID and URL
+#   service.sh run <service>                    in the foreground; Ctrl-C stops it
+#   service.sh start <service> [--replicas N]   N processes (default 1) in the background
+#   service.sh stop <service> [--replica K]     SIGTERM by PID, wait for the exit
+#   service.sh kill <service> [--replica K]     SIGKILL by PID, as a crash would
+#   service.sh status [<service>]               running or stopped, with PID and URL
 #
 # <service> is one of: order inventory payment orchestrator coordinator, or "all".
+# Replica K of a service listens on its port + 100 × (K − 1) (payment: 3003, 3103, ...),
+# logs to .local/logs/<service>[-K].log and shares the service's database, consumer
+# groups, outbox relay and timers with the other replicas. stop and kill act on every
+# replica unless --replica K names one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 source "$REPO_ROOT/scripts/lib/env.sh"
@@ -21,19 +25,34 @@ LOG_DIR="$REPO_ROOT/.local/logs"
 NODE_FLAGS=(--enable-source-maps --disable-warning=TimeoutNegativeWarning
   --import "$REPO_ROOT/libs/shared/telemetry/dist/src/register.js")
 
-pid_file() { echo "$RUN_DIR/$1.pid"; }
+# <service> <replica>: the file names and port of one replica; replica 1 keeps the plain names.
+replica_name() { if [[ "$2" -eq 1 ]]; then echo "$1"; else echo "$1-$2"; fi; }
+pid_file() { echo "$RUN_DIR/$(replica_name "$1" "$2").pid"; }
+replica_port() { echo $(($(service_port "$1") + 100 * ($2 - 1))); }
 
 running_pid() {
   local pid
-  pid="$(cat "$(pid_file "$1")" 2> /dev/null || true)"
+  pid="$(cat "$(pid_file "$1" "$2")" 2> /dev/null || true)"
   if [[ -n "$pid" ]] && kill -0 "$pid" 2> /dev/null; then echo "$pid"; fi
 }
 
+# The replicas of <service> that have a pid file, in order.
+known_replicas() {
+  local file replica
+  for file in "$RUN_DIR/$1.pid" "$RUN_DIR/$1"-*.pid; do
+    [[ -f "$file" ]] || continue
+    replica="${file##*/$1}"
+    replica="${replica%.pid}"
+    echo "${replica#-}"
+  done | sed 's/^$/1/' | sort -n
+}
+
 service_environment() {
-  echo "PORT=$(service_port "$1")"
+  echo "PORT=$(replica_port "$1" "$2")"
   echo "DATABASE_URL=$(service_database_url "$1")"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
   echo "OTEL_SERVICE_NAME=$1"
+  echo "KAFKA_TOPIC_PREFIX=${KAFKA_TOPIC_PREFIX:-}"
   echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
   # Off unless asked for: ENABLE_FAULT_INJECTION=true npm run service -- start <service>
   echo "ENABLE_FAULT_INJECTION=${ENABLE_FAULT_INJECTION:-false}"
@@ -49,30 +68,32 @@ run_service() {
   local entry
   entry="$(entry_point "$1")"
   # shellcheck disable=SC2046
-  exec env $(service_environment "$1") node "${NODE_FLAGS[@]}" "$entry"
+  exec env $(service_environment "$1" 1) node "${NODE_FLAGS[@]}" "$entry"
 }
 
 start_service() {
-  local service="$1" pid entry
-  pid="$(running_pid "$service")"
+  local service="$1" replica="$2" pid entry name
+  name="$(replica_name "$service" "$replica")"
+  pid="$(running_pid "$service" "$replica")"
   if [[ -n "$pid" ]]; then
-    echo "$service: already running (pid $pid)"
+    echo "$name: already running (pid $pid)"
     return
   fi
   entry="$(entry_point "$service")"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   # shellcheck disable=SC2046
-  env $(service_environment "$service") nohup node "${NODE_FLAGS[@]}" "$entry" >> "$LOG_DIR/$service.log" 2>&1 &
-  echo $! > "$(pid_file "$service")"
-  echo "$service: started (pid $!) on http://127.0.0.1:$(service_port "$service"), log .local/logs/$service.log"
+  env $(service_environment "$service" "$replica") nohup node "${NODE_FLAGS[@]}" "$entry" >> "$LOG_DIR/$name.log" 2>&1 &
+  echo $! > "$(pid_file "$service" "$replica")"
+  echo "$name: started (pid $!) on http://127.0.0.1:$(replica_port "$service" "$replica"), log .local/logs/$name.log"
 }
 
 stop_service() {
-  local service="$1" signal="$2" pid
-  pid="$(running_pid "$service")"
+  local service="$1" replica="$2" signal="$3" pid name
+  name="$(replica_name "$service" "$replica")"
+  pid="$(running_pid "$service" "$replica")"
   if [[ -z "$pid" ]]; then
-    echo "$service: not running"
-    rm -f "$(pid_file "$service")"
+    echo "$name: not running"
+    rm -f "$(pid_file "$service" "$replica")"
     return
   fi
   kill "-$signal" "$pid"
@@ -82,21 +103,34 @@ stop_service() {
     waited=$((waited + 1))
   done
   if kill -0 "$pid" 2> /dev/null; then
-    echo "$service: still running 15 s after SIG$signal; sending SIGKILL" >&2
+    echo "$name: still running 15 s after SIG$signal; sending SIGKILL" >&2
     kill -KILL "$pid" 2> /dev/null || true
   fi
-  rm -f "$(pid_file "$service")"
-  echo "$service: stopped (SIG$signal, pid $pid)"
+  rm -f "$(pid_file "$service" "$replica")"
+  echo "$name: stopped (SIG$signal, pid $pid)"
 }
 
 status_service() {
-  local pid
-  pid="$(running_pid "$1")"
-  if [[ -n "$pid" ]]; then
-    echo "$1: running (pid $pid) on http://127.0.0.1:$(service_port "$1")"
-  else
-    echo "$1: stopped"
+  local service="$1" replica pid any=false
+  for replica in $(known_replicas "$service"); do
+    pid="$(running_pid "$service" "$replica")"
+    if [[ -n "$pid" ]]; then
+      any=true
+      echo "$(replica_name "$service" "$replica"): running (pid $pid) on http://127.0.0.1:$(replica_port "$service" "$replica")"
+    fi
+  done
+  [[ "$any" == true ]] || echo "$service: stopped"
+}
+
+# The replicas a stop or kill acts on: the one named, or every one with a pid file (at least replica 1).
+chosen_replicas() {
+  local service="$1" only="$2" found
+  if [[ -n "$only" ]]; then
+    echo "$only"
+    return
   fi
+  found="$(known_replicas "$service")"
+  echo "${found:-1}"
 }
 
 targets() {
@@ -110,13 +144,35 @@ targets() {
   fi
 }
 
+positive_number() { [[ "$1" =~ ^[1-9][0-9]?$ ]] || { echo "service: $2 must be a number from 1 to 99, not '$1'" >&2; exit 2; }; }
+
 command="${1:-}"
 shift || true
+target="${1:-}"
+shift || true
+replicas=1
+replica=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --replicas) positive_number "${2:-}" --replicas; replicas="$2"; shift 2 ;;
+    --replica) positive_number "${2:-}" --replica; replica="$2"; shift 2 ;;
+    *) echo "service: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
 case "$command" in
-  run) [[ $# -eq 1 ]] && is_service "$1" || { echo "usage: $0 run <service>" >&2; exit 2; }; run_service "$1" ;;
-  start) for service in $(targets "${1:-}"); do start_service "$service"; done ;;
-  stop) for service in $(targets "${1:-}"); do stop_service "$service" TERM; done ;;
-  kill) for service in $(targets "${1:-}"); do stop_service "$service" KILL; done ;;
-  status) for service in $(targets "${1:-all}"); do status_service "$service"; done ;;
-  *) echo "usage: $0 run|start|stop|kill|status <service|all>" >&2; exit 2 ;;
+  run) [[ -n "$target" ]] && is_service "$target" || { echo "usage: $0 run <service>" >&2; exit 2; }; run_service "$target" ;;
+  start)
+    for service in $(targets "$target"); do
+      for ((k = 1; k <= replicas; k++)); do start_service "$service" "$k"; done
+    done
+    ;;
+  stop | kill)
+    signal=TERM
+    [[ "$command" == kill ]] && signal=KILL
+    for service in $(targets "$target"); do
+      for k in $(chosen_replicas "$service" "$replica"); do stop_service "$service" "$k" "$signal"; done
+    done
+    ;;
+  status) for service in $(targets "${target:-all}"); do status_service "$service"; done ;;
+  *) echo "usage: $0 run|start|stop|kill|status <service|all> [--replicas N | --replica K]" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@
 #   scripts/infra/kafka.sh up            start (idempotent), wait until ready
 #   scripts/infra/kafka.sh down [--wipe] stop; --wipe also deletes data/
 #   scripts/infra/kafka.sh status        exit 0 if running, 3 if stopped
+#   scripts/infra/kafka.sh kill          SIGKILL the broker by PID, as a crash would (then: up)
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS
 #      ("-Xms256m -Xmx768m"), KAFKA_READY_TIMEOUT (90, seconds), JAVA (java).
@@ -52,7 +53,7 @@ die() { printf 'kafka: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
   cat >&2 <<EOF
-usage: $(basename "$0") up | down [--wipe] | status
+usage: $(basename "$0") up | down [--wipe] | status | kill
 EOF
   exit 2
 }
@@ -317,6 +318,22 @@ cmd_down() {
   fi
 }
 
+cmd_kill() {
+  local pid i
+  if ! pid=$(broker_pid); then
+    log "not running"
+    return 0
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 40; i++)); do
+    is_our_broker "$pid" || break
+    sleep 0.25
+  done
+  is_our_broker "$pid" && die "pid $pid survived SIGKILL"
+  rm -f "$PIDFILE"
+  log "killed (SIGKILL, pid $pid)"
+}
+
 cmd_status() {
   local pid
   if pid=$(broker_pid); then
@@ -335,5 +352,6 @@ case "${1:-}" in
   up) shift; [[ $# -eq 0 ]] || usage; cmd_up ;;
   down) shift; [[ $# -le 1 ]] || usage; cmd_down "$@" ;;
   status) shift; [[ $# -eq 0 ]] || usage; cmd_status ;;
+  kill) shift; [[ $# -eq 0 ]] || usage; cmd_kill ;;
   *) usage ;;
 esac

@@ -9,8 +9,9 @@ export {
   type StepDefinition,
   type StepPolicy,
 } from './lib/saga-definition.js';
-export { applyDeadline, applyReply, startSaga } from './lib/saga-engine.js';
+export { applyDeadline, applyReply, awaitedCommand, startSaga } from './lib/saga-engine.js';
 export type {
+  QueueState,
   SagaCommand,
   SagaContext,
   SagaInstance,

@@ -1,11 +1,12 @@
-import { millisecondsVariable, serviceEnvironmentSchema, serviceUrlVariable } from '@dtx/config';
+import { millisecondsVariable, serviceEnvironmentSchema, serviceUrlsVariable } from '@dtx/config';
 import { z } from 'zod';
 
 /** Environment variables of the coordinator service (see README, "Configuration"). */
 export const coordinatorEnvironment = serviceEnvironmentSchema(3005).extend({
-  ORDER_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3001'),
-  INVENTORY_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3002'),
-  PAYMENT_SERVICE_URL: serviceUrlVariable('http://127.0.0.1:3003'),
+  /** Each participant's replicas, comma-separated; a replica that refuses the connection is skipped. */
+  ORDER_SERVICE_URL: serviceUrlsVariable('http://127.0.0.1:3001'),
+  INVENTORY_SERVICE_URL: serviceUrlsVariable('http://127.0.0.1:3002'),
+  PAYMENT_SERVICE_URL: serviceUrlsVariable('http://127.0.0.1:3003'),
   /** How long to wait for a participant's vote; no vote in time is a NO (TIMEOUT). */
   PREPARE_TIMEOUT_MS: millisecondsVariable(5_000),
   /** How often a decision not yet acknowledged by every participant is sent again. */

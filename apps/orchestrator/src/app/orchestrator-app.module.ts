@@ -20,6 +20,7 @@ export class OrchestratorAppModule {
           stepPolicy: {
             timeoutMs: config.SAGA_STEP_TIMEOUT_MS,
             maxAttempts: config.SAGA_STEP_MAX_ATTEMPTS,
+            patienceMs: config.SAGA_STEP_PATIENCE_MS,
             backoff: { initialDelayMs: config.SAGA_RETRY_INITIAL_DELAY_MS, maxDelayMs: config.SAGA_RETRY_MAX_DELAY_MS },
           },
           attentionAfterAttempts: config.SAGA_ATTENTION_AFTER_ATTEMPTS,

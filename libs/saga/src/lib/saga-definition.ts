@@ -2,9 +2,15 @@ import type { CommandArguments, CommandSpec, MessageType } from '@dtx/contracts'
 
 /** How long a step waits for a reply, and how it retries. */
 export interface StepPolicy {
+  /** How long a reply may take before the orchestrator asks whether the command or its reply is still queued. */
   timeoutMs: number;
-  /** Attempts of a compensatable action before it is given up as TIMEOUT (retriable steps and compensations never give up). */
+  /**
+   * Attempts of a compensatable action before it is given up as TIMEOUT, counted only while every
+   * queue is drained (retriable steps and compensations never give up).
+   */
   maxAttempts: number;
+  /** How long a compensatable action may wait in all, queued or not, before it is given up as TIMEOUT. */
+  patienceMs: number;
   backoff: { initialDelayMs: number; maxDelayMs: number };
 }
 

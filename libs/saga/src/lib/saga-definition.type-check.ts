@@ -11,7 +11,7 @@ interface Data {
   total: number;
 }
 
-const policy = { timeoutMs: 1, maxAttempts: 1, backoff: { initialDelayMs: 1, maxDelayMs: 1 } };
+const policy = { timeoutMs: 1, maxAttempts: 1, patienceMs: 1, backoff: { initialDelayMs: 1, maxDelayMs: 1 } };
 const saga = () =>
   defineSaga<Data>('check', { defaultPolicy: policy, attentionAfterAttempts: 1, withReason: (data) => data });
 const authorize = (data: Data) => ({ orderId: data.orderId, customerId: data.customerId, amount: data.total });

@@ -2,6 +2,7 @@ import { backoffDelay } from '@dtx/util';
 import { policyOf, type CommandInvocation, type SagaDefinition } from './saga-definition.js';
 import type {
   SagaCommand,
+  QueueState,
   SagaContext,
   SagaInstance,
   SagaReplyInput,
@@ -37,7 +38,11 @@ export function startSaga<Data>(
   return forwardFrom(definition, instance, 0, context);
 }
 
-/** Applies a participant's reply, or records why it does not apply (fencing). */
+/**
+ * Applies a participant's reply, or records why it does not apply (fencing).
+ * A reply to any attempt of the awaited command is that command's answer: the
+ * participants are idempotent, so every attempt gives the same result.
+ */
 export function applyReply<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
@@ -81,11 +86,21 @@ export function applyReply<Data>(
   );
 }
 
-/** The durable timer fired: a reply is overdue, or a scheduled retry is due. */
+/**
+ * The durable timer fired: a reply is overdue, or a scheduled retry is due.
+ *
+ * An overdue reply raises "slow or dead?". While the command or its reply is
+ * still queued (`queues` is `queued`), the participant is slow: the timer is
+ * re-armed and nothing is sent again, since another copy would only wait in
+ * the same queue. A compensatable action still gives up after its patience.
+ * Once every queue is drained and no reply came, the command is sent again,
+ * up to the step's attempts.
+ */
 export function applyDeadline<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
   context: SagaContext,
+  queues: QueueState = 'drained',
 ): SagaTransition<Data> {
   if (instance.deadline === null || instance.deadline > context.now) {
     return { instance, commands: [] };
@@ -101,14 +116,38 @@ export function applyDeadline<Data>(
     return { instance, commands: [] };
   }
   const kind: StepKind = instance.status === 'COMPENSATING' ? 'compensation' : 'action';
-  const givesUp = kind === 'action' && !step.retriable && instance.attempt >= policyOf(definition, step).maxAttempts;
-  if (givesUp) {
+  const policy = policyOf(definition, step);
+  const mayGiveUp = kind === 'action' && !step.retriable;
+  const outOfPatience = mayGiveUp && context.now - stepStartedAt(instance, step.name, kind) >= policy.patienceMs;
+  const outOfAttempts = mayGiveUp && queues === 'drained' && instance.attempt >= policy.maxAttempts;
+  if (outOfPatience || outOfAttempts) {
     const timedOut = record(instance, step.name, 'action', 'TIMED_OUT', context);
     // The action may have happened, or may still happen: compensate this step too.
     const marked = { ...timedOut, data: definition.withReason(timedOut.data, 'TIMEOUT') };
     return compensateFrom(definition, marked, instance.stepIndex, context);
   }
+  if (queues === 'queued') {
+    return { instance: { ...instance, deadline: context.now + policy.timeoutMs }, commands: [], deferred: true };
+  }
   return scheduleRetry(definition, record(instance, step.name, kind, 'RETRY_SCHEDULED', context, 'TIMEOUT'), context);
+}
+
+/** The command the saga waits for a reply to, if it waits for one (or will send it again). */
+export function awaitedCommand<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+): { type: string; participant: string } | undefined {
+  if (instance.status !== 'RUNNING' && instance.status !== 'COMPENSATING') {
+    return undefined;
+  }
+  const step = definition.steps[instance.stepIndex];
+  const invocation = instance.status === 'COMPENSATING' ? step?.compensation : step?.action;
+  return invocation ? { type: invocation.spec.type, participant: invocation.spec.participant } : undefined;
+}
+
+function stepStartedAt<Data>(instance: SagaInstance<Data>, name: string, kind: StepKind): number {
+  const line = instance.history.find((entry) => entry.name === name && entry.kind === kind);
+  return line ? Date.parse(line.startedAt) : Number.NEGATIVE_INFINITY;
 }
 
 function fence<Data>(
@@ -124,12 +163,7 @@ function fence<Data>(
   if (!step || reply.step !== step.name || reply.command !== expected?.spec.type) {
     return `reply to ${reply.command} of step ${reply.step}; waiting for ${expected?.spec.type} of step ${step?.name}`;
   }
-  if (reply.attempt !== instance.attempt) {
-    return `reply to attempt ${reply.attempt}; waiting for attempt ${instance.attempt}`;
-  }
-  if (instance.waitingFor !== 'reply') {
-    return `attempt ${reply.attempt} timed out; a retry is scheduled`;
-  }
+  // Any attempt's reply answers the awaited command, even one that arrives while a retry is scheduled.
   return undefined;
 }
 

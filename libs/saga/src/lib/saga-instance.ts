@@ -51,9 +51,20 @@ export interface SagaReplyInput {
 export interface SagaTransition<Data> {
   instance: SagaInstance<Data>;
   commands: SagaCommand[];
-  /** Why a reply was not applied (late, duplicate, for another step); undefined when it was. */
+  /** Why a reply was not applied (another step, another direction, a finished saga); undefined when it was. */
   ignored?: string;
+  /** Set when an overdue reply timer was only re-armed because the command or its reply is still queued. */
+  deferred?: boolean;
 }
+
+/**
+ * Where the awaited command and its reply can be, as far as the orchestrator can tell
+ * when a reply is overdue: `queued` if the outbox, the participant's command topic or
+ * the reply topic still holds unconsumed messages (or the broker cannot be asked), so
+ * the participant is slow, not dead; `drained` if every queue is empty, so the command
+ * was consumed and no answer is on its way.
+ */
+export type QueueState = 'queued' | 'drained';
 
 /** The clock and randomness the engine uses, passed in so tests can fix them. */
 export interface SagaContext {

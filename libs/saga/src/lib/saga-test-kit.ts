@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { CommandSpec, MessageType } from '@dtx/contracts';
 import type { SagaDefinition } from './saga-definition.js';
 import { applyDeadline, applyReply, startSaga } from './saga-engine.js';
-import type { SagaCommand, SagaInstance, SagaStatus, SagaTransition } from './saga-instance.js';
+import type { QueueState, SagaCommand, SagaInstance, SagaStatus, SagaTransition } from './saga-instance.js';
 
 type AnySpec = CommandSpec<MessageType, string, string>;
 
@@ -79,11 +79,11 @@ export class SagaTestKit<Data> {
     return this;
   }
 
-  /** Lets the clock run to the saga's durable timer and fires it. */
-  timeout(): this {
+  /** Lets the clock run to the saga's durable timer and fires it, with the queues in the state given. */
+  timeout(queues: QueueState = 'drained'): this {
     assert.notEqual(this.current.deadline, null, 'no timer is armed');
     this.now = Math.max(this.now, this.current.deadline ?? this.now);
-    this.take(applyDeadline(this.definition, this.current, this.context()));
+    this.take(applyDeadline(this.definition, this.current, this.context(), queues));
     return this;
   }
 

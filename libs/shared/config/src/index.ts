@@ -8,6 +8,7 @@ export {
   postgresUrlVariable,
   serviceEnvironmentSchema,
   serviceUrlVariable,
+  serviceUrlsVariable,
   twoPhaseParticipantVariables,
   type ServiceEnvironment,
 } from './lib/environment-variables.js';

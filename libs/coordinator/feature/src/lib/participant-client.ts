@@ -11,7 +11,8 @@ import type { TraceHeaders } from '@dtx/telemetry';
 import { errorMessage } from '@dtx/util';
 import type { z } from 'zod';
 
-export type ParticipantUrls = Record<TwoPhaseParticipantName, string>;
+/** Each participant's replicas; any of them can serve the protocol, since they share one database. */
+export type ParticipantUrls = Record<TwoPhaseParticipantName, readonly string[]>;
 
 /** A participant did not acknowledge; the decision is sent again later. */
 export class DeliveryFailed extends Error {}
@@ -95,16 +96,43 @@ export class ParticipantClient {
     timeoutMs: number,
     trace?: TraceHeaders,
   ): Promise<z.output<Schema>> {
-    const response = await fetch(`${this.urls[participant]}/2pc/transactions/${transactionId}/${action}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...trace },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const response = await this.reachReplica(this.urls[participant], (url) =>
+      fetch(`${url}/2pc/transactions/${transactionId}/${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...trace },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    );
     const text = await response.text();
     if (!response.ok) {
       throw new ParticipantError(`${action} answered ${response.status}: ${text.slice(0, 300)}`);
     }
     return schema.parse(JSON.parse(text));
   }
+
+  /**
+   * Sends to the first replica that accepts the connection. Only a refused
+   * connection moves on to the next: a request that reached a replica may
+   * have been applied, so it is not sent again to another one.
+   */
+  private async reachReplica(urls: readonly string[], send: (url: string) => Promise<Response>): Promise<Response> {
+    let refused: unknown;
+    for (const url of urls) {
+      try {
+        return await send(url);
+      } catch (error) {
+        if (!connectionRefused(error)) {
+          throw error;
+        }
+        refused = error;
+      }
+    }
+    throw refused;
+  }
+}
+
+function connectionRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED';
 }

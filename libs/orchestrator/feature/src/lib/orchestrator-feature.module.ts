@@ -5,6 +5,7 @@ import { createOrderSaga } from './create-order/create-order.saga.js';
 import { orchestratorHandlers } from './orchestrator-handlers.js';
 import { DEADLINE_POLL_INTERVAL_MS, SagaDeadlinePoller } from './saga-deadline-poller.js';
 import { SagaMetrics } from './saga-metrics.js';
+import { SagaQueueProbe } from './saga-queue-probe.js';
 import { CREATE_ORDER_SAGA, SagaOrchestrator } from './saga-orchestrator.js';
 import { SagaQueriesService } from './saga-queries.service.js';
 
@@ -29,6 +30,7 @@ export class OrchestratorFeatureModule implements OnModuleInit {
         { provide: DEADLINE_POLL_INTERVAL_MS, useValue: options.deadlinePollIntervalMs },
         SagaOrchestrator,
         SagaMetrics,
+        SagaQueueProbe,
         SagaDeadlinePoller,
         SagaQueriesService,
       ],

@@ -8,6 +8,7 @@ export class SagaMetrics {
   readonly started: Counter<'saga'>;
   readonly finished: Counter<'saga' | 'status' | 'reason'>;
   readonly repliesIgnored: Counter<'saga'>;
+  readonly timersDeferred: Counter<'saga'>;
   readonly needingAttention: Counter<'saga'>;
   readonly stepDuration: Histogram<'saga' | 'step' | 'kind' | 'status'>;
 
@@ -22,7 +23,13 @@ export class SagaMetrics {
     });
     this.repliesIgnored = new Counter({
       name: 'saga_replies_ignored_total',
-      help: 'Late or duplicate replies recognised and not applied (fencing)',
+      help: 'Replies for another step, another direction or a finished saga, recognised and not applied (fencing)',
+      labelNames: ['saga'],
+      registers,
+    });
+    this.timersDeferred = new Counter({
+      name: 'saga_timers_deferred_total',
+      help: 'Overdue reply timers re-armed without a resend, because the command or its reply was still queued',
       labelNames: ['saga'],
       registers,
     });

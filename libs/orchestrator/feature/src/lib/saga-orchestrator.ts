@@ -6,7 +6,9 @@ import type { SqlTransaction } from '@dtx/sql';
 import {
   applyDeadline,
   applyReply,
+  awaitedCommand,
   startSaga,
+  type QueueState,
   type SagaDefinition,
   type SagaInstance,
   type SagaTransition,
@@ -24,6 +26,7 @@ import {
   saveSaga,
 } from '@dtx/orchestrator-data-access';
 import { SagaMetrics } from './saga-metrics.js';
+import { SagaQueueProbe } from './saga-queue-probe.js';
 
 export const CREATE_ORDER_SAGA = Symbol('CREATE_ORDER_SAGA');
 
@@ -40,6 +43,7 @@ export class SagaOrchestrator {
     @Inject(CREATE_ORDER_SAGA) private readonly definition: SagaDefinition<CreateOrderSagaData>,
     private readonly messaging: Messaging,
     private readonly metrics: SagaMetrics,
+    private readonly queues: SagaQueueProbe,
     private readonly logger: PinoLogger,
   ) {}
 
@@ -63,7 +67,7 @@ export class SagaOrchestrator {
     return this.commandsOf(transition);
   }
 
-  /** A participant's reply: applied if it is the one the saga waits for, otherwise recorded and ignored. */
+  /** A participant's reply: applied if it answers the command the saga waits for, otherwise recorded and ignored. */
   async reply(tx: SqlTransaction, reply: MessageEnvelope<'SagaReply'>): Promise<OutgoingMessage[]> {
     const saga = await lockSaga<CreateOrderSagaData>(tx, reply.payload.sagaId);
     if (!saga) {
@@ -111,7 +115,10 @@ export class SagaOrchestrator {
           `saga ${this.definition.name} timer`,
           { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) },
           async () => {
-            const transition = applyDeadline(this.definition, saga, context());
+            const transition = applyDeadline(this.definition, saga, context(), await this.queueStateOf(saga));
+            if (transition.deferred) {
+              this.metrics.timersDeferred.inc({ saga: this.definition.name });
+            }
             this.observeStepDurations(saga, transition.instance);
             const commands = await this.save(tx, saga.needsAttention, transition);
             await this.messaging.outbox.emit(tx, commands, { aggregateId: saga.orderId, correlationId: saga.sagaId });
@@ -120,6 +127,12 @@ export class SagaOrchestrator {
       }
       return due.length;
     });
+  }
+
+  /** For an overdue reply: is its command, or the reply, still queued? */
+  private async queueStateOf(saga: SagaInstance<CreateOrderSagaData>): Promise<QueueState> {
+    const command = saga.waitingFor === 'reply' ? awaitedCommand(this.definition, saga) : undefined;
+    return command ? this.queues.stateOf(command) : 'drained';
   }
 
   /** Re-arms every overdue reply timer for one step timeout from now; returns how many. */

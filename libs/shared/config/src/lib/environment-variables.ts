@@ -93,6 +93,15 @@ export const serviceUrlVariable = (defaultUrl: string) =>
     .default(defaultUrl)
     .transform((value) => value.replace(/\/+$/, ''));
 
+/** One or more base URLs of a service's replicas, comma-separated: http://127.0.0.1:3002,http://127.0.0.1:3102. */
+export const serviceUrlsVariable = (defaultUrl: string) =>
+  z
+    .string()
+    .default(defaultUrl)
+    .transform((value) => value.split(',').map((url) => url.trim()))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each must be an http:// or https:// URL' })).min(1))
+    .transform((urls) => urls.map((url) => url.replace(/\/+$/, '')));
+
 /** What every 2PC participant (order, inventory, payment) reads. */
 export const twoPhaseParticipantVariables = {
   /** How long a prepare waits for a row lock before voting NO; shorter than the coordinator's PREPARE_TIMEOUT_MS. */

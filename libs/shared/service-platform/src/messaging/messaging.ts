@@ -81,6 +81,11 @@ export class Messaging
     return `${this.options.config.KAFKA_TOPIC_PREFIX}${name}`;
   }
 
+  /** Outbox rows not yet published, and how long the oldest has waited (seconds). */
+  outboxBacklog(): Promise<{ pending: number; oldestAgeSeconds: number }> {
+    return this.relay.backlog();
+  }
+
   /** Registers a consumer of the messages `handlers` handle, subscribed to the topics they travel on; it starts with the application. Call from onModuleInit. */
   consume(handlers: MessageHandlers): void {
     const { serviceName } = this.options;

@@ -15,13 +15,16 @@ export interface RunningSystem {
   brokers: string[];
   /** Prepended to every topic name of this suite. */
   topicPrefix: string;
-  url(service: ServiceName): string;
+  /** The base URL of a service's replica (the first by default). */
+  url(service: ServiceName, replica?: number): string;
+  /** The base URLs of every replica of a service. */
+  urls(service: ServiceName): string[];
   databaseUrl(service: ServiceName): string;
-  process(service: ServiceName): ServiceProcess;
+  process(service: ServiceName, replica?: number): ServiceProcess;
   /** SIGKILL, as a crash would. */
-  kill(service: ServiceName): Promise<void>;
-  /** Starts a stopped or killed service again, with the same database and port. */
-  restart(service: ServiceName): Promise<void>;
+  kill(service: ServiceName, replica?: number): Promise<void>;
+  /** Starts a stopped or killed replica again, with the same database and port. */
+  restart(service: ServiceName, replica?: number): Promise<void>;
   /** Stops every service and drops the databases. */
   shutdown(): Promise<void>;
 }
@@ -45,47 +48,58 @@ export async function createMigratedTestDatabase(service: ServiceName): Promise<
 
 /**
  * Starts the given services as OS processes on fresh, migrated databases and
- * a topic prefix of their own, with fault injection enabled.
+ * a topic prefix of their own, with fault injection enabled. `replicas` runs
+ * several processes of a service, each on its own port, sharing its database
+ * and consumer groups.
  */
 export async function startSystem(
   services: ServiceName[],
-  options: { environment?: Record<string, string> } = {},
+  options: { environment?: Record<string, string>; replicas?: Partial<Record<ServiceName, number>> } = {},
 ): Promise<RunningSystem> {
   const { kafkaBrokers } = await testInfrastructure();
   const topicPrefix = `${uniqueName('t')}.`;
   const databases = new Map<ServiceName, TestDatabase>();
-  const ports = new Map<ServiceName, number>();
-  const processes = new Map<ServiceName, ServiceProcess>();
+  const replicaCount = (service: ServiceName) => Math.max(1, options.replicas?.[service] ?? 1);
+  const ports = new Map<string, number>();
+  const processes = new Map<string, ServiceProcess>();
+  const keyOf = (service: ServiceName, replica: number) => `${service} ${replica}`;
 
-  const urlOf = (service: ServiceName) => `http://127.0.0.1:${ports.get(service) ?? 0}`;
-  const environmentOf = (service: ServiceName) => ({
-    PORT: String(ports.get(service)),
+  const urlOf = (service: ServiceName, replica = 1) => `http://127.0.0.1:${ports.get(keyOf(service, replica)) ?? 0}`;
+  const urlsOf = (service: ServiceName) =>
+    Array.from({ length: services.includes(service) ? replicaCount(service) : 1 }, (_, index) =>
+      urlOf(service, index + 1),
+    );
+  const environmentOf = (service: ServiceName, replica: number) => ({
+    PORT: String(ports.get(keyOf(service, replica))),
     // Where the 2PC protocol reaches the other services of this system.
     COORDINATOR_URL: urlOf('coordinator'),
-    ORDER_SERVICE_URL: urlOf('order'),
-    INVENTORY_SERVICE_URL: urlOf('inventory'),
-    PAYMENT_SERVICE_URL: urlOf('payment'),
+    ORDER_SERVICE_URL: urlsOf('order').join(','),
+    INVENTORY_SERVICE_URL: urlsOf('inventory').join(','),
+    PAYMENT_SERVICE_URL: urlsOf('payment').join(','),
     DATABASE_URL: databases.get(service)?.url ?? '',
     KAFKA_BROKERS: kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ENABLE_FAULT_INJECTION: 'true',
     ...options.environment,
   });
-  const start = async (service: ServiceName) => {
-    processes.set(service, await startServiceProcess(service, environmentOf(service)));
+  const start = async (service: ServiceName, replica: number) => {
+    processes.set(keyOf(service, replica), await startServiceProcess(service, environmentOf(service, replica)));
   };
 
   for (const service of services) {
     databases.set(service, await createMigratedTestDatabase(service));
   }
-  const chosen = await freePorts(services.length);
-  services.forEach((service, index) => ports.set(service, chosen[index] ?? 0));
-  await Promise.all(services.map(start));
+  const replicas = services.flatMap((service) =>
+    Array.from({ length: replicaCount(service) }, (_, index) => ({ service, replica: index + 1 })),
+  );
+  const chosen = await freePorts(replicas.length);
+  replicas.forEach(({ service, replica }, index) => ports.set(keyOf(service, replica), chosen[index] ?? 0));
+  await Promise.all(replicas.map(({ service, replica }) => start(service, replica)));
 
-  const processOf = (service: ServiceName) => {
-    const found = processes.get(service);
+  const processOf = (service: ServiceName, replica = 1) => {
+    const found = processes.get(keyOf(service, replica));
     if (!found) {
-      throw new Error(`${service} is not part of this system`);
+      throw new Error(`${service} (replica ${replica}) is not part of this system`);
     }
     return found;
   };
@@ -93,12 +107,13 @@ export async function startSystem(
     brokers: kafkaBrokers,
     topicPrefix,
     url: urlOf,
+    urls: urlsOf,
     databaseUrl: (service) => databases.get(service)?.url ?? '',
     process: processOf,
-    kill: (service) => processOf(service).kill(),
-    restart: async (service) => {
-      await processOf(service).stop();
-      await start(service);
+    kill: (service, replica) => processOf(service, replica).kill(),
+    restart: async (service, replica = 1) => {
+      await processOf(service, replica).stop();
+      await start(service, replica);
     },
     shutdown: async () => {
       await Promise.all([...processes.values()].map((process) => process.stop()));

@@ -9,7 +9,7 @@ import { SagaTestKit } from '@dtx/saga';
 import { createOrderSaga, type CreateOrderSagaData } from './create-order.saga.js';
 
 const saga = createOrderSaga(
-  { timeoutMs: 1_000, maxAttempts: 3, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 } },
+  { timeoutMs: 1_000, maxAttempts: 3, patienceMs: 10_000, backoff: { initialDelayMs: 100, maxDelayMs: 1_000 } },
   5,
 );
 const data: CreateOrderSagaData = {
@@ -92,7 +92,7 @@ describe('create-order saga, in memory', () => {
       .expectStatus('COMPENSATED');
   });
 
-  it('fences a reply to an earlier attempt and applies the one to the current attempt', () => {
+  it('applies a reply to an earlier attempt of the awaited command: every attempt has the same answer', () => {
     const run = start();
     const firstAttempt = run.sent.at(-1);
     assert.ok(firstAttempt);
@@ -101,10 +101,66 @@ describe('create-order saga, in memory', () => {
       .timeout()
       .expectCommand(inventory.reserveStock, { attempt: 2 })
       .replyTo(firstAttempt, 'StockReserved')
-      .expectIgnored(/attempt 1; waiting for attempt 2/)
-      .expectStatus('RUNNING')
-      .reply('StockReserved')
       .expectCommand(payment.authorizePayment);
+  });
+
+  it('applies a reply that arrives while a retry is scheduled, and sends no retry', () => {
+    const run = start().timeout().expectNoCommand();
+    assert.equal(run.instance.waitingFor, 'retry');
+    run.reply('StockReserved').expectCommand(payment.authorizePayment);
+    assert.equal(run.sent.filter((command) => command.type === 'ReserveStock').length, 1);
+  });
+
+  it('fences a late reply to the action once the step is being compensated', () => {
+    const run = start().reply('StockReserved');
+    const authorize = run.sent.at(-1);
+    assert.ok(authorize);
+    run
+      .reply('PaymentDeclined')
+      .expectCommand(inventory.releaseStock)
+      .replyTo(authorize, 'PaymentAuthorized')
+      .expectIgnored(/reply to AuthorizePayment of step authorize-payment; waiting for ReleaseStock/)
+      .expectStatus('COMPENSATING');
+  });
+
+  it('slow, not dead: while the command or its reply is queued, the timer is re-armed and nothing is resent', () => {
+    const run = start();
+    for (let round = 0; round < 8; round++) {
+      run.timeout('queued').expectNoCommand().expectStatus('RUNNING');
+    }
+    assert.equal(run.sent.length, 1);
+    assert.equal(run.instance.attempt, 1);
+    run.reply('StockReserved').expectCommand(payment.authorizePayment);
+  });
+
+  it('once the queues are drained and still no reply, the command is sent again', () => {
+    start()
+      .timeout('queued')
+      .expectNoCommand()
+      .timeout('drained')
+      .expectNoCommand()
+      .timeout('drained')
+      .expectCommand(inventory.reserveStock, { attempt: 2 });
+  });
+
+  it('a step queued for longer than its patience is given up as TIMEOUT and compensated', () => {
+    const run = start();
+    for (let round = 0; round < 9; round++) {
+      run.timeout('queued').expectNoCommand();
+    }
+    run
+      .timeout('queued')
+      .expectCommand(inventory.releaseStock, { attempt: 1 })
+      .reply('StockReleased')
+      .expectCommand(order.rejectOrder, { reason: 'TIMEOUT' });
+  });
+
+  it('a compensation or a step after the pivot waits on a queue without end', () => {
+    const run = start().reply('StockReserved').reply('PaymentAuthorized');
+    for (let round = 0; round < 30; round++) {
+      run.timeout('queued').expectNoCommand();
+    }
+    run.expectStatus('RUNNING').reply('PaymentCaptured').expectCommand(inventory.commitStock);
   });
 
   it('a duplicate reply has no effect', () => {
