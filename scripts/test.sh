@@ -2,8 +2,8 @@
 # npm test: the whole suite, from a fresh clone.
 # Installs dependencies, ensures PostgreSQL and Kafka are up, compiles (strict
 # type-check), lints (including Nx module boundaries), checks the formatting
-# (Prettier), then runs the unit
-# tests and the integration tests against the real infrastructure.
+# (Prettier), then runs the unit tests, the integration tests against the real
+# infrastructure, and last, alone, the chaos smoke (it restarts Kafka and PostgreSQL).
 #
 #   test.sh              everything
 #   test.sh unit         unit tests only (no infrastructure needed)
@@ -82,5 +82,7 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
     fi
   fi
   run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'
+  # Alone, after the rest: it restarts the shared Kafka broker and PostgreSQL.
+  run_tests chaos 1 'apps/*/dist/test/**/*.chaos.js'
 fi
 finish

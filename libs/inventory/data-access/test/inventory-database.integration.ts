@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createInventoryDatabaseClient, type InventoryDatabaseClient } from '../src/index.js';
+import { createInventoryDatabaseClient, setAvailableStock, type InventoryDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('inventory database: generated client against the migrated schema', () => {
@@ -37,5 +37,18 @@ describe('inventory database: generated client against the migrated schema', () 
     );
     const item = await client.stockItem.findUniqueOrThrow({ where: { sku: 'SKU-B' } });
     assert.equal(item.available, 1);
+  });
+
+  it('moves stocked by every change setAvailableStock makes to available, reserved units aside', async () => {
+    assert.deepEqual(await setAvailableStock(client, 'SKU-C', 10), { sku: 'SKU-C', available: 10, reserved: 0 });
+    await client.stockItem.update({
+      where: { sku: 'SKU-C' },
+      data: { available: { decrement: 4 }, reserved: { increment: 4 } },
+    });
+    assert.deepEqual(await setAvailableStock(client, 'SKU-C', 8), { sku: 'SKU-C', available: 8, reserved: 4 });
+    await setAvailableStock(client, 'SKU-C', 3);
+    const item = await client.stockItem.findUniqueOrThrow({ where: { sku: 'SKU-C' } });
+    // 10 stocked, 4 reserved out of them, then available 6 -> 8 (+2) -> 3 (-5): 7 units ever on sale.
+    assert.deepEqual([item.available, item.reserved, item.stocked], [3, 4, 7n]);
   });
 });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createPaymentDatabaseClient, type PaymentDatabaseClient } from '../src/index.js';
+import { transactionRunner } from '@dtx/sql';
+import { createPaymentDatabaseClient, setBalance, type PaymentDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
@@ -42,5 +43,19 @@ describe('payments database: generated client against the migrated schema', () =
       client.account.create({ data: { customerId: 'customer-2', balance: -1n } }),
       /accounts_balance_check/,
     );
+  });
+
+  it('moves deposited by every change setBalance makes to the balance', async () => {
+    const transaction = transactionRunner(pool);
+    assert.equal((await transaction((tx) => setBalance(tx, 'customer-3', 1_000))).kind, 'set');
+    await client.account.update({
+      where: { customerId: 'customer-3' },
+      data: { balance: { decrement: 300n } },
+    });
+    await transaction((tx) => setBalance(tx, 'customer-3', 900));
+    await transaction((tx) => setBalance(tx, 'customer-3', 200));
+    const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-3' } });
+    // 1000 deposited, 300 spent, then 700 -> 900 (+200) -> 200 (-700): 500 ever put on the account.
+    assert.deepEqual([account.balance, account.deposited], [200n, 500n]);
   });
 });

@@ -38,8 +38,12 @@ export async function setBalance(tx: SqlTransaction, customerId: string, balance
     return { kind: 'below-reserved', reserved };
   }
   const rows = await tx.query<{ balance: string; reserved: string }>(
-    `INSERT INTO accounts (customer_id, balance) VALUES ($1, $2)
-     ON CONFLICT (customer_id) DO UPDATE SET balance = EXCLUDED.balance, updated_at = now()
+    // deposited moves by the change in balance, so it always counts every unit of money ever put on the account.
+    `INSERT INTO accounts (customer_id, balance, deposited) VALUES ($1, $2, $2)
+     ON CONFLICT (customer_id) DO UPDATE SET
+       balance = EXCLUDED.balance,
+       deposited = accounts.deposited + (EXCLUDED.balance - accounts.balance),
+       updated_at = now()
      RETURNING balance, reserved`,
     customerId,
     balance,
