@@ -176,7 +176,7 @@ function peerVariables(
   expected: Map<ServiceName, Expected>,
 ): { variable: string; peer: ServiceName; port: number }[] {
   const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
-  return [...config.matchAll(/(\w+): serviceUrlVariable\('http:\/\/127\.0\.0\.1:(\d+)'\)/g)].map((match) => {
+  return [...config.matchAll(/(\w+): serviceUrls?Variable\('http:\/\/127\.0\.0\.1:(\d+)'\)/g)].map((match) => {
     const port = Number(match[2]);
     const peer = [...expected].find(([, wanted]) => wanted.port === port)?.[0];
     assert.ok(peer, `${service}: ${match[1]} defaults to port ${port}, which is no service's`);
