@@ -191,6 +191,36 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(await effects(orderId), 1, 'the failed attempts were rolled back');
   });
 
+  it('waits out a database that drops its connections for longer than the retry limit, and dead-letters nothing', async () => {
+    const orderId = randomUUID();
+    let calls = 0;
+    await send(confirmation(orderId));
+    startDispatcher({
+      OrderConfirmed: async ({ tx, message }) => {
+        calls++;
+        if (calls <= 6) {
+          // The server ends this connection (57P01), as a fast shutdown of PostgreSQL does to every connection.
+          await tx.query('SELECT pg_terminate_backend(pg_backend_pid())');
+        }
+        await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+      },
+    });
+    await until(async () => (await effects(orderId)) === 1);
+    await dispatcher?.stop();
+    assert.equal(
+      calls,
+      7,
+      'six attempts lost to the outage (more than the three allowed for a failing handler), then one',
+    );
+    const deadLetters = await readTopics({
+      brokers,
+      topics: [deadLetterTopic()],
+      until: () => false,
+      timeoutMs: 5_000,
+    });
+    assert.deepEqual(deadLetters, []);
+  });
+
   it('dead-letters a message whose handler always fails, with the error, and handles the next one', async () => {
     const doomed = randomUUID();
     const next = randomUUID();

@@ -1,7 +1,7 @@
 import { MessageHeaders, parseMessage, type AnyMessage, type MessageEnvelope, type MessageType } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Outbox, OutgoingMessage } from '@dtx/outbox';
-import type { SqlTransaction, TransactionRunner } from '@dtx/sql';
+import { isDatabaseUnavailable, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import { contextFromHeaders, SpanKind, withSpan } from '@dtx/telemetry';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
@@ -218,12 +218,15 @@ export class MessageDispatcher {
         return outcome;
       } catch (error) {
         const context = { messageId: message.id, orderId: message.aggregateId, type: message.type, attempt };
-        if (attempt >= this.retry.maxAttempts) {
+        // An outage is not the message's fault: it waits (holding its partition, so order is kept) until the database is back.
+        const outage = isDatabaseUnavailable(error);
+        if (!outage && attempt >= this.retry.maxAttempts) {
           this.options.logger.error({ ...context, err: error }, 'handler failed on every attempt; dead-lettering');
           return this.deadLetter(payload, 'HANDLER_FAILED', errorMessage(error), attempt);
         }
-        this.options.logger.warn({ ...context, err: error }, `handler failed (${errorMessage(error)}); retrying`);
-        await sleep(backoffDelay(this.retry, attempt));
+        const why = outage ? 'the database is unavailable' : 'handler failed';
+        this.options.logger.warn({ ...context, err: error }, `${why} (${errorMessage(error)}); retrying`);
+        await sleep(backoffDelay(this.retry, Math.min(attempt, this.retry.maxAttempts)));
         await payload.heartbeat();
       }
     }

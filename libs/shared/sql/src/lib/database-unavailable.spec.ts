@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+describe('isDatabaseUnavailable', () => {
+  it('recognises a server shutting down or starting, a lost connection and a refused socket', () => {
+    assert.ok(isDatabaseUnavailable(withCode('terminating connection due to administrator command', '57P01')));
+    assert.ok(isDatabaseUnavailable(withCode('the database system is starting up', '57P03')));
+    assert.ok(isDatabaseUnavailable(withCode('connection failure', '08006')));
+    assert.ok(isDatabaseUnavailable(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')));
+    assert.ok(isDatabaseUnavailable(new Error('Connection terminated unexpectedly')));
+  });
+
+  it('looks through the cause chain, as a driver adapter wraps the error', () => {
+    assert.ok(isDatabaseUnavailable(new Error('query failed', { cause: withCode('shutting down', '57P01') })));
+  });
+
+  it('does not take errors of the work itself for an outage', () => {
+    assert.equal(isDatabaseUnavailable(withCode('duplicate key value', '23505')), false);
+    assert.equal(isDatabaseUnavailable(withCode('canceling statement due to lock timeout', '55P03')), false);
+    assert.equal(isDatabaseUnavailable(new Error('handler bug')), false);
+    assert.equal(isDatabaseUnavailable('not an error'), false);
+  });
+});
