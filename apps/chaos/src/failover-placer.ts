@@ -39,9 +39,11 @@ export class FailoverPlacer {
   async place(order: PlannedOrder): Promise<Placement> {
     const placement: Placement = { order, idempotencyKey: randomUUID(), firstSentAt: Date.now(), requests: 0 };
     const deadline = Date.now() + this.options.deadlineMs;
+    // Orders are spread over the replicas; a request sent again goes to the next one.
+    let replica = this.next++;
     let backoffMs = 100;
     for (;;) {
-      const attempt = await this.send(placement);
+      const attempt = await this.send(placement, replica++);
       if (attempt.kind === 'accepted') {
         return { ...placement, orderId: attempt.orderId };
       }
@@ -55,8 +57,9 @@ export class FailoverPlacer {
 
   private async send(
     placement: Placement,
+    replica: number,
   ): Promise<{ kind: 'accepted'; orderId: string } | { kind: 'retry' | 'refused'; why: string }> {
-    const client = this.clients[this.next++ % this.clients.length];
+    const client = this.clients[replica % this.clients.length];
     const { order } = placement;
     placement.requests++;
     try {
