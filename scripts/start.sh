@@ -59,7 +59,8 @@ ensure_dependencies
 for component in jaeger kafka postgres; do
   bash "scripts/infra/$component.sh" status > /dev/null 2>&1 || started_infrastructure+=("$component")
 done
-trap stop_what_we_started INT TERM EXIT
+trap 'stop_what_we_started; exit 130' INT TERM
+trap stop_what_we_started EXIT
 bash scripts/infra.sh up
 bash scripts/run.sh build
 bash scripts/run.sh migrate
