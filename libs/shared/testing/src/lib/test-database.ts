@@ -21,8 +21,34 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     name,
     url,
-    drop: () => runAsAdmin(postgresAdminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: () => dropDatabase(postgresAdminUrl, name),
   };
+}
+
+/**
+ * Drops a database once the connections being closed are gone (a pool's
+ * `end()` resolves before its sockets have closed, and a connection the server
+ * ends under a client that is still closing fails that client with 57P01);
+ * whatever is still open after two seconds is ended by force.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (let waited = 0; waited < 2_000; waited += 50) {
+      const { rows } = await client.query<{ open: number }>(
+        'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      );
+      if ((rows[0]?.open ?? 0) === 0) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 function databaseUrl(adminUrl: string, database: string): string {
