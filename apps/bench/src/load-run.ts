@@ -1,3 +1,4 @@
+import type { WatchedProcess } from './process-usage.js';
 import type { OrderMode } from '@dtx/contracts';
 import { ShopApiError, type PlacedOrder, type ShopClient } from '@dtx/shop-client';
 import { errorMessage } from '@dtx/util';
@@ -31,6 +32,8 @@ export interface ModeContext {
   config: BenchConfig;
   /** Makes idempotency keys unique per run. */
   runTag: string;
+  /** The processes whose CPU time and memory each step measures. */
+  processes: readonly WatchedProcess[];
 }
 
 export interface LoadOptions {

@@ -16,6 +16,7 @@ import { describeStep, runFixedRateStep } from './scenarios/fixed-rate-step.js';
 import { searchMaxRate } from './scenarios/max-rate-search.js';
 import { measurePaymentPause } from './scenarios/payment-pause.js';
 import { seededRandom } from './seeded-random.js';
+import { watchedProcesses } from './watched-processes.js';
 import { catalogOf, hotSkuOrders, mixedOrders, seedCatalog, type Catalog } from './workload.js';
 
 /** Runs a scenario, turning an exception into a recorded failure so the other scenarios still run. */
@@ -101,7 +102,8 @@ export async function runMode(
     progress(
       `${mode}: system up (started in ${systemStartSeconds}s${shared ? ', shared by every mode' : ''}); seeded ${catalog.skus.length + 1} SKUs and ${catalog.customers.length + catalog.poorCustomers.length} customers`,
     );
-    const context: ModeContext = { mode, api, tracker, config, runTag };
+    const processes = await watchedProcesses(system, postgresAdminUrl);
+    const context: ModeContext = { mode, api, tracker, config, runTag, processes };
     await warmUp(context, catalog);
 
     const background = await measureBackgroundCommits(observer, config);

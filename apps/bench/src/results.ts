@@ -39,6 +39,10 @@ export interface StepResult {
   drainMs: number | null;
   /** Share of the machine's CPU time busy during the step and its drain (everything on the machine, 0..1). */
   cpuBusyShare: number | null;
+  /** CPU time of every watched process (services, PostgreSQL, Kafka, Jaeger; not the load generator) per final order, ms. */
+  cpuMsPerOrder: number | null;
+  /** Each watched process: CPU time over the step and its drain, per final order, and peak resident memory. */
+  processes: { name: string; cpuMs: number; cpuMsPerOrder: number | null; peakRssMb: number }[];
   passed: boolean;
   failedBecause: string[];
 }

@@ -1,5 +1,6 @@
 import { percentile, summarizeLatencies } from './latency-summary.js';
 import type { OrderRecord } from './load-run.js';
+import type { ProcessUsage } from './process-usage.js';
 import type { StepResult } from './results.js';
 
 export interface StepCriteria {
@@ -31,7 +32,14 @@ const latenciesOf = (orders: readonly OrderRecord[]) =>
  */
 export function summarizeStep(
   records: readonly OrderRecord[],
-  step: { label: string; offeredRate: number; seconds: number; endedAt: number; cpuBusyShare?: number | null },
+  step: {
+    label: string;
+    offeredRate: number;
+    seconds: number;
+    endedAt: number;
+    cpuBusyShare?: number | null;
+    processes?: readonly ProcessUsage[];
+  },
   criteria: StepCriteria,
 ): StepResult {
   const errored = records.filter((order) => order.error !== null);
@@ -92,7 +100,21 @@ export function summarizeStep(
     sendLagP99Ms: sendLagP99 === null ? null : Math.round(sendLagP99 * 10) / 10,
     drainMs: unfinished === 0 && final.length > 0 ? Math.max(0, Math.round(lastFinal - step.endedAt)) : null,
     cpuBusyShare: step.cpuBusyShare ?? null,
+    ...perOrderUsage(step.processes ?? [], final.length),
     passed: failedBecause.length === 0,
     failedBecause,
+  };
+}
+
+/** CPU per final order, in all and per process (to a tenth of a millisecond); null without final orders or processes. */
+function perOrderUsage(
+  processes: readonly ProcessUsage[],
+  finalOrders: number,
+): Pick<StepResult, 'cpuMsPerOrder' | 'processes'> {
+  const perOrder = (cpuMs: number) => (finalOrders > 0 ? Math.round((cpuMs / finalOrders) * 10) / 10 : null);
+  const total = processes.reduce((sum, process) => sum + process.cpuMs, 0);
+  return {
+    cpuMsPerOrder: processes.length > 0 ? perOrder(total) : null,
+    processes: processes.map((process) => ({ ...process, cpuMsPerOrder: perOrder(process.cpuMs) })),
   };
 }

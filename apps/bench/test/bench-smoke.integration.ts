@@ -74,6 +74,13 @@ function assertStep(step: StepResult, path: string): void {
     assert.equal(typeof step[field], 'number', `${path}.${field}`);
   }
   assert.equal(step.scheduled, step.accepted + step.errors, `${path}: every scheduled order is accepted or an error`);
+  if (step.confirmed + step.cancelled > 0) {
+    assert.ok((step.cpuMsPerOrder ?? 0) > 0, `${path}.cpuMsPerOrder is measured and positive`);
+    for (const name of ['order', 'inventory', 'payment', 'orchestrator', 'coordinator', 'postgres', 'kafka']) {
+      const process = step.processes.find((entry) => entry.name === name);
+      assert.ok(process && process.peakRssMb > 0, `${path}: ${name}'s CPU and memory are measured`);
+    }
+  }
   assert.equal(typeof step.passed, 'boolean', `${path}.passed`);
   assert.equal(step.passed, step.failedBecause.length === 0, `${path}: passed exactly when nothing failed it`);
   for (const latency of [step.latencyMs, step.confirmedLatencyMs, step.cancelledLatencyMs, step.answerLatencyMs]) {

@@ -35,6 +35,7 @@ function summaryRow(mode: ModeResult): string[] {
     `**${mode.mode}**`,
     maxRate,
     half ? `${half.offeredRate}/s: ${percentiles(half.latencyMs)}` : '–',
+    num(half?.cpuMsPerOrder),
     num(commits?.commitsPerOrder),
     num(commits?.boundOrdersPerSecond),
     commits?.maxRateShareOfBound === null || commits?.maxRateShareOfBound === undefined
@@ -274,6 +275,36 @@ function searchSection(results: BenchResults): string {
 }
 
 /** The Markdown report: summary against the targets, charts, method, then every scenario. */
+/** CPU time per final order and peak memory of every process, at half load. */
+function processSection(modes: readonly ModeResult[]): string {
+  const measured = modes.flatMap((mode) =>
+    mode.halfLoad.status === 'measured' && mode.halfLoad.step.processes.length > 0
+      ? [{ mode: mode.mode, step: mode.halfLoad.step }]
+      : [],
+  );
+  if (measured.length === 0) {
+    return '## CPU and memory per process\n\nNot measured: no half-load step ran.';
+  }
+  const names = [...new Set(measured.flatMap(({ step }) => step.processes.map((process) => process.name)))];
+  const cell = (step: StepResult, name: string) => {
+    const process = step.processes.find((entry) => entry.name === name);
+    return process ? `${num(process.cpuMsPerOrder)} ms, ${process.peakRssMb} MiB` : '–';
+  };
+  return [
+    '## CPU and memory per process',
+    '',
+    'At half load: CPU time (user + system, from `/proc/<pid>/stat`; PostgreSQL with its backends) over the step and its drain, divided by the orders that became final, and the peak resident memory sampled every 0.5 s (PostgreSQL backends: their private memory). The load generator is not counted.',
+    '',
+    table(
+      ['process', ...measured.map(({ mode, step }) => `${mode} @ ${step.offeredRate}/s`)],
+      [
+        ...names.map((name) => [name, ...measured.map(({ step }) => cell(step, name))]),
+        ['**all**', ...measured.map(({ step }) => `**${num(step.cpuMsPerOrder)} ms**`)],
+      ],
+    ),
+  ].join('\n');
+}
+
 export function markdownReport(results: BenchResults, charts: readonly Chart[]): string {
   const config = results.configuration;
   return [
@@ -296,6 +327,7 @@ export function markdownReport(results: BenchResults, charts: readonly Chart[]):
         'mode',
         'max sustained rate (orders/s)',
         'half load: p50 / p95 / p99 / p99.9',
+        'CPU per order at half load (ms)',
         'commits per order',
         'PostgreSQL bound (orders/s)',
         'max rate / bound',
@@ -326,6 +358,8 @@ export function markdownReport(results: BenchResults, charts: readonly Chart[]):
       results.modes,
       (mode) => mode.halfLoad,
     ),
+    '',
+    processSection(results.modes),
     '',
     stepSection(
       'Hot SKU',

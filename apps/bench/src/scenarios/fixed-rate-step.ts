@@ -1,4 +1,5 @@
 import { startCpuMeasurement } from '../cpu-usage.js';
+import { ProcessUsageMeter } from '../process-usage.js';
 import { runLoad, type ModeContext } from '../load-run.js';
 import type { StepResult } from '../results.js';
 import { summarizeStep } from '../step-summary.js';
@@ -10,6 +11,8 @@ export async function runFixedRateStep(
   step: { label: string; rate: number; seconds: number; planner: OrderPlanner },
 ): Promise<StepResult> {
   const cpuBusyShare = startCpuMeasurement();
+  const meter = new ProcessUsageMeter(context.processes);
+  meter.start();
   const run = await runLoad(context, {
     label: step.label,
     rate: step.rate,
@@ -24,6 +27,7 @@ export async function runFixedRateStep(
       seconds: step.seconds,
       endedAt: run.endedAt,
       cpuBusyShare: cpuBusyShare(),
+      processes: meter.stop(),
     },
     context.config,
   );
@@ -36,7 +40,8 @@ export function describeStep(mode: string, step: StepResult): string {
     latency.count === 0
       ? 'no order final'
       : `p50 ${latency.p50} ms, p99 ${latency.p99} ms, completed ${step.completedRate}/s`;
-  const cpu = step.cpuBusyShare === null ? '' : `, CPU ${Math.round(step.cpuBusyShare * 100)}% busy`;
+  const perOrder = step.cpuMsPerOrder === null ? '' : `, ${step.cpuMsPerOrder} ms CPU/order`;
+  const cpu = step.cpuBusyShare === null ? '' : `, CPU ${Math.round(step.cpuBusyShare * 100)}% busy${perOrder}`;
   const verdict = step.passed ? 'pass' : `fail: ${step.failedBecause.join('; ')}`;
   return `${mode} ${step.label}: offered ${step.offeredRate}/s for ${step.seconds}s, ${step.scheduled} sent, ${step.errors} errors, ${figures}${cpu} -> ${verdict}`;
 }
