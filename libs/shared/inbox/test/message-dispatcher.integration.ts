@@ -172,6 +172,27 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(byKey.get('bad-payload')?.headers[DeadLetterHeaders.reason], 'INVALID_PAYLOAD');
   });
 
+  it('skips, without parsing it, a message whose type header names a type it does not handle', async () => {
+    const goodOrder = randomUUID();
+    await producer.send({
+      topic: topic(),
+      messages: [
+        { key: 'not-mine', value: '{not json', headers: { 'message-id': 'x', 'message-type': 'OrderCreated' } },
+      ],
+    });
+    await send(confirmation(goodOrder));
+    startDispatcher(recordEffect);
+    await until(async () => (await effects(goodOrder)) === 1);
+    const deadLetters = await readTopics({
+      brokers,
+      topics: [deadLetterTopic()],
+      until: () => false,
+      timeoutMs: 3_000,
+    });
+    await dispatcher?.stop();
+    assert.deepEqual(deadLetters, [], 'another consumer, the one that handles OrderCreated, judges that message');
+  });
+
   it('retries a failing handler with backoff and applies the effect once when it recovers', async () => {
     const orderId = randomUUID();
     let calls = 0;

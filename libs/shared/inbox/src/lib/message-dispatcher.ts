@@ -1,4 +1,11 @@
-import { MessageHeaders, parseMessage, type AnyMessage, type MessageEnvelope, type MessageType } from '@dtx/contracts';
+import {
+  isMessageType,
+  MessageHeaders,
+  parseMessage,
+  type AnyMessage,
+  type MessageEnvelope,
+  type MessageType,
+} from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Outbox, OutgoingMessage } from '@dtx/outbox';
 import { isDatabaseUnavailable, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
@@ -176,6 +183,12 @@ export class MessageDispatcher {
   }
 
   private async process(payload: EachMessagePayload): Promise<Outcome> {
+    // Topics carry types this consumer does not handle (the orchestrator reads every order event, say):
+    // the type header tells, so those are skipped without being parsed and validated.
+    const announced = headerValue(payload.message.headers, MessageHeaders.messageType);
+    if (announced !== undefined && isMessageType(announced) && !this.options.handlers[announced]) {
+      return 'ignored';
+    }
     const parsed = parseMessage(payload.message.value);
     if (!parsed.ok) {
       return this.deadLetter(payload, parsed.reason, parsed.detail, 0);
