@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { OrderMode } from '@dtx/contracts';
 import type { ShopClient } from '@dtx/shop-client';
+import { sleep } from '@dtx/util';
 import {
   startSpanCollector,
   startSystem,
@@ -51,12 +52,18 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
     if (mode === 'orchestration') {
       await sagaUntil(system, order.orderId, (saga) => saga.state === 'COMPLETED' || saga.state === 'COMPENSATED');
     }
-    // A parent span is exported after its children end; wait until the tree is whole.
-    const spans = await eventually(
+    // A parent span is exported after its children end; wait until the tree is whole, up to its root,
+    // the order service's POST /orders (it ends last in 2PC, so other services' spans may come first).
+    await eventually(
       async () => collector.spans(placed.body.traceId),
-      (found) => expected.every((name) => found.some((span) => span.name === name)) && rootsOf(found).length === 1,
+      (found) =>
+        expected.every((name) => found.some((span) => span.name === name)) &&
+        rootsOf(found).length === 1 &&
+        found.some((span) => span.service === 'order' && span.kind === SERVER && !span.parentSpanId),
     );
-    return { order, spans };
+    // Spans of the services that only read a message (and end early) may still be on their way: a few export intervals more.
+    await sleep(500);
+    return { order, spans: collector.spans(placed.body.traceId) };
   }
 
   function rootsOf(spans: CollectedSpan[]): CollectedSpan[] {
