@@ -164,9 +164,14 @@ describe('orders by choreography: order, inventory and payment as processes on P
       () => shop.getStock(sku),
       (stock) => stock.available === 0 && stock.reserved === 0,
     );
-    const balances = await Promise.all(customers.map((customer) => shop.getAccount(customer)));
+    // Payment captures after OrderConfirmed, alongside the stock commit: wait for the last capture too.
+    const total = async () =>
+      (await Promise.all(customers.map((customer) => shop.getAccount(customer)))).reduce(
+        (sum, account) => sum + account.balance,
+        0,
+      );
     assert.equal(
-      balances.reduce((sum, account) => sum + account.balance, 0),
+      await eventually(total, (sum) => sum === 50 * 1_000 - 10 * 500).catch(() => total()),
       50 * 1_000 - 10 * 500,
       'money is conserved',
     );
