@@ -57,9 +57,13 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       await sleep(100);
     }
   };
-  const startDispatcher = (handlers: MessageHandlers, faults?: FaultInjector) => {
+  const startDispatcher = (
+    handlers: MessageHandlers,
+    faults?: FaultInjector,
+    consumerGroup = uniqueName('dispatcher-test'),
+  ) => {
     dispatcher = new MessageDispatcher({
-      consumerGroup: uniqueName('dispatcher-test'),
+      consumerGroup,
       topics: [topic()],
       handlers,
       kafka,
@@ -88,6 +92,9 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     });
     pool = new pg.Pool({ connectionString: database.url, max: 5 });
     await pool.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
+    await pool.query(
+      'CREATE TABLE test_batch_effects (sequence bigserial, order_id uuid NOT NULL, transaction_id bigint NOT NULL)',
+    );
     kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -281,5 +288,116 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
 
     assert.match(deadLetter?.headers[DeadLetterHeaders.error] ?? '', /injected fault/);
     assert.equal(await effects(orderId), 0);
+  });
+
+  describe('batches', () => {
+    /** Confirmations of `count` orders, all with one key, so they travel on one partition in this order. */
+    const sendOnOnePartition = async (orderIds: string[]) => {
+      await producer.send({
+        topic: topic(),
+        messages: orderIds.map((orderId) => {
+          const envelope = confirmation(orderId);
+          return { key: 'one-partition', value: JSON.stringify(envelope), headers: kafkaHeadersOf(envelope) };
+        }),
+      });
+    };
+    const recordInOrder = (failFor?: string): MessageHandlers => ({
+      OrderConfirmed: async ({ tx, message }) => {
+        await tx.execute(
+          'INSERT INTO test_batch_effects (order_id, transaction_id) VALUES ($1, txid_current())',
+          message.payload.orderId,
+        );
+        if (message.payload.orderId === failFor) {
+          throw new Error('this one cannot be handled');
+        }
+      },
+    });
+    const batchEffects = async (orderIds: string[]) =>
+      (
+        await pool.query<{ order_id: string; transaction_id: string }>(
+          'SELECT order_id, transaction_id FROM test_batch_effects WHERE order_id = ANY($1::uuid[]) ORDER BY sequence',
+          [orderIds],
+        )
+      ).rows;
+
+    it('handles the messages waiting on a partition in one transaction, in partition order, a duplicate once', async () => {
+      const orderIds = Array.from({ length: 20 }, () => randomUUID());
+      await sendOnOnePartition(orderIds);
+      const duplicate = confirmation(randomUUID());
+      await producer.send({
+        topic: topic(),
+        messages: [0, 1].map(() => ({
+          key: 'one-partition',
+          value: JSON.stringify(duplicate),
+          headers: kafkaHeadersOf(duplicate),
+        })),
+      });
+      startDispatcher(recordInOrder());
+      const all = [...orderIds, duplicate.payload.orderId];
+      await until(async () => (await batchEffects(all)).length >= all.length);
+      await sleep(500);
+      await dispatcher?.stop();
+
+      const rows = await batchEffects(all);
+      assert.deepEqual(
+        rows.map((row) => row.order_id),
+        all,
+        'partition order, and the message sent twice in one batch handled once',
+      );
+      const transactions = new Set(rows.map((row) => row.transaction_id));
+      assert.ok(transactions.size < rows.length / 4, `${rows.length} messages in ${transactions.size} transactions`);
+    });
+
+    it('a poison message in the middle of a batch: the others are handled once and in order, only it is dead-lettered', async () => {
+      const before = Array.from({ length: 5 }, () => randomUUID());
+      const poison = randomUUID();
+      const afterIt = Array.from({ length: 5 }, () => randomUUID());
+      await sendOnOnePartition([...before, poison, ...afterIt]);
+      startDispatcher(recordInOrder(poison));
+      await until(async () => (await batchEffects(afterIt)).length === afterIt.length);
+      const [deadLetter] = await readTopics({
+        brokers,
+        topics: [deadLetterTopic()],
+        until: (read) => read.length >= 1,
+      });
+      await dispatcher?.stop();
+
+      assert.deepEqual(
+        (await batchEffects([...before, poison, ...afterIt])).map((row) => row.order_id),
+        [...before, ...afterIt],
+        'each good message once, in partition order; nothing of the poison message',
+      );
+      assert.equal(JSON.parse(deadLetter?.value ?? '{}').payload?.orderId, poison);
+      assert.equal(deadLetter?.headers[DeadLetterHeaders.reason], 'HANDLER_FAILED');
+      assert.equal(deadLetter?.headers[DeadLetterHeaders.attempts], '3');
+    });
+
+    it('a batch delivered again after its commit (a crash before the offsets reached Kafka) has no second effect', async () => {
+      const orderIds = Array.from({ length: 10 }, () => randomUUID());
+      const group = uniqueName('dispatcher-crash');
+      await sendOnOnePartition(orderIds);
+      startDispatcher(recordInOrder(), undefined, group);
+      await until(async () => (await batchEffects(orderIds)).length === orderIds.length);
+      await dispatcher?.stop();
+
+      // As if the process had died after committing its transaction but before committing the offsets.
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.resetOffsets({ groupId: group, topic: topic(), earliest: true });
+      await admin.disconnect();
+      const marker = randomUUID();
+      await sendOnOnePartition([marker]);
+      startDispatcher(recordInOrder(), undefined, group);
+      await until(async () => (await batchEffects([marker])).length === 1);
+      await dispatcher?.stop();
+
+      assert.deepEqual(
+        (await batchEffects(orderIds)).map((row) => row.order_id),
+        orderIds,
+        'the redelivered batch was skipped by the inbox',
+      );
+      const skipped = await pool.query('SELECT 1 FROM inbox_messages WHERE consumer_group = $1', [group]);
+      assert.equal(skipped.rowCount, orderIds.length + 1);
+    });
   });
 });

@@ -1,5 +1,12 @@
 export { tickLamportClock } from './lib/lamport-clock.js';
-export { Outbox, outgoing, type Causation, type OutboxOptions, type OutgoingMessage } from './lib/outbox.js';
+export {
+  Outbox,
+  outgoing,
+  type Causation,
+  type Emission,
+  type OutboxOptions,
+  type OutgoingMessage,
+} from './lib/outbox.js';
 export {
   OutboxRelay,
   publishWithProducer,

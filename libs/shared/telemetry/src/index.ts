@@ -7,6 +7,7 @@ export {
   SpanKind,
   startSpan,
   traceHeadersOf,
+  withActiveSpan,
   withSpan,
   type Attributes,
   type Context,

@@ -1,5 +1,5 @@
 import type { ParseFailureReason } from '@dtx/contracts';
-import type { EachMessagePayload, IHeaders, Producer } from 'kafkajs';
+import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 
 export type DeadLetterReason = ParseFailureReason | 'HEADER_MISMATCH' | 'HANDLER_FAILED';
 
@@ -16,6 +16,13 @@ export const DeadLetterHeaders = {
   originalTimestamp: 'original-timestamp',
 } as const;
 
+/** A message as Kafka delivered it, with the topic and partition it came from. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  message: KafkaMessage;
+}
+
 /** Copies a message that cannot be handled to the dead-letter topic, unchanged, with the reason in headers. */
 export class DeadLetterPublisher {
   constructor(
@@ -25,12 +32,12 @@ export class DeadLetterPublisher {
   ) {}
 
   async publish(
-    payload: EachMessagePayload,
+    delivery: Delivery,
     reason: DeadLetterReason,
     detail: string,
     attempts: number,
   ): Promise<void> {
-    const { topic, partition, message } = payload;
+    const { topic, partition, message } = delivery;
     const headers: IHeaders = {
       ...message.headers,
       [DeadLetterHeaders.reason]: reason,

@@ -7,12 +7,20 @@ import {
   type MessageType,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
-import type { Outbox, OutgoingMessage } from '@dtx/outbox';
+import type { Emission, Outbox, OutgoingMessage } from '@dtx/outbox';
 import { isDatabaseUnavailable, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
-import { contextFromHeaders, SpanKind, withSpan } from '@dtx/telemetry';
-import type { Consumer, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
-import { DeadLetterPublisher, type DeadLetterReason } from './dead-letter-publisher.js';
+import {
+  activeTraceHeaders,
+  contextFromHeaders,
+  markFailed,
+  SpanKind,
+  startSpan,
+  withActiveSpan,
+  type Span,
+} from '@dtx/telemetry';
+import type { Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafkajs';
+import { DeadLetterPublisher, type DeadLetterReason, type Delivery } from './dead-letter-publisher.js';
 import type { FaultInjector } from './fault-injector.js';
 import { recordInInbox } from './inbox-record.js';
 
@@ -53,12 +61,14 @@ export interface MessageDispatcherOptions {
   metrics?: DispatcherMetrics;
   /** Partitions handled in parallel (order is kept within each). */
   partitionsConsumedConcurrently?: number;
+  /** The most messages of one partition handled in one transaction. */
+  maxMessagesPerTransaction?: number;
 }
 
 /** Handler runs before a message is dead-lettered, and the backoff between them. */
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, initialDelayMs: 100, maxDelayMs: 5_000 };
 
-type Outcome = 'handled' | 'duplicate' | 'dead-lettered' | 'ignored';
+export const DEFAULT_MAX_MESSAGES_PER_TRANSACTION = 100;
 
 class DispatcherStoppingError extends Error {
   constructor() {
@@ -69,14 +79,16 @@ class DispatcherStoppingError extends Error {
 /**
  * The shared consumer: at-least-once delivery plus idempotent handling.
  *
- * For each message: parse and validate it (or dead-letter it at once), then in
- * one transaction record its id in the inbox (a duplicate stops here), run
- * the handler, and store the messages it returns in the outbox; commit; only
- * then does its offset count as consumed (and it reaches Kafka with the next
- * batch of offset commits). A handler that throws is retried with backoff a
- * bounded number of times, then the message is dead-lettered and the
- * consumer moves on. Nothing is acknowledged without being handled or
- * dead-lettered.
+ * Messages come in batches, one partition's at a time, as many as are waiting
+ * (so a batch is one message at low load, and many under load). Each is
+ * parsed and validated (or dead-lettered at once); then, in one transaction
+ * for the batch, the inbox records their ids (duplicates stop here), the
+ * handlers run in partition order, and the messages they return go to the
+ * outbox; commit; only then do their offsets count as consumed (and reach
+ * Kafka with the next offset commit). A batch that fails is handled again one
+ * message at a time: a handler that throws is retried with backoff a bounded
+ * number of times, then its message is dead-lettered and the consumer moves
+ * on. Nothing is acknowledged without being handled or dead-lettered.
  */
 export class MessageDispatcher {
   private consumer: Consumer | undefined;
@@ -137,7 +149,8 @@ export class MessageDispatcher {
           autoCommitInterval: 500,
           autoCommitThreshold: 100,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-          eachMessage: (payload) => this.dispatch(payload),
+          eachBatchAutoResolve: false,
+          eachBatch: (payload) => this.dispatchBatch(payload),
         });
         this.consumer = consumer;
         this.options.logger.info(
@@ -172,133 +185,234 @@ export class MessageDispatcher {
     }
   }
 
-  private async dispatch(payload: EachMessagePayload): Promise<void> {
-    const outcome = await this.process(payload);
-    if (outcome !== 'ignored') {
-      this.options.logger.debug(
-        { topic: payload.topic, partition: payload.partition, offset: payload.message.offset, outcome },
-        'message processed',
-      );
+  /**
+   * A fetched batch of one partition, in partition order, in chunks of at most
+   * `maxMessagesPerTransaction`: each chunk's messages are handled in one
+   * transaction, then its offsets count as consumed.
+   */
+  private async dispatchBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const deliveries: Delivery[] = batch.messages.map((message) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      message,
+    }));
+    const chunkSize = this.options.maxMessagesPerTransaction ?? DEFAULT_MAX_MESSAGES_PER_TRANSACTION;
+    for (let start = 0; start < deliveries.length; start += chunkSize) {
+      if (!this.running || !isRunning() || isStale()) {
+        return; // what is not resolved is fetched again, by this consumer or the partition's next owner
+      }
+      const chunk = deliveries.slice(start, start + chunkSize);
+      await this.dispatchChunk(chunk, heartbeat);
+      const last = chunk.at(-1);
+      if (last) {
+        resolveOffset(last.message.offset);
+      }
+      await heartbeat();
     }
   }
 
-  private async process(payload: EachMessagePayload): Promise<Outcome> {
+  private async dispatchChunk(chunk: Delivery[], heartbeat: () => Promise<void>): Promise<void> {
+    const work: Handling[] = [];
+    for (const delivery of chunk) {
+      const read = this.read(delivery);
+      if (read.kind === 'unreadable') {
+        await this.deadLetter(delivery, read.reason, read.detail, 0);
+      } else if (read.kind === 'handle') {
+        work.push(read.handling);
+      }
+    }
+    if (work.length === 0) {
+      return;
+    }
+    const handled = await this.handleWithRetries(work, heartbeat);
+    if (handled === 'failed') {
+      // One bad message must not hold back the others: each alone, in order, so only it is dead-lettered.
+      this.options.logger.warn(
+        { messages: work.length, topic: chunk[0]?.topic, partition: chunk[0]?.partition },
+        'a batch failed; handling its messages one by one',
+      );
+      for (const handling of work) {
+        await this.handleWithRetries([handling], heartbeat);
+      }
+    }
+  }
+
+  /** Whether a message is for this consumer, and if so whether it can be handled. */
+  private read(delivery: Delivery): ReadResult {
     // Topics carry types this consumer does not handle (the orchestrator reads every order event, say):
     // the type header tells, so those are skipped without being parsed and validated.
-    const announced = headerValue(payload.message.headers, MessageHeaders.messageType);
+    const announced = headerValue(delivery.message.headers, MessageHeaders.messageType);
     if (announced !== undefined && isMessageType(announced) && !this.options.handlers[announced]) {
-      return 'ignored';
+      return { kind: 'ignored' };
     }
-    const parsed = parseMessage(payload.message.value);
+    const parsed = parseMessage(delivery.message.value);
     if (!parsed.ok) {
-      return this.deadLetter(payload, parsed.reason, parsed.detail, 0);
+      return { kind: 'unreadable', reason: parsed.reason, detail: parsed.detail };
     }
     const message = parsed.message;
-    const headerId = headerValue(payload.message.headers, MessageHeaders.messageId);
+    const headerId = headerValue(delivery.message.headers, MessageHeaders.messageId);
     if (headerId !== message.id) {
-      return this.deadLetter(
-        payload,
-        'HEADER_MISMATCH',
-        `message-id header ${headerId} != envelope id ${message.id}`,
-        0,
-      );
+      return {
+        kind: 'unreadable',
+        reason: 'HEADER_MISMATCH',
+        detail: `message-id header ${headerId} != envelope id ${message.id}`,
+      };
     }
     const handler = this.options.handlers[message.type] as MessageHandler<MessageType> | undefined;
-    if (!handler) {
-      return 'ignored';
-    }
-    return this.handleWithRetries(payload, message, handler);
+    return handler ? { kind: 'handle', handling: { delivery, message, handler } } : { kind: 'ignored' };
   }
 
+  /**
+   * Handles messages in one transaction, retried while the database is
+   * unavailable. A batch that fails otherwise is reported as failed, to be
+   * handled one message at a time; a single message is retried with backoff,
+   * then dead-lettered.
+   */
   private async handleWithRetries(
-    payload: EachMessagePayload,
-    message: AnyMessage,
-    handler: MessageHandler<MessageType>,
-  ): Promise<Outcome> {
+    work: Handling[],
+    heartbeat: () => Promise<void>,
+  ): Promise<'handled' | 'dead-lettered' | 'failed'> {
     const startedAt = performance.now();
     for (let attempt = 1; ; attempt++) {
       if (!this.running) {
         throw new DispatcherStoppingError();
       }
       try {
-        const outcome = await this.handleOnce(payload, message, handler);
-        if (outcome === 'duplicate') {
-          this.options.metrics?.duplicate(message.type);
-        } else {
-          this.options.metrics?.handled(message.type);
-          this.options.metrics?.handlingTime(message.type, (performance.now() - startedAt) / 1000);
-        }
-        return outcome;
+        const outcomes = await this.handleTogether(work);
+        const seconds = (performance.now() - startedAt) / 1000;
+        work.forEach(({ message }, index) => {
+          if (outcomes[index] === 'duplicate') {
+            this.options.metrics?.duplicate(message.type);
+          } else {
+            this.options.metrics?.handled(message.type);
+            this.options.metrics?.handlingTime(message.type, seconds);
+          }
+        });
+        return 'handled';
       } catch (error) {
-        const context = { messageId: message.id, orderId: message.aggregateId, type: message.type, attempt };
-        // An outage is not the message's fault: it waits (holding its partition, so order is kept) until the database is back.
+        // An outage is not the messages' fault: they wait (holding the partition, so order is kept) until the database is back.
         const outage = isDatabaseUnavailable(error);
-        if (!outage && attempt >= this.retry.maxAttempts) {
+        const single = work.length === 1 ? work[0] : undefined;
+        if (!outage && !single) {
+          return 'failed';
+        }
+        const context = single
+          ? { messageId: single.message.id, orderId: single.message.aggregateId, type: single.message.type, attempt }
+          : { messages: work.length, attempt };
+        if (single && !outage && attempt >= this.retry.maxAttempts) {
           this.options.logger.error({ ...context, err: error }, 'handler failed on every attempt; dead-lettering');
-          return this.deadLetter(payload, 'HANDLER_FAILED', errorMessage(error), attempt);
+          await this.deadLetter(single.delivery, 'HANDLER_FAILED', errorMessage(error), attempt);
+          return 'dead-lettered';
         }
         const why = outage ? 'the database is unavailable' : 'handler failed';
         this.options.logger.warn({ ...context, err: error }, `${why} (${errorMessage(error)}); retrying`);
         await sleep(backoffDelay(this.retry, Math.min(attempt, this.retry.maxAttempts)));
-        await payload.heartbeat();
+        await heartbeat();
       }
     }
   }
 
-  /** One attempt, in a consumer span that continues the producer's trace; what it emits continues this span's. */
-  private async handleOnce(
-    payload: EachMessagePayload,
-    message: AnyMessage,
-    handler: MessageHandler<MessageType>,
-  ): Promise<'handled' | 'duplicate'> {
-    const attributes = {
-      'messaging.system': 'kafka',
-      'messaging.operation.type': 'process',
-      'messaging.destination.name': payload.topic,
-      'messaging.consumer.group.name': this.options.consumerGroup,
-      'messaging.message.id': message.id,
-      'messaging.kafka.offset': Number(payload.message.offset),
-      'message.type': message.type,
-      'message.source': message.source,
-      'order.id': message.aggregateId,
-      'correlation.id': message.correlationId,
-    };
-    const parent = contextFromHeaders(stringHeaders(payload.message.headers));
-    return withSpan(`process ${message.type}`, { kind: SpanKind.CONSUMER, parent, attributes }, async (span) => {
+  /**
+   * One attempt: in one transaction, the inbox records every message (one
+   * statement, which tells the duplicates), the handlers run in partition order,
+   * and everything they cause goes to the outbox (one statement). Each message
+   * gets a consumer span that continues its producer's trace; what it causes
+   * continues that span's trace.
+   */
+  private async handleTogether(work: Handling[]): Promise<Array<'handled' | 'duplicate'>> {
+    const spans = work.map(({ delivery, message }) =>
+      startSpan(`process ${message.type}`, {
+        kind: SpanKind.CONSUMER,
+        parent: contextFromHeaders(stringHeaders(delivery.message.headers)),
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.destination.name': delivery.topic,
+          'messaging.consumer.group.name': this.options.consumerGroup,
+          'messaging.message.id': message.id,
+          'messaging.kafka.offset': Number(delivery.message.offset),
+          'messaging.batch.message_count': work.length,
+          'message.type': message.type,
+          'message.source': message.source,
+          'order.id': message.aggregateId,
+          'correlation.id': message.correlationId,
+        },
+      }),
+    );
+    try {
       await this.options.faults?.delay();
-      const outcome = await this.options.transaction(async (tx) => {
-        const coordinates = { topic: payload.topic, partition: payload.partition, offset: payload.message.offset };
-        if (!(await recordInInbox(tx, this.options.consumerGroup, message, coordinates))) {
-          return 'duplicate' as const;
+      const outcomes = await this.options.transaction(async (tx) => {
+        const fresh = await recordInInbox(
+          tx,
+          this.options.consumerGroup,
+          work.map(({ delivery, message }) => ({ message, coordinates: coordinatesOf(delivery) })),
+        );
+        const emissions: Emission[] = [];
+        const outcomes: Array<'handled' | 'duplicate'> = [];
+        for (const [index, { message, handler }] of work.entries()) {
+          const span = spans[index] as Span;
+          // The same message twice in one batch (published again by a relay) is new only the first time.
+          const isNew = fresh.delete(message.id);
+          span.setAttribute('messaging.duplicate', !isNew);
+          if (!isNew) {
+            outcomes.push('duplicate');
+            continue;
+          }
+          await withActiveSpan(span, async () => {
+            this.options.faults?.maybeFail();
+            const caused = (await handler({ tx, message })) ?? [];
+            emissions.push({
+              messages: caused,
+              causation: {
+                aggregateId: message.aggregateId,
+                correlationId: message.correlationId,
+                cause: message,
+                trace: activeTraceHeaders(),
+              },
+            });
+          });
+          outcomes.push('handled');
         }
-        this.options.faults?.maybeFail();
-        const caused = (await handler({ tx, message })) ?? [];
-        await this.options.outbox.emit(tx, caused, {
-          aggregateId: message.aggregateId,
-          correlationId: message.correlationId,
-          cause: message,
-        });
-        return 'handled' as const;
+        await this.options.outbox.emitAll(tx, emissions);
+        return outcomes;
       });
-      span.setAttribute('messaging.duplicate', outcome === 'duplicate');
-      return outcome;
-    });
+      return outcomes;
+    } catch (error) {
+      for (const span of spans) {
+        markFailed(span, error);
+      }
+      throw error;
+    } finally {
+      for (const span of spans) {
+        span.end();
+      }
+    }
   }
 
-  private async deadLetter(
-    payload: EachMessagePayload,
-    reason: DeadLetterReason,
-    detail: string,
-    attempts: number,
-  ): Promise<Outcome> {
-    await this.deadLetters.publish(payload, reason, detail, attempts);
+  private async deadLetter(delivery: Delivery, reason: DeadLetterReason, detail: string, attempts: number) {
+    await this.deadLetters.publish(delivery, reason, detail, attempts);
     this.options.metrics?.deadLettered(reason);
     this.options.logger.warn(
-      { topic: payload.topic, partition: payload.partition, offset: payload.message.offset, reason, detail },
+      { topic: delivery.topic, partition: delivery.partition, offset: delivery.message.offset, reason, detail },
       'message dead-lettered',
     );
-    return 'dead-lettered';
   }
+}
+
+/** A message this consumer handles, with where it came from and its handler. */
+interface Handling {
+  delivery: Delivery;
+  message: AnyMessage;
+  handler: MessageHandler<MessageType>;
+}
+
+type ReadResult =
+  | { kind: 'ignored' }
+  | { kind: 'unreadable'; reason: DeadLetterReason; detail: string }
+  | { kind: 'handle'; handling: Handling };
+
+function coordinatesOf({ topic, partition, message }: Delivery) {
+  return { topic, partition, offset: message.offset };
 }
 
 function headerValue(headers: IHeaders | undefined, name: string): string | undefined {

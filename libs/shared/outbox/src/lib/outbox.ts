@@ -36,6 +36,12 @@ export interface Causation {
   trace?: TraceContext;
 }
 
+/** The messages one cause emits, and why. */
+export interface Emission {
+  messages: OutgoingMessage[];
+  causation: Causation;
+}
+
 export interface OutboxOptions {
   /** The emitting service, written as `source` on every message. */
   source: string;
@@ -58,21 +64,36 @@ export class Outbox {
   }
 
   /** Stamps, validates and stores messages; they reach Kafka only if `tx` commits. */
-  async emit(tx: SqlTransaction, messages: OutgoingMessage[], causation: Causation): Promise<MessageEnvelope[]> {
-    if (messages.length === 0) {
+  emit(tx: SqlTransaction, messages: OutgoingMessage[], causation: Causation): Promise<MessageEnvelope[]> {
+    return this.emitAll(tx, [{ messages, causation }]);
+  }
+
+  /**
+   * Stores what several causes emit (a batch of handled messages), in their
+   * order, with one clock tick and one insert for all of them. Each message's
+   * Lamport time is above its own cause's, since the clock first moves past
+   * the latest cause of the batch.
+   */
+  async emitAll(tx: SqlTransaction, emissions: readonly Emission[]): Promise<MessageEnvelope[]> {
+    const count = emissions.reduce((sum, emission) => sum + emission.messages.length, 0);
+    if (count === 0) {
       return [];
     }
-    const firstStamp = await tickLamportClock(tx, causation.cause?.lamport ?? 0, messages.length);
-    const envelopes = messages.map((message, index) =>
-      createMessage(message.type, message.payload, {
-        source: this.options.source,
-        aggregateId: causation.aggregateId,
-        correlationId: message.correlationId ?? causation.correlationId,
-        causationId: causation.cause?.id ?? null,
-        lamport: firstStamp + index,
-      }),
-    );
-    const trace = causation.trace ?? activeTraceHeaders();
+    const latestCause = Math.max(...emissions.map(({ causation }) => causation.cause?.lamport ?? 0));
+    let stamp = await tickLamportClock(tx, latestCause, count);
+    const rows = emissions.flatMap(({ messages, causation }) => {
+      const trace = causation.trace ?? activeTraceHeaders();
+      return messages.map((message) => {
+        const envelope = createMessage(message.type, message.payload, {
+          source: this.options.source,
+          aggregateId: causation.aggregateId,
+          correlationId: message.correlationId ?? causation.correlationId,
+          causationId: causation.cause?.id ?? null,
+          lamport: stamp++,
+        });
+        return { envelope, headers: kafkaHeadersOf(envelope, message.trace ?? trace) };
+      });
+    });
     // One round trip for every row and the wake-up call: each statement costs a network
     // round trip and its system calls, the dominant cost of handling a message here.
     // The notification is delivered to listeners only when the transaction commits.
@@ -82,14 +103,14 @@ export class Outbox {
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
          RETURNING 1)
        SELECT pg_notify($7, '') FROM (SELECT count(*) FROM stored) AS written`,
-      envelopes.map((envelope) => envelope.id),
-      envelopes.map((envelope) => this.topicOf(envelope.type)),
-      envelopes.map((envelope) => envelope.aggregateId),
-      envelopes.map((envelope) => envelope.type),
-      envelopes.map((envelope, index) => JSON.stringify(kafkaHeadersOf(envelope, messages[index]?.trace ?? trace))),
-      envelopes.map((envelope) => JSON.stringify(envelope)),
+      rows.map(({ envelope }) => envelope.id),
+      rows.map(({ envelope }) => this.topicOf(envelope.type)),
+      rows.map(({ envelope }) => envelope.aggregateId),
+      rows.map(({ envelope }) => envelope.type),
+      rows.map(({ headers }) => JSON.stringify(headers)),
+      rows.map(({ envelope }) => JSON.stringify(envelope)),
       this.options.notifyChannel,
     );
-    return envelopes;
+    return rows.map(({ envelope }) => envelope);
   }
 }

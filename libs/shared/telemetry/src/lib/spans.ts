@@ -60,6 +60,11 @@ export function startSpan(name: string, options: { attributes?: Attributes; kind
   );
 }
 
+/** Runs `work` with `span` active, so that spans it starts are its children; the caller ends `span`. */
+export function withActiveSpan<Result>(span: Span, work: () => Result): Result {
+  return context.with(trace.setSpan(context.active(), span), work);
+}
+
 /** The active span's trace context as headers, or undefined when nothing is being traced. */
 export function activeTraceHeaders(active: Context = context.active()): TraceHeaders | undefined {
   const carrier: Record<string, string> = {};
