@@ -184,6 +184,38 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     assert.equal(late.length, 300, 'no message was published twice');
   });
 
+  it('when the leading relay loses its connection, another takes over and nothing is lost', async () => {
+    topic = uniqueName('outbox.g.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const first = startRelay(publishWithProducer(producer), 100);
+    const second = startRelay(publishWithProducer(producer), 100);
+    const before = randomUUID();
+    await emitConfirmation(before);
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    const leader = [first, second].filter((relay) => relay.isLeader);
+    assert.equal(leader.length, 1, 'exactly one relay leads');
+
+    // The server ends every relay connection of this database, as a failover or a restart would.
+    await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'outbox-relay' AND datname = current_database()`,
+    );
+    const after = randomUUID();
+    await emitConfirmation(after);
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => [before, after].every((key) => read.some((record) => record.key === key)),
+    });
+    await stopRelays();
+    assert.deepEqual(
+      new Set(records.map((record) => record.key)),
+      new Set([before, after]),
+      'the message emitted after the connections were lost was published too',
+    );
+    assert.equal(await pendingCount(), 0);
+  });
+
   it('a relay that dies after publishing and before marking leaves a duplicate, never a loss', async () => {
     topic = uniqueName('outbox.e.');
     outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });

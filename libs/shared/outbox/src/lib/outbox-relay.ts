@@ -3,7 +3,6 @@ import { contextFromHeaders, markFailed, SpanKind, startSpan, traceHeadersOf, ty
 import { errorMessage, sleep } from '@dtx/util';
 import type { Message, Producer } from 'kafkajs';
 import pg from 'pg';
-import { withPooledClient } from '@dtx/sql';
 
 /** One pending outbox row as the relay reads it. */
 export interface OutboxRecord {
@@ -18,7 +17,7 @@ export interface OutboxRecord {
 export type PublishRecords = (records: OutboxRecord[]) => Promise<void>;
 
 export interface OutboxRelayOptions {
-  /** The service's pool: each batch borrows one connection from it. */
+  /** The service's pool, for the backlog gauge and the purge of sent rows (batches run on the relay's own connection). */
   pool: pg.Pool;
   /** For the one connection of its own that the relay keeps: the one that LISTENs. */
   databaseUrl: string;
@@ -89,15 +88,21 @@ export function publishWithProducer(producer: Producer): PublishRecords {
  * Moves committed outbox rows to Kafka, at least once and in sequence order.
  *
  * Woken by LISTEN/NOTIFY as soon as a transaction with messages commits, and
- * by a poll as a safety net. Several relays may run against one database: a
- * transaction-scoped advisory lock lets one drain at a time (a per-key order
- * guarantee that SKIP LOCKED alone would not give), and rows are locked while
- * in flight. Rows are marked sent only after the brokers acknowledged them,
- * so a crash in between republishes them: a duplicate, never a loss.
+ * by a poll as a safety net. Several relays may run against one database
+ * (replicas): the one whose connection holds a session advisory lock is the
+ * leader and alone publishes, so rows leave in sequence order (a per-key
+ * guarantee that SKIP LOCKED alone would not give); the others try to take
+ * the lock each time they wake. The leader does everything on that one
+ * connection, two statements per batch (read the pending rows, mark them
+ * sent) and no transaction: the lock already keeps every other relay out.
+ * Rows are marked sent only after the brokers acknowledged them, so a crash
+ * in between republishes them: a duplicate, never a loss. If the leader's
+ * connection ends, the lock goes with it, and another relay takes over.
  */
 export class OutboxRelay {
   private readonly pool: pg.Pool;
-  private listener: pg.Client | undefined;
+  private connection: pg.Client | undefined;
+  private leading = false;
   private running = false;
   private wakeRequested = false;
   private wake: (() => void) | undefined;
@@ -121,30 +126,25 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.closeListener();
+    await this.closeConnection();
   }
 
-  /** Publishes every pending row now; returns how many were published. */
-  async drain(): Promise<number> {
-    let total = 0;
-    const batchSize = this.options.batchSize ?? 200;
-    for (;;) {
-      const published = await this.publishBatch(batchSize);
-      total += published;
-      if (published < batchSize) {
-        return total;
-      }
-    }
+  /** Whether this relay holds the lock and publishes; the others wait to take over. */
+  get isLeader(): boolean {
+    return this.leading;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      await this.ensureListening();
       try {
         this.wakeRequested = false;
-        await this.drain();
-        await this.housekeeping();
+        const connection = await this.ensureConnected();
+        if (connection && (await this.lead(connection))) {
+          await this.drain(connection);
+          await this.housekeeping();
+        }
       } catch (error) {
+        // A lost connection is dropped by its 'error' or 'end' event; Kafka being down keeps the lead.
         this.options.logger.warn({ err: error }, `outbox relay: ${errorMessage(error)}; retrying`);
         await sleep(500);
       }
@@ -152,45 +152,44 @@ export class OutboxRelay {
     }
   }
 
-  private publishBatch(batchSize: number): Promise<number> {
-    // The connection may be ended by the server while we wait on Kafka, between two queries:
-    // that must fail this batch (it is retried), not crash the process.
-    return withPooledClient(this.pool, async (client) => {
-      try {
-        await client.query('BEGIN');
-        const { rows: lock } = await client.query<{ acquired: boolean }>(
-          'SELECT pg_try_advisory_xact_lock($1) AS acquired',
-          [RELAY_LOCK_KEY],
-        );
-        if (!lock[0]?.acquired) {
-          await client.query('COMMIT');
-          return 0; // another relay is draining; it will publish these rows
-        }
-        const { rows } = await client.query<OutboxRecord & { lag_seconds: number }>(
-          `SELECT id, topic, message_key AS key, headers, value, extract(epoch FROM clock_timestamp() - created_at)::float8 AS lag_seconds
-             FROM outbox_messages
-            WHERE published_at IS NULL
-            ORDER BY sequence
-            LIMIT $1
-            FOR UPDATE SKIP LOCKED`,
-          [batchSize],
-        );
-        if (rows.length > 0) {
-          await this.options.publish(rows);
-          await client.query('UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])', [
-            rows.map((row) => row.id),
-          ]);
-        }
-        await client.query('COMMIT');
-        if (rows.length > 0) {
-          this.options.onPublished?.(rows.map((row) => row.lag_seconds));
-        }
-        return rows.length;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+  private async lead(connection: pg.Client): Promise<boolean> {
+    if (!this.leading) {
+      const { rows } = await connection.query<{ acquired: boolean }>('SELECT pg_try_advisory_lock($1) AS acquired', [
+        RELAY_LOCK_KEY,
+      ]);
+      this.leading = rows[0]?.acquired === true;
+    }
+    return this.leading;
+  }
+
+  private async drain(connection: pg.Client): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    while ((await this.publishBatch(connection, batchSize)) === batchSize && this.running) {
+      // a full batch: more may be waiting
+    }
+  }
+
+  private async publishBatch(connection: pg.Client, batchSize: number): Promise<number> {
+    const { rows } = await connection.query<OutboxRecord & { lag_seconds: number }>({
+      name: 'outbox-pending',
+      text: `SELECT id, topic, message_key AS key, headers, value, extract(epoch FROM clock_timestamp() - created_at)::float8 AS lag_seconds
+               FROM outbox_messages
+              WHERE published_at IS NULL
+              ORDER BY sequence
+              LIMIT $1`,
+      values: [batchSize],
     });
+    if (rows.length === 0) {
+      return 0;
+    }
+    await this.options.publish(rows);
+    await connection.query({
+      name: 'outbox-mark-sent',
+      text: 'UPDATE outbox_messages SET published_at = now() WHERE id = ANY($1::uuid[])',
+      values: [rows.map((row) => row.id)],
+    });
+    this.options.onPublished?.(rows.map((row) => row.lag_seconds));
+    return rows.length;
   }
 
   private async housekeeping(): Promise<void> {
@@ -220,37 +219,46 @@ export class OutboxRelay {
     return result.rowCount ?? 0;
   }
 
-  private async ensureListening(): Promise<void> {
-    if (this.listener) {
-      return;
+  /** The relay's own connection, listening for notifications; undefined (polling) while it cannot connect. */
+  private async ensureConnected(): Promise<pg.Client | undefined> {
+    if (this.connection) {
+      return this.connection;
     }
-    const listener = new pg.Client({
+    const connection = new pg.Client({
       connectionString: this.options.databaseUrl,
-      application_name: 'outbox-relay-listen',
+      application_name: 'outbox-relay',
     });
     // Attached before connecting and never removed: a connection the server ends (a restart,
     // a dropped database) must not become an uncaught exception, even after the relay let go of it.
-    listener.on('error', (error) => {
-      if (this.listener === listener) {
-        this.options.logger.warn({ err: error }, 'outbox relay lost its LISTEN connection; polling until it is back');
-        void this.closeListener();
+    connection.on('error', (error) => {
+      if (this.connection === connection) {
+        this.options.logger.warn({ err: error }, 'outbox relay lost its connection (and the lead); reconnecting');
+        void this.closeConnection();
+      }
+    });
+    connection.on('end', () => {
+      if (this.connection === connection) {
+        void this.closeConnection();
       }
     });
     try {
-      await listener.connect();
-      listener.on('notification', () => this.requestWake());
-      await listener.query(`LISTEN "${this.options.notifyChannel.replaceAll('"', '')}"`);
-      this.listener = listener;
+      await connection.connect();
+      connection.on('notification', () => this.requestWake());
+      await connection.query(`LISTEN "${this.options.notifyChannel.replaceAll('"', '')}"`);
+      this.connection = connection;
+      return connection;
     } catch (error) {
-      this.options.logger.warn({ err: error }, 'outbox relay could not LISTEN; polling');
-      await listener.end().catch(() => undefined);
+      this.options.logger.warn({ err: error }, 'outbox relay could not connect; retrying');
+      await connection.end().catch(() => undefined);
+      return undefined;
     }
   }
 
-  private async closeListener(): Promise<void> {
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
+  private async closeConnection(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.leading = false;
+    await connection?.end().catch(() => undefined);
   }
 
   private requestWake(): void {
