@@ -1,12 +1,18 @@
 import type { OrderMode } from '@dtx/contracts';
 import type { CatalogShape } from './workload.js';
 
+/** The scenarios after the maximum rate and the half-load step, each of which a run may skip. */
+export const OPTIONAL_SCENARIOS = ['hot-sku', 'declines', 'payment-pause', 'coordinator-crash'] as const;
+export type OptionalScenario = (typeof OPTIONAL_SCENARIOS)[number];
+
 /** Everything that shapes a run; written into the results so a run can be repeated. */
 export interface BenchConfig {
   seed: string;
   modes: OrderMode[];
   outDir: string;
   smoke: boolean;
+  /** Scenarios not to run (reported as skipped). */
+  skip: OptionalScenario[];
   /** A fresh system per mode (isolation), or one system shared by every mode (quicker). */
   systemPerMode: boolean;
   /** Duration of each step of the maximum-rate search. */
@@ -55,6 +61,7 @@ export function fullConfig(
 ): BenchConfig {
   const stepSeconds = overrides.stepSeconds ?? 5;
   return {
+    skip: [],
     smoke: false,
     systemPerMode: true,
     stepSeconds,
@@ -94,6 +101,7 @@ export function smokeConfig(
 ): BenchConfig {
   const stepSeconds = overrides.stepSeconds ?? 1;
   return {
+    skip: [],
     smoke: true,
     systemPerMode: false,
     stepSeconds,

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { orderModeSchema, type OrderMode } from '@dtx/contracts';
-import { fullConfig, smokeConfig, type BenchConfig } from './bench-config.js';
+import {
+  fullConfig,
+  OPTIONAL_SCENARIOS,
+  smokeConfig,
+  type BenchConfig,
+  type OptionalScenario,
+} from './bench-config.js';
 
 const ORDER_MODES: readonly OrderMode[] = orderModeSchema.options;
 
@@ -17,6 +23,7 @@ open-loop load generator; writes results.json, report.md and SVG charts.
   --refine <n>            bisection steps after the first failing rate (default 2; smoke 0)
   --pause-seconds <n>     how long payment is stopped (default 10; smoke 2)
   --outage-seconds <n>    how long the coordinator stays down (default 10; smoke 2)
+  --skip <list>           scenarios not to run: hot-sku,declines,payment-pause,coordinator-crash
   --system <how>          per-mode: fresh services and databases for each mode (default);
                           shared: one system for every mode (default with --smoke)
   --smoke                 a tiny configuration that finishes in seconds per mode
@@ -69,6 +76,20 @@ function ratesOf(text: string | undefined): number[] | undefined {
   return rates;
 }
 
+function scenariosOf(text: string | undefined): OptionalScenario[] | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  const names = text.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(OPTIONAL_SCENARIOS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--skip takes a comma-separated list of ${OPTIONAL_SCENARIOS.join(', ')}; unknown: ${unknown.join(', ')}`,
+    );
+  }
+  return names as OptionalScenario[];
+}
+
 /** The configuration from the command line, or `help` when --help was asked for. */
 export function parseCommandLine(args: string[], now: Date = new Date()): BenchConfig | 'help' {
   const { values } = parseArgs({
@@ -83,6 +104,7 @@ export function parseCommandLine(args: string[], now: Date = new Date()): BenchC
       'pause-seconds': { type: 'string' },
       'outage-seconds': { type: 'string' },
       system: { type: 'string' },
+      skip: { type: 'string' },
       smoke: { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -108,6 +130,7 @@ export function parseCommandLine(args: string[], now: Date = new Date()): BenchC
           : positiveNumber('refine', values.refine, { integer: true, max: 10 }),
     pauseSeconds: positiveNumber('pause-seconds', values['pause-seconds'], { max: 120 }),
     outageSeconds: positiveNumber('outage-seconds', values['outage-seconds'], { max: 120 }),
+    skip: scenariosOf(values.skip),
   };
   if (values.system !== undefined) {
     if (values.system !== 'per-mode' && values.system !== 'shared') {

@@ -139,8 +139,10 @@ export async function runMode(
             commits = commitCost(counted, background, pgbench, maxRate.status === 'measured' ? maxRate.maxRate : 0);
             return { status: 'measured', step: counted.result };
           });
-    const hotSku: ModeResult['hotSku'] =
-      halfRate === 0
+    const notAsked = skipped('skipped (--skip)');
+    const hotSku: ModeResult['hotSku'] = config.skip.includes('hot-sku')
+      ? notAsked
+      : halfRate === 0
         ? noRate
         : await attempt(`${mode} hot-sku`, async () => ({
             status: 'measured',
@@ -149,8 +151,9 @@ export async function runMode(
               hotSkuOrders(catalog, seededRandom(`${config.seed}:hot-sku`)),
             ),
           }));
-    const declines: ModeResult['declines'] =
-      halfRate === 0
+    const declines: ModeResult['declines'] = config.skip.includes('declines')
+      ? notAsked
+      : halfRate === 0
         ? noRate
         : await attempt(`${mode} declines`, async () => ({
             status: 'measured',
@@ -160,8 +163,9 @@ export async function runMode(
               mixedOrders(catalog, seededRandom(`${config.seed}:declines`), { declineShare: config.declineShare }),
             ),
           }));
-    const paymentPause: ModeResult['paymentPause'] =
-      halfRate === 0
+    const paymentPause: ModeResult['paymentPause'] = config.skip.includes('payment-pause')
+      ? notAsked
+      : halfRate === 0
         ? noRate
         : await attempt(`${mode} payment-pause`, async () => {
             progress(`${mode} payment-pause: SIGSTOP payment for ${config.pauseSeconds}s at ${halfRate}/s`);
@@ -175,11 +179,13 @@ export async function runMode(
     const coordinatorCrash: ModeResult['coordinatorCrash'] =
       mode !== '2pc'
         ? skipped('only 2PC has a coordinator in the order path')
-        : halfRate === 0
-          ? noRate
-          : await attempt(`${mode} coordinator-crash`, () =>
-              measureCoordinatorCrash(context, system, observer, catalog, halfRate),
-            );
+        : config.skip.includes('coordinator-crash')
+          ? notAsked
+          : halfRate === 0
+            ? noRate
+            : await attempt(`${mode} coordinator-crash`, () =>
+                measureCoordinatorCrash(context, system, observer, catalog, halfRate),
+              );
     if (coordinatorCrash.status === 'measured') {
       progress(
         `2pc coordinator-crash: ${coordinatorCrash.preparedTransactions.inDoubt} in doubt, locks held up to ${coordinatorCrash.preparedTransactions.maxHeldMs} ms, ` +

@@ -2,13 +2,12 @@ export * from './generated/prisma/client.js';
 export { createInventoryDatabaseClient, type InventoryDatabaseClient } from './lib/database-client.js';
 export { findStockLevel, setAvailableStock, type StockLevel } from './lib/stock-levels.js';
 export {
-  findReservationForUpdate,
+  endReservation,
   insertReservation,
   lockAvailableStock,
   moveToReserved,
   removeReserved,
   sellFromAvailable,
-  setReservationStatus,
   type ReservationRow,
   type ReservationStatus,
 } from './lib/stock.repository.js';

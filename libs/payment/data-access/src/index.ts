@@ -10,10 +10,10 @@ export {
 } from './lib/accounts.js';
 export {
   adjustAccount,
-  findPaymentForUpdate,
+  advancePayment,
+  holdOnAccount,
   insertPayment,
   lockSpendableBalance,
-  setPaymentStatus,
   type PaymentRow,
   type PaymentStatus,
 } from './lib/payment.repository.js';

@@ -7,16 +7,23 @@ export interface ReservationRow {
   items: { sku: string; quantity: number }[];
 }
 
-/** The order's reservation, locked for the rest of the transaction; undefined if inventory never saw the order. */
-export async function findReservationForUpdate(
+/**
+ * Ends the order's reservation with `status` if it is still RESERVED, in one
+ * statement; returns its lines, or undefined when there was nothing to end.
+ */
+export async function endReservation(
   tx: SqlTransaction,
   orderId: string,
-): Promise<ReservationRow | undefined> {
-  const rows = await tx.query<ReservationRow>(
-    'SELECT status, items FROM reservations WHERE order_id = $1::uuid FOR UPDATE',
+  status: 'COMMITTED' | 'RELEASED',
+): Promise<ReservationRow['items'] | undefined> {
+  const rows = await tx.query<Pick<ReservationRow, 'items'>>(
+    `UPDATE reservations SET status = $2, updated_at = now()
+      WHERE order_id = $1::uuid AND status = 'RESERVED'
+      RETURNING items`,
     orderId,
+    status,
   );
-  return rows[0];
+  return rows[0]?.items;
 }
 
 export async function insertReservation(
@@ -30,18 +37,6 @@ export async function insertReservation(
     orderId,
     status,
     JSON.stringify(items),
-  );
-}
-
-export async function setReservationStatus(
-  tx: SqlTransaction,
-  orderId: string,
-  status: ReservationStatus,
-): Promise<void> {
-  await tx.execute(
-    'UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1::uuid',
-    orderId,
-    status,
   );
 }
 

@@ -4,12 +4,11 @@ import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
 import { decideReservation, demandPerSku } from './reservation-decision.js';
 import {
-  findReservationForUpdate,
+  endReservation,
   insertReservation,
   lockAvailableStock,
   moveToReserved,
   removeReserved,
-  setReservationStatus,
 } from '@dtx/inventory-data-access';
 
 export interface ReservationRequest {
@@ -62,15 +61,15 @@ export async function commitReservation(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof inventoryParticipant.commitStock>> {
-  const reservation = await findReservationForUpdate(tx, orderId);
-  if (reservation?.status !== 'RESERVED') {
+  const items = await endReservation(tx, orderId, 'COMMITTED');
+  if (!items) {
     return { outcome: 'StockCommitted', events: [] };
   }
-  for (const line of reservation.items) {
+  // Items were stored sorted by SKU, so rows are locked in the same order as when reserving.
+  for (const line of items) {
     await removeReserved(tx, line.sku, line.quantity);
   }
-  await setReservationStatus(tx, orderId, 'COMMITTED');
-  return { outcome: 'StockCommitted', events: [outgoing('StockCommitted', { orderId, items: reservation.items })] };
+  return { outcome: 'StockCommitted', events: [outgoing('StockCommitted', { orderId, items })] };
 }
 
 /** The order is cancelled: reserved units go back to available. */
@@ -78,14 +77,13 @@ export async function releaseReservation(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof inventoryParticipant.releaseStock>> {
-  const reservation = await findReservationForUpdate(tx, orderId);
-  if (reservation?.status !== 'RESERVED') {
+  const items = await endReservation(tx, orderId, 'RELEASED');
+  if (!items) {
     return { outcome: 'StockReleased', events: [] };
   }
   // Items were stored sorted by SKU, so rows are locked in the same order as when reserving.
-  for (const line of reservation.items) {
+  for (const line of items) {
     await moveToReserved(tx, line.sku, -line.quantity);
   }
-  await setReservationStatus(tx, orderId, 'RELEASED');
-  return { outcome: 'StockReleased', events: [outgoing('StockReleased', { orderId, items: reservation.items })] };
+  return { outcome: 'StockReleased', events: [outgoing('StockReleased', { orderId, items })] };
 }

@@ -12,21 +12,21 @@ export interface NewOrder {
   traceId: string;
 }
 
+/** The order and its lines, in one statement. */
 export async function insertOrder(tx: SqlTransaction, order: NewOrder): Promise<void> {
   await tx.execute(
-    `INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
-     VALUES ($1::uuid, $2, 'PENDING', $3, $4, $5)`,
+    `WITH placed AS (
+       INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
+       VALUES ($1::uuid, $2, 'PENDING', $3, $4, $5)
+       RETURNING id)
+     INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+     SELECT placed.id, line_no, sku, quantity, unit_price
+       FROM placed, unnest($6::text[], $7::int[], $8::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
     order.orderId,
     order.customerId,
     order.mode,
     order.total,
     order.traceId,
-  );
-  await tx.execute(
-    `INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
-     SELECT $1::uuid, line_no, sku, quantity, unit_price
-       FROM unnest($2::text[], $3::int[], $4::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
-    order.orderId,
     order.items.map((item) => item.sku),
     order.items.map((item) => item.quantity),
     order.items.map((item) => item.unitPrice),

@@ -2,13 +2,7 @@ import type { paymentParticipant } from '@dtx/contracts';
 import type { CommandResult } from '@dtx/participant';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import {
-  adjustAccount,
-  findPaymentForUpdate,
-  insertPayment,
-  lockSpendableBalance,
-  setPaymentStatus,
-} from '@dtx/payment-data-access';
+import { adjustAccount, advancePayment, holdOnAccount, insertPayment } from '@dtx/payment-data-access';
 
 export interface AuthorizationRequest {
   orderId: string;
@@ -26,8 +20,7 @@ export async function authorizePayment(
   request: AuthorizationRequest,
 ): Promise<CommandResult<typeof paymentParticipant.authorizePayment>> {
   const { orderId, customerId, amount } = request;
-  const spendable = await lockSpendableBalance(tx, customerId);
-  if (spendable === undefined || spendable < amount) {
+  if (!(await holdOnAccount(tx, customerId, amount))) {
     const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'DECLINED' });
     return {
       outcome: 'PaymentDeclined',
@@ -35,7 +28,6 @@ export async function authorizePayment(
       events: [outgoing('PaymentDeclined', { orderId, paymentId, customerId, amount, reason: 'PAYMENT_DECLINED' })],
     };
   }
-  await adjustAccount(tx, customerId, { balance: 0, reserved: amount });
   const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'AUTHORIZED' });
   return {
     outcome: 'PaymentAuthorized',
@@ -48,12 +40,11 @@ export async function capturePayment(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof paymentParticipant.capturePayment>> {
-  const payment = await findPaymentForUpdate(tx, orderId);
-  if (payment?.status !== 'AUTHORIZED') {
+  const payment = await advancePayment(tx, orderId, { AUTHORIZED: 'CAPTURED' });
+  if (!payment) {
     return { outcome: 'PaymentCaptured', events: [] };
   }
   await adjustAccount(tx, payment.customerId, { balance: -payment.amount, reserved: -payment.amount });
-  await setPaymentStatus(tx, payment.id, 'CAPTURED');
   const facts = { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
   return { outcome: 'PaymentCaptured', events: [outgoing('PaymentCaptured', facts)] };
 }
@@ -63,17 +54,15 @@ export async function compensatePayment(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof paymentParticipant.voidPayment>> {
-  const payment = await findPaymentForUpdate(tx, orderId);
-  const facts = payment && { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
-  if (payment?.status === 'AUTHORIZED' && facts) {
+  const payment = await advancePayment(tx, orderId, { AUTHORIZED: 'VOIDED', CAPTURED: 'REFUNDED' });
+  if (!payment) {
+    return { outcome: 'PaymentVoided', events: [] };
+  }
+  const facts = { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
+  if (payment.status === 'VOIDED') {
     await adjustAccount(tx, payment.customerId, { balance: 0, reserved: -payment.amount });
-    await setPaymentStatus(tx, payment.id, 'VOIDED');
     return { outcome: 'PaymentVoided', events: [outgoing('PaymentVoided', facts)] };
   }
-  if (payment?.status === 'CAPTURED' && facts) {
-    await adjustAccount(tx, payment.customerId, { balance: payment.amount, reserved: 0 });
-    await setPaymentStatus(tx, payment.id, 'REFUNDED');
-    return { outcome: 'PaymentVoided', events: [outgoing('PaymentRefunded', facts)] };
-  }
-  return { outcome: 'PaymentVoided', events: [] };
+  await adjustAccount(tx, payment.customerId, { balance: payment.amount, reserved: 0 });
+  return { outcome: 'PaymentVoided', events: [outgoing('PaymentRefunded', facts)] };
 }

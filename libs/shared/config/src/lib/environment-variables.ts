@@ -72,6 +72,34 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
     DATABASE_LOCK_TIMEOUT_MS: optionalMillisecondsVariable(0),
     /** A transaction left idle longer is ended by the server, releasing its locks; 0 turns the limit off. */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: optionalMillisecondsVariable(60_000),
+    /** Partitions whose batches a consumer handles at once (order is kept within each). */
+    KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(1)
+      .max(100)
+      .default(3),
+    /** How much data the broker gathers before answering a fetch, unless KAFKA_FETCH_MAX_WAIT_MS passes first. */
+    KAFKA_FETCH_MIN_BYTES: z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int()
+      .min(1)
+      .max(1_048_576)
+      .default(1),
+    /** The longest the broker holds a fetch waiting for KAFKA_FETCH_MIN_BYTES. */
+    KAFKA_FETCH_MAX_WAIT_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int()
+      .min(0)
+      .max(30_000)
+      .default(5_000),
+    /** The most messages of one partition handled in one database transaction. */
+    MAX_MESSAGES_PER_TRANSACTION: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(100),
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()

@@ -31,12 +31,7 @@ export class DeadLetterPublisher {
     private readonly consumerGroup: string,
   ) {}
 
-  async publish(
-    delivery: Delivery,
-    reason: DeadLetterReason,
-    detail: string,
-    attempts: number,
-  ): Promise<void> {
+  async publish(delivery: Delivery, reason: DeadLetterReason, detail: string, attempts: number): Promise<void> {
     const { topic, partition, message } = delivery;
     const headers: IHeaders = {
       ...message.headers,

@@ -63,6 +63,8 @@ export interface MessageDispatcherOptions {
   partitionsConsumedConcurrently?: number;
   /** The most messages of one partition handled in one transaction. */
   maxMessagesPerTransaction?: number;
+  /** How the broker answers fetches: at once with any data (minBytes 1), or after gathering some. */
+  fetch?: { minBytes: number; maxWaitTimeInMs: number };
 }
 
 /** Handler runs before a message is dead-lettered, and the backoff between them. */
@@ -129,6 +131,7 @@ export class MessageDispatcher {
         sessionTimeout: 10_000,
         heartbeatInterval: 1_000,
         allowAutoTopicCreation: false,
+        ...this.options.fetch,
       });
       try {
         await this.ensureTopics();
@@ -190,7 +193,13 @@ export class MessageDispatcher {
    * `maxMessagesPerTransaction`: each chunk's messages are handled in one
    * transaction, then its offsets count as consumed.
    */
-  private async dispatchBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async dispatchBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const deliveries: Delivery[] = batch.messages.map((message) => ({
       topic: batch.topic,
       partition: batch.partition,

@@ -103,6 +103,12 @@ export class Messaging
         logger: this.logger.logger,
         faults: this.faults,
         metrics: this.metrics.forDispatcher(),
+        partitionsConsumedConcurrently: this.options.config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+        maxMessagesPerTransaction: this.options.config.MAX_MESSAGES_PER_TRANSACTION,
+        fetch: {
+          minBytes: this.options.config.KAFKA_FETCH_MIN_BYTES,
+          maxWaitTimeInMs: this.options.config.KAFKA_FETCH_MAX_WAIT_MS,
+        },
       }),
     );
   }

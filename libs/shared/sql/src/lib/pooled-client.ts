@@ -1,16 +1,35 @@
 import type pg from 'pg';
 import type { SqlExecutor, SqlTransaction, TransactionRunner } from './sql-transaction.js';
 
-/** SqlExecutor over a node-postgres client or pool. */
+/** Statement names by text, shared by every connection of the process. */
+const statementNames = new Map<string, string>();
+/** A bound on distinct statement texts named; beyond it, statements are sent unnamed. */
+const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * The statement as a named (prepared) one: each connection parses and plans it
+ * the first time and afterwards only binds and runs it, which saves the server
+ * work on every message.
+ */
+function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `dtx_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name === undefined ? { text, values } : { name, text, values };
+}
+
+/** SqlExecutor over a node-postgres client or pool, with named statements. */
 export class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.ClientBase | pg.Pool) {}
 
   async query<Row>(text: string, ...values: unknown[]): Promise<Row[]> {
-    return (await this.client.query(text, values)).rows as Row[];
+    return (await this.client.query(prepared(text, values))).rows as Row[];
   }
 
   async execute(text: string, ...values: unknown[]): Promise<number> {
-    return (await this.client.query(text, values)).rowCount ?? 0;
+    return (await this.client.query(prepared(text, values))).rowCount ?? 0;
   }
 }
 

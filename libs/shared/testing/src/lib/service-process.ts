@@ -28,6 +28,8 @@ export function spawnService(service: ServiceName, environment: Record<string, s
       LOG_LEVEL: 'warn',
       OTEL_SERVICE_NAME: service,
       OTEL_TRACES_EXPORTER: 'none',
+      // For profiling what the tests or the benchmark start, e.g. '--cpu-prof --cpu-prof-dir=/tmp/profiles'.
+      ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
