@@ -4,6 +4,7 @@ export { recordInInbox } from './lib/inbox-record.js';
 export {
   defaultRetryPolicy,
   MessageDispatcher,
+  onlyWhen,
   type DispatcherMetrics,
   type HandlerContext,
   type MessageDispatcherOptions,

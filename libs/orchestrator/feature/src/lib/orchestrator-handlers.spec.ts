@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { createMessage, isMessageType, Topics, topicsOf } from '@dtx/contracts';
 import { orchestratorHandlers } from './orchestrator-handlers.js';
 
 describe('orchestrator subscriptions', () => {
@@ -8,5 +8,18 @@ describe('orchestrator subscriptions', () => {
     const handlers = orchestratorHandlers({ start: async () => [], reply: async () => [] });
     assert.ok(Object.keys(handlers).every(isMessageType));
     assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderEvents, Topics.sagaReplies]));
+  });
+
+  it('start sagas only for orchestrated orders: the others are skipped before any transaction', () => {
+    const handlers = orchestratorHandlers({ start: async () => [], reply: async () => [] });
+    const orderId = '0b7d4c52-6f0e-4b8e-9d43-2a4f1c5e7a10';
+    const created = (mode: 'choreography' | 'orchestration' | '2pc') =>
+      createMessage(
+        'OrderCreated',
+        { orderId, customerId: 'alice', mode, items: [{ sku: 'BOOK', quantity: 1, unitPrice: 100 }], total: 100 },
+        { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport: 1 },
+      );
+    assert.equal(handlers.OrderCreated?.appliesTo?.(created('orchestration')), true);
+    assert.equal(handlers.OrderCreated?.appliesTo?.(created('choreography')), false);
   });
 });

@@ -1,11 +1,13 @@
-import type { MessageHandlers } from '@dtx/inbox';
+import { onlyWhen, type MessageHandlers } from '@dtx/inbox';
 import type { SagaOrchestrator } from './saga-orchestrator.js';
 
 /** What the orchestrator consumes: orchestrated orders start a saga, participants' replies advance it. */
 export function orchestratorHandlers(orchestrator: Pick<SagaOrchestrator, 'start' | 'reply'>): MessageHandlers {
   return {
-    OrderCreated: async ({ tx, message }) =>
-      message.payload.mode === 'orchestration' ? orchestrator.start(tx, message.payload) : [],
+    OrderCreated: onlyWhen(
+      (message) => message.payload.mode === 'orchestration',
+      async ({ tx, message }) => orchestrator.start(tx, message.payload),
+    ),
     SagaReply: async ({ tx, message }) => orchestrator.reply(tx, message),
   };
 }

@@ -30,10 +30,24 @@ export interface HandlerContext<Type extends MessageType> {
   message: MessageEnvelope<Type>;
 }
 
-/** Applies a message's effect inside `tx`; returns the messages it causes (stored in the outbox). */
-export type MessageHandler<Type extends MessageType> = (
+/**
+ * Applies a message's effect inside `tx`; returns the messages it causes
+ * (stored in the outbox). `appliesTo`, when present, tells the messages it
+ * would do nothing for (another flow's orders, say): those are skipped
+ * without a transaction or an inbox row, since handling them again would
+ * change nothing either.
+ */
+export type MessageHandler<Type extends MessageType> = ((
   context: HandlerContext<Type>,
-) => Promise<OutgoingMessage[] | void>;
+) => Promise<OutgoingMessage[] | void>) & { appliesTo?: (message: MessageEnvelope<Type>) => boolean };
+
+/** A handler that only runs for the messages `applies` accepts; the rest are skipped before any transaction. */
+export function onlyWhen<Type extends MessageType>(
+  applies: (message: MessageEnvelope<Type>) => boolean,
+  handler: MessageHandler<Type>,
+): MessageHandler<Type> {
+  return Object.assign(handler, { appliesTo: applies });
+}
 
 export type MessageHandlers = { [Type in MessageType]?: MessageHandler<Type> };
 
@@ -268,7 +282,10 @@ export class MessageDispatcher {
       };
     }
     const handler = this.options.handlers[message.type] as MessageHandler<MessageType> | undefined;
-    return handler ? { kind: 'handle', handling: { delivery, message, handler } } : { kind: 'ignored' };
+    if (!handler || handler.appliesTo?.(message) === false) {
+      return { kind: 'ignored' };
+    }
+    return { kind: 'handle', handling: { delivery, message, handler } };
   }
 
   /**

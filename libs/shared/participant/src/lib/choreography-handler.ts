@@ -1,5 +1,5 @@
 import type { CommandArguments, MessageType, PayloadOf } from '@dtx/contracts';
-import type { MessageHandler } from '@dtx/inbox';
+import { onlyWhen, type MessageHandler } from '@dtx/inbox';
 import type { GuardedWork, SagaCommandType } from './participant-step.js';
 
 /** Whether an event belongs to the choreographed flow: events that name their order's mode must name choreography. */
@@ -12,12 +12,14 @@ export function isChoreographed(event: object): boolean {
  * choreographed flow (the handler's key in the handler map); `input` turns
  * the event into the arguments the step's command would carry. The step runs
  * under the participant guard and its events are published; events of orders
- * in another mode are ignored.
+ * in another mode are skipped before any transaction.
  */
 export function choreographed<Event extends MessageType, Type extends SagaCommandType>(
   work: GuardedWork<Type>,
   input: (event: PayloadOf<Event>) => NoInfer<CommandArguments<Type>>,
 ): MessageHandler<Event> {
-  return async ({ tx, message }) =>
-    isChoreographed(message.payload) ? (await work.run(tx, input(message.payload), 'choreography')).events : [];
+  return onlyWhen<Event>(
+    (message) => isChoreographed(message.payload),
+    async ({ tx, message }) => (await work.run(tx, input(message.payload), 'choreography')).events,
+  );
 }

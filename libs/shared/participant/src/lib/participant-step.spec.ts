@@ -88,6 +88,10 @@ async function handle<Type extends MessageType>(
     causationId: null,
     lamport: 1,
   });
+  // As the dispatcher does: a message the handler does not apply to is skipped.
+  if (handler.appliesTo?.(message) === false) {
+    return [];
+  }
   return (await handler({ tx, message })) ?? [];
 }
 
@@ -165,10 +169,27 @@ describe('choreographed', () => {
     assert.deepEqual(events, [outgoing('StockReserved', order)]);
   });
 
-  it('ignores an order in another mode', async () => {
+  it('does not apply to an order in another mode, which the dispatcher then skips', async () => {
     const { step, runs } = stockStep();
-    const handlers: MessageHandlers = { OrderCreated: choreographed(step.action, (created) => created) };
-    assert.deepEqual(await handle(handlers, stepsTable(), 'OrderCreated', { ...order, mode: 'orchestration' }), []);
+    const handler = choreographed<'OrderCreated', 'ReserveStock'>(step.action, (created) => created);
+    const created = (mode: 'choreography' | 'orchestration') =>
+      createMessage(
+        'OrderCreated',
+        { ...order, mode },
+        {
+          source: 'test',
+          aggregateId: orderId,
+          correlationId: orderId,
+          causationId: null,
+          lamport: 1,
+        },
+      );
+    assert.equal(handler.appliesTo?.(created('orchestration')), false);
+    assert.equal(handler.appliesTo?.(created('choreography')), true);
+    assert.deepEqual(
+      await handle({ OrderCreated: handler }, stepsTable(), 'OrderCreated', { ...order, mode: 'orchestration' }),
+      [],
+    );
     assert.equal(runs.reserve, 0);
   });
 
