@@ -72,13 +72,16 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
     DATABASE_LOCK_TIMEOUT_MS: optionalMillisecondsVariable(0),
     /** A transaction left idle longer is ended by the server, releasing its locks; 0 turns the limit off. */
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: optionalMillisecondsVariable(60_000),
-    /** Partitions whose batches a consumer handles at once (order is kept within each). */
+    /**
+     * Partitions whose batches a consumer handles at once (order is kept within each). One by default: a
+     * batch holds the row locks of all its messages until it commits, so two batches at once can deadlock.
+     */
     KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce
       .number({ error: 'must be a whole number' })
       .int()
       .min(1)
       .max(100)
-      .default(3),
+      .default(1),
     /** How much data the broker gathers before answering a fetch, unless KAFKA_FETCH_MAX_WAIT_MS passes first. */
     KAFKA_FETCH_MIN_BYTES: z.coerce
       .number({ error: 'must be a number of bytes' })

@@ -8,7 +8,7 @@ import {
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import type { Emission, Outbox, OutgoingMessage } from '@dtx/outbox';
-import { isDatabaseUnavailable, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
+import { isDatabaseUnavailable, isTransactionConflict, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
   activeTraceHeaders,
@@ -248,11 +248,11 @@ export class MessageDispatcher {
       return;
     }
     const handled = await this.handleWithRetries(work, heartbeat);
-    if (handled === 'failed') {
+    if (handled.outcome === 'failed') {
       // One bad message must not hold back the others: each alone, in order, so only it is dead-lettered.
       this.options.logger.warn(
-        { messages: work.length, topic: chunk[0]?.topic, partition: chunk[0]?.partition },
-        'a batch failed; handling its messages one by one',
+        { messages: work.length, topic: chunk[0]?.topic, partition: chunk[0]?.partition, err: handled.error },
+        `a batch failed (${errorMessage(handled.error)}); handling its messages one by one`,
       );
       for (const handling of work) {
         await this.handleWithRetries([handling], heartbeat);
@@ -297,7 +297,7 @@ export class MessageDispatcher {
   private async handleWithRetries(
     work: Handling[],
     heartbeat: () => Promise<void>,
-  ): Promise<'handled' | 'dead-lettered' | 'failed'> {
+  ): Promise<{ outcome: 'handled' | 'dead-lettered' } | { outcome: 'failed'; error: unknown }> {
     const startedAt = performance.now();
     for (let attempt = 1; ; attempt++) {
       if (!this.running) {
@@ -314,13 +314,15 @@ export class MessageDispatcher {
             this.options.metrics?.handlingTime(message.type, seconds);
           }
         });
-        return 'handled';
+        return { outcome: 'handled' };
       } catch (error) {
         // An outage is not the messages' fault: they wait (holding the partition, so order is kept) until the database is back.
         const outage = isDatabaseUnavailable(error);
         const single = work.length === 1 ? work[0] : undefined;
-        if (!outage && !single) {
-          return 'failed';
+        // A batch that lost a deadlock to another transaction is not at fault either: it runs again whole, a few times.
+        const lostRace = !single && isTransactionConflict(error) && attempt < this.retry.maxAttempts;
+        if (!outage && !single && !lostRace) {
+          return { outcome: 'failed', error };
         }
         const context = single
           ? { messageId: single.message.id, orderId: single.message.aggregateId, type: single.message.type, attempt }
@@ -328,9 +330,13 @@ export class MessageDispatcher {
         if (single && !outage && attempt >= this.retry.maxAttempts) {
           this.options.logger.error({ ...context, err: error }, 'handler failed on every attempt; dead-lettering');
           await this.deadLetter(single.delivery, 'HANDLER_FAILED', errorMessage(error), attempt);
-          return 'dead-lettered';
+          return { outcome: 'dead-lettered' };
         }
-        const why = outage ? 'the database is unavailable' : 'handler failed';
+        const why = outage
+          ? 'the database is unavailable'
+          : lostRace
+            ? 'lost a race with another transaction'
+            : 'handler failed';
         this.options.logger.warn({ ...context, err: error }, `${why} (${errorMessage(error)}); retrying`);
         await sleep(backoffDelay(this.retry, Math.min(attempt, this.retry.maxAttempts)));
         await heartbeat();

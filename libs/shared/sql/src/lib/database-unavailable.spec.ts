@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isDatabaseUnavailable } from './database-unavailable.js';
+import { isDatabaseUnavailable, isTransactionConflict } from './database-unavailable.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -22,5 +22,19 @@ describe('isDatabaseUnavailable', () => {
     assert.equal(isDatabaseUnavailable(withCode('canceling statement due to lock timeout', '55P03')), false);
     assert.equal(isDatabaseUnavailable(new Error('handler bug')), false);
     assert.equal(isDatabaseUnavailable('not an error'), false);
+  });
+});
+
+describe('isTransactionConflict', () => {
+  it('recognises a deadlock victim and a serialization failure, also as a cause', () => {
+    assert.ok(isTransactionConflict(withCode('deadlock detected', '40P01')));
+    assert.ok(isTransactionConflict(withCode('could not serialize access', '40001')));
+    assert.ok(isTransactionConflict(new Error('batch failed', { cause: withCode('deadlock detected', '40P01') })));
+  });
+
+  it('does not take other failures for a lost race', () => {
+    assert.equal(isTransactionConflict(withCode('duplicate key value', '23505')), false);
+    assert.equal(isTransactionConflict(withCode('terminating connection', '57P01')), false);
+    assert.equal(isTransactionConflict(new Error('handler bug')), false);
   });
 });

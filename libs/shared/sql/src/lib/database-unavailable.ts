@@ -32,3 +32,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** SQLSTATEs of a transaction that lost a race with another (deadlock, serialization failure): run again, it succeeds. */
+const CONFLICT_STATES = new Set(['40P01', '40001']);
+
+/** Whether `error` (or its cause) means the transaction was chosen to lose a deadlock or a serialization conflict. */
+export function isTransactionConflict(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONFLICT_STATES.has(code)) {
+      return true;
+    }
+    current = current.cause;
+  }
+  return false;
+}
