@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderModeSchema, type OrderLine } from '@dtx/contracts';
+import { sagaStepsLine } from './saga-steps.js';
 import { shopClientFromEnvironment } from './shop-client.js';
 
 /**
@@ -64,10 +65,7 @@ async function printSagaHistory(orderId: string): Promise<void> {
   for (let tries = 0; tries < 100; tries++) {
     const [saga] = await api.sagasOfOrder(orderId);
     if (saga && (saga.state === 'COMPLETED' || saga.state === 'COMPENSATED')) {
-      const steps = saga.steps.map(
-        (step) => `${step.kind === 'compensation' ? 'undo ' : ''}${step.name} ${step.status.toLowerCase()}`,
-      );
-      console.log(`      saga ${saga.state}: ${steps.join(' -> ')}`);
+      console.log(`      saga ${saga.state}: ${sagaStepsLine(saga.steps)}`);
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 50));

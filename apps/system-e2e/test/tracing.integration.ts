@@ -132,6 +132,8 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   it('orchestration, confirmed', async () => {
     const { order, spans } = await tracedOrder('orchestration', 1_000, [
       'saga create-order step approve-order',
+      'step capture-payment',
+      'step commit-stock',
       'step approve-order',
       'saga create-order completed',
     ]);
@@ -149,6 +151,24 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
       'reserve-stock',
     ]);
     assert.ok(steps.every((span) => span.attributes['saga.id'] && span.attributes['saga.mode'] === 'orchestration'));
+    // The steps after the pivot are sent together, while the orchestrator handles the authorisation's reply.
+    const completion = steps.filter((span) =>
+      ['capture-payment', 'commit-stock', 'approve-order'].includes(String(span.attributes['saga.step'])),
+    );
+    const [parent, ...others] = new Set(completion.map((span) => span.parentSpanId));
+    assert.ok(
+      parent && others.length === 0,
+      `one parent for ${completion.length} spans: ${[parent, ...others].join(', ')}`,
+    );
+    const authorize = steps.find((span) => span.attributes['saga.step'] === 'authorize-payment');
+    assert.notEqual(parent, authorize?.parentSpanId, 'not sent with the authorisation, but after its reply');
+    for (const step of ['capture-payment', 'commit-stock', 'approve-order']) {
+      assert.equal(
+        spans.filter((span) => span.name === `step ${step}`).length,
+        1,
+        `one span of the participant's ${step}`,
+      );
+    }
   });
 
   it('orchestration, compensated: the orchestrator and the participants mark each compensation', async () => {

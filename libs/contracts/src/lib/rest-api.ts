@@ -119,6 +119,8 @@ export const sagaStepViewSchema = z.object({
   attempts: z.number().int().min(1),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime().nullable(),
+  /** The parallel group the step ran in: the steps of a group were sent together. */
+  group: z.string().optional(),
 });
 export type SagaStepView = z.infer<typeof sagaStepViewSchema>;
 

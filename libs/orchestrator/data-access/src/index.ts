@@ -4,8 +4,8 @@ export {
   insertSaga,
   lockDueSagas,
   lockSaga,
+  lockSagasWithOverdueReplies,
   recordIgnoredReply,
-  restartOverdueReplyTimers,
   saveSaga,
   type TracedSaga,
 } from './lib/saga.repository.js';

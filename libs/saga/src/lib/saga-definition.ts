@@ -34,6 +34,8 @@ export interface StepDefinition<Data> {
   /** A step after the pivot: it cannot fail for good, so it is retried until it succeeds. */
   retriable: boolean;
   policy?: Partial<StepPolicy>;
+  /** The parallel group the step belongs to: its members are sent together, and the saga goes on once all succeeded. */
+  group?: string;
 }
 
 export interface SagaDefinition<Data> {
@@ -148,7 +150,33 @@ export class SagaBuilder<Data, Phase extends 'compensatable' | 'retriable'> {
     ]);
   }
 
+  /**
+   * Retriable steps sent together, by name: each is retried on its own, and
+   * the saga goes on once every one of them has succeeded. Only retriable
+   * steps may run in parallel, since none of them can fail and make the
+   * others' work need undoing.
+   */
+  parallel(group: string, members: Readonly<Record<string, RetriableStep<Data>>>): SagaBuilder<Data, 'retriable'> {
+    const steps = Object.entries(members).map(([name, step]): StepDefinition<Data> => ({
+      name,
+      action: step.action,
+      retriable: true,
+      policy: step.policy,
+      group,
+    }));
+    if (steps.length < 2) {
+      throw new Error(`parallel group ${group} of saga ${this.definition.name} needs at least two steps`);
+    }
+    return new SagaBuilder('retriable', this.definition, [...this.steps, ...steps]);
+  }
+
   build(): SagaDefinition<Data> {
+    const names = this.steps.map((step) => step.name);
+    const repeated = names.find((name, index) => names.indexOf(name) !== index);
+    if (repeated) {
+      // Replies are matched to their step by name.
+      throw new Error(`saga ${this.definition.name} has two steps named ${repeated}`);
+    }
     return { ...this.definition, steps: this.steps };
   }
 }
@@ -159,6 +187,17 @@ export function defineSaga<Data>(
   options: Omit<SagaDefinition<Data>, 'name' | 'steps'>,
 ): SagaBuilder<Data, 'compensatable'> {
   return new SagaBuilder('compensatable', { name, ...options });
+}
+
+/** The steps that run together from `index`: the step alone, or every member of its parallel group. */
+export function stageAt<Data>(definition: SagaDefinition<Data>, index: number): StepDefinition<Data>[] {
+  const first = definition.steps[index];
+  if (first?.group === undefined) {
+    return first ? [first] : [];
+  }
+  const rest = definition.steps.slice(index);
+  const end = rest.findIndex((step) => step.group !== first.group);
+  return end === -1 ? rest : rest.slice(0, end);
 }
 
 /** A step's policy: the saga's default overridden by the step's own. */

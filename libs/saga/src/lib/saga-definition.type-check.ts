@@ -16,6 +16,7 @@ const saga = () =>
   defineSaga<Data>('check', { defaultPolicy: policy, attentionAfterAttempts: 1, withReason: (data) => data });
 const authorize = (data: Data) => ({ orderId: data.orderId, customerId: data.customerId, amount: data.total });
 const onFailure = { PaymentDeclined: (data: Data) => data };
+const orderIdOf = (data: Data) => ({ orderId: data.orderId });
 
 export function typeChecks(): void {
   // prettier-ignore
@@ -23,6 +24,7 @@ export function typeChecks(): void {
     .compensatable('create', localStep<Data>().compensateWith(orderParticipant.rejectOrder, (data) => ({ orderId: data.orderId, reason: 'X' })))
     .compensatable('pay', invoke(paymentParticipant.authorizePayment, authorize, { onFailure }).compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId })))
     .retriable('capture', invoke(paymentParticipant.capturePayment, (data: Data) => ({ orderId: data.orderId })).retriedUntilSuccess())
+    .parallel('complete', { commit: invoke(inventoryParticipant.commitStock, orderIdOf).retriedUntilSuccess(), approve: invoke(orderParticipant.approveOrder, orderIdOf).retriedUntilSuccess() })
     .build();
 
   // prettier-ignore
@@ -56,4 +58,20 @@ export function typeChecks(): void {
   // prettier-ignore
   // @ts-expect-error a step built for other saga data does not fit this saga
   saga().retriable('capture', invoke(paymentParticipant.capturePayment, (data: { id: string }) => ({ orderId: data.id })).retriedUntilSuccess());
+
+  // prettier-ignore
+  // @ts-expect-error a compensatable step cannot run in a parallel group
+  saga().parallel('complete', { capture: invoke(paymentParticipant.capturePayment, orderIdOf).retriedUntilSuccess(), pay: invoke(paymentParticipant.authorizePayment, authorize, { onFailure }).compensateWith(paymentParticipant.voidPayment, orderIdOf) });
+
+  // prettier-ignore
+  // @ts-expect-error a step that can fail cannot run in a parallel group
+  saga().parallel('complete', { capture: invoke(paymentParticipant.capturePayment, orderIdOf).retriedUntilSuccess(), pay: invoke(paymentParticipant.authorizePayment, authorize, { onFailure }) });
+
+  // prettier-ignore
+  // @ts-expect-error a step not declared retriable cannot run in a parallel group, even one that cannot fail
+  saga().parallel('complete', { capture: invoke(paymentParticipant.capturePayment, orderIdOf).retriedUntilSuccess(), commit: invoke(inventoryParticipant.commitStock, orderIdOf) });
+
+  // prettier-ignore
+  // @ts-expect-error no compensatable step after a parallel group (it is past the pivot)
+  saga().parallel('complete', { capture: invoke(paymentParticipant.capturePayment, orderIdOf).retriedUntilSuccess(), commit: invoke(inventoryParticipant.commitStock, orderIdOf).retriedUntilSuccess() }).compensatable('late', localStep<Data>().compensateWith(orderParticipant.rejectOrder, (data) => ({ orderId: data.orderId, reason: 'X' })));
 }

@@ -1,15 +1,22 @@
 import { backoffDelay } from '@dtx/util';
-import { policyOf, type CommandInvocation, type SagaDefinition } from './saga-definition.js';
+import {
+  policyOf,
+  stageAt,
+  type CommandInvocation,
+  type SagaDefinition,
+  type StepDefinition,
+} from './saga-definition.js';
+import { hasSucceeded, recordStep, stepStartedAt } from './saga-history.js';
 import type {
-  SagaCommand,
   QueueState,
+  QueueStates,
+  SagaCommand,
   SagaContext,
   SagaInstance,
   SagaReplyInput,
   SagaTransition,
+  StepInFlight,
   StepKind,
-  StepRecord,
-  StepStatus,
 } from './saga-instance.js';
 
 /**
@@ -29,9 +36,7 @@ export function startSaga<Data>(
     type: definition.name,
     status: 'RUNNING',
     stepIndex: -1,
-    attempt: 0,
-    waitingFor: 'nothing',
-    deadline: null,
+    inFlight: [],
     needsAttention: false,
     history: [],
   };
@@ -40,8 +45,10 @@ export function startSaga<Data>(
 
 /**
  * Applies a participant's reply, or records why it does not apply (fencing).
- * A reply to any attempt of the awaited command is that command's answer: the
- * participants are idempotent, so every attempt gives the same result.
+ * A reply to any attempt of a command in flight is that command's answer: the
+ * participants are idempotent, so every attempt gives the same result. In a
+ * parallel group a reply answers its own member only, and the saga goes on
+ * once the last member has succeeded.
  */
 export function applyReply<Data>(
   definition: SagaDefinition<Data>,
@@ -53,101 +60,131 @@ export function applyReply<Data>(
   if (ignored) {
     return { instance, commands: [], ignored };
   }
-  const step = definition.steps[instance.stepIndex];
-  if (!step) {
-    throw new Error(`saga ${instance.sagaId} points at step ${instance.stepIndex} of ${definition.name}`);
-  }
+  const step = stepNamed(definition, reply.step);
+  const index = definition.steps.indexOf(step);
   if (instance.status === 'COMPENSATING') {
     if (reply.outcome === step.compensation?.spec.success) {
-      const done = record(instance, step.name, 'compensation', 'SUCCEEDED', context, reply.outcome);
-      return compensateFrom(definition, done, instance.stepIndex - 1, context);
+      const done = recordStep(instance, step, 'compensation', 'SUCCEEDED', context, reply.outcome);
+      return compensateFrom(definition, done, index - 1, context);
     }
-    return scheduleRetry(
-      definition,
-      record(instance, step.name, 'compensation', 'RETRY_SCHEDULED', context, reply.outcome),
-      context,
-    );
+    const retrying = recordStep(instance, step, 'compensation', 'RETRY_SCHEDULED', context, reply.outcome);
+    return scheduleRetry(definition, retrying, step, context);
   }
-  const action = step.action;
-  if (reply.outcome === action?.spec.success) {
-    const done = record(instance, step.name, 'action', 'SUCCEEDED', context, reply.outcome);
-    return forwardFrom(definition, done, instance.stepIndex + 1, context);
+  if (reply.outcome === step.action?.spec.success) {
+    const done = withoutTimer(recordStep(instance, step, 'action', 'SUCCEEDED', context, reply.outcome), step.name);
+    return done.inFlight.length > 0
+      ? { instance: done, commands: [] }
+      : forwardFrom(definition, done, instance.stepIndex, context);
   }
-  const onFailure = action?.onFailure[reply.outcome];
+  const onFailure = step.action?.onFailure[reply.outcome];
   if (!step.retriable && onFailure) {
-    const failed = record(instance, step.name, 'action', 'FAILED', context, reply.outcome);
+    const failed = recordStep(instance, step, 'action', 'FAILED', context, reply.outcome);
     // The action did nothing, so compensation starts with the step before it.
-    return compensateFrom(definition, { ...failed, data: onFailure(failed.data) }, instance.stepIndex - 1, context);
+    return compensateFrom(definition, { ...failed, data: onFailure(failed.data) }, index - 1, context);
   }
-  return scheduleRetry(
-    definition,
-    record(instance, step.name, 'action', 'RETRY_SCHEDULED', context, reply.outcome),
-    context,
-  );
+  const retrying = recordStep(instance, step, 'action', 'RETRY_SCHEDULED', context, reply.outcome);
+  return scheduleRetry(definition, retrying, step, context);
 }
 
 /**
- * The durable timer fired: a reply is overdue, or a scheduled retry is due.
+ * The durable timer fired: for every step in flight whose own timer is due,
+ * its reply is overdue or its scheduled retry is due.
  *
- * An overdue reply raises "slow or dead?". While the command or its reply is
- * still queued (`queues` is `queued`), the participant is slow: the timer is
- * re-armed and nothing is sent again, since another copy would only wait in
- * the same queue. A compensatable action still gives up after its patience.
- * Once every queue is drained and no reply came, the command is sent again,
- * up to the step's attempts.
+ * An overdue reply raises "slow or dead?", step by step. While the command or
+ * its reply is still queued (`queues` says `queued` for that step), the
+ * participant is slow: the step's timer is re-armed and nothing is sent
+ * again, since another copy would only wait in the same queue. A compensatable
+ * action still gives up after its patience. Once every queue is drained and no
+ * reply came, the command is sent again, up to the step's attempts.
  */
 export function applyDeadline<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
   context: SagaContext,
-  queues: QueueState = 'drained',
+  queues: QueueStates = 'drained',
 ): SagaTransition<Data> {
-  if (instance.deadline === null || instance.deadline > context.now) {
-    return { instance, commands: [] };
+  let current = instance;
+  const commands: SagaCommand[] = [];
+  const deferred: string[] = [];
+  for (const timer of instance.inFlight.filter((step) => step.deadline <= context.now)) {
+    const fired = fireTimer(definition, current, timer, context, queueStateOf(queues, timer.step));
+    current = fired.instance;
+    commands.push(...fired.commands);
+    deferred.push(...(fired.deferred ?? []));
+    if (current.status !== instance.status) {
+      // A step gave up and the saga compensates: the other timers belonged to the stage it left.
+      break;
+    }
   }
-  if (instance.waitingFor === 'retry') {
-    return send(definition, instance, instance.attempt + 1, context);
+  return { instance: current, commands, ...(deferred.length > 0 ? { deferred } : {}) };
+}
+
+/** The commands whose reply is overdue at `now`: those to ask the queues about before the timer fires. */
+export function overdueCommands<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  now: number,
+): { step: string; type: string; participant: string }[] {
+  return instance.inFlight
+    .filter((timer) => timer.waitingFor === 'reply' && timer.deadline <= now)
+    .flatMap((timer) => {
+      const invocation = invocationOf(stepNamed(definition, timer.step), kindOf(instance));
+      return invocation
+        ? [{ step: timer.step, type: invocation.spec.type, participant: invocation.spec.participant }]
+        : [];
+    });
+}
+
+/**
+ * Gives every overdue reply a fresh timeout from now, as after a restart of
+ * the orchestrator: while it was down no reply could be read, so the time
+ * that passed says nothing about the participants.
+ */
+export function restartOverdueReplies<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  context: SagaContext,
+): SagaInstance<Data> {
+  const inFlight = instance.inFlight.map((timer) =>
+    timer.waitingFor === 'reply' && timer.deadline < context.now
+      ? { ...timer, deadline: context.now + policyOf(definition, stepNamed(definition, timer.step)).timeoutMs }
+      : timer,
+  );
+  return { ...instance, inFlight };
+}
+
+function fireTimer<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  timer: StepInFlight,
+  context: SagaContext,
+  queues: QueueState,
+): SagaTransition<Data> {
+  const step = stepNamed(definition, timer.step);
+  if (timer.waitingFor === 'retry') {
+    return send(definition, instance, step, timer.attempt + 1, context);
   }
-  if (instance.waitingFor !== 'reply') {
-    return { instance, commands: [] };
-  }
-  const step = definition.steps[instance.stepIndex];
-  if (!step) {
-    return { instance, commands: [] };
-  }
-  const kind: StepKind = instance.status === 'COMPENSATING' ? 'compensation' : 'action';
+  const kind = kindOf(instance);
   const policy = policyOf(definition, step);
   const mayGiveUp = kind === 'action' && !step.retriable;
   const outOfPatience = mayGiveUp && context.now - stepStartedAt(instance, step.name, kind) >= policy.patienceMs;
-  const outOfAttempts = mayGiveUp && queues === 'drained' && instance.attempt >= policy.maxAttempts;
+  const outOfAttempts = mayGiveUp && queues === 'drained' && timer.attempt >= policy.maxAttempts;
   if (outOfPatience || outOfAttempts) {
-    const timedOut = record(instance, step.name, 'action', 'TIMED_OUT', context);
+    const timedOut = recordStep(instance, step, 'action', 'TIMED_OUT', context);
     // The action may have happened, or may still happen: compensate this step too.
     const marked = { ...timedOut, data: definition.withReason(timedOut.data, 'TIMEOUT') };
-    return compensateFrom(definition, marked, instance.stepIndex, context);
+    return compensateFrom(definition, marked, definition.steps.indexOf(step), context);
   }
   if (queues === 'queued') {
-    return { instance: { ...instance, deadline: context.now + policy.timeoutMs }, commands: [], deferred: true };
+    const rearmed = withTimer(instance, { ...timer, deadline: context.now + policy.timeoutMs });
+    return { instance: rearmed, commands: [], deferred: [step.name] };
   }
-  return scheduleRetry(definition, record(instance, step.name, kind, 'RETRY_SCHEDULED', context, 'TIMEOUT'), context);
+  const retrying = recordStep(instance, step, kind, 'RETRY_SCHEDULED', context, 'TIMEOUT');
+  return scheduleRetry(definition, retrying, step, context);
 }
 
-/** The command the saga waits for a reply to, if it waits for one (or will send it again). */
-export function awaitedCommand<Data>(
-  definition: SagaDefinition<Data>,
-  instance: SagaInstance<Data>,
-): { type: string; participant: string } | undefined {
-  if (instance.status !== 'RUNNING' && instance.status !== 'COMPENSATING') {
-    return undefined;
-  }
-  const step = definition.steps[instance.stepIndex];
-  const invocation = instance.status === 'COMPENSATING' ? step?.compensation : step?.action;
-  return invocation ? { type: invocation.spec.type, participant: invocation.spec.participant } : undefined;
-}
-
-function stepStartedAt<Data>(instance: SagaInstance<Data>, name: string, kind: StepKind): number {
-  const line = instance.history.find((entry) => entry.name === name && entry.kind === kind);
-  return line ? Date.parse(line.startedAt) : Number.NEGATIVE_INFINITY;
+function queueStateOf(queues: QueueStates, step: string): QueueState {
+  return typeof queues === 'string' ? queues : (queues[step] ?? 'queued');
 }
 
 function fence<Data>(
@@ -155,19 +192,27 @@ function fence<Data>(
   instance: SagaInstance<Data>,
   reply: SagaReplyInput,
 ): string | undefined {
-  const step = definition.steps[instance.stepIndex];
-  const expected = instance.status === 'COMPENSATING' ? step?.compensation : step?.action;
   if (instance.status === 'COMPLETED' || instance.status === 'COMPENSATED') {
     return `saga already ${instance.status}`;
   }
-  if (!step || reply.step !== step.name || reply.command !== expected?.spec.type) {
-    return `reply to ${reply.command} of step ${reply.step}; waiting for ${expected?.spec.type} of step ${step?.name}`;
-  }
+  const awaited = instance.inFlight.map((timer) => ({
+    step: timer.step,
+    command: invocationOf(stepNamed(definition, timer.step), kindOf(instance))?.spec.type,
+  }));
   // Any attempt's reply answers the awaited command, even one that arrives while a retry is scheduled.
-  return undefined;
+  if (awaited.some(({ step, command }) => step === reply.step && command === reply.command)) {
+    return undefined;
+  }
+  const waitingFor = awaited.map(({ step, command }) => `${command} of step ${step}`).join(', ');
+  return `reply to ${reply.command} of step ${reply.step}; waiting for ${waitingFor}`;
 }
 
-/** Runs the next step with an action from `index` on, or completes the saga. */
+/**
+ * Runs the next step (or parallel group) from `index` on whose action has not
+ * succeeded yet, or completes the saga. Of a group, only the members not done
+ * are sent: a saga stored while it waited on one of them alone goes on with
+ * the rest of the group.
+ */
 function forwardFrom<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
@@ -177,12 +222,15 @@ function forwardFrom<Data>(
   let current = instance;
   for (let next = index; next < definition.steps.length; next++) {
     const step = definition.steps[next];
-    if (step?.action) {
-      return send(definition, { ...current, status: 'RUNNING', stepIndex: next }, 1, context);
+    if (!step || hasSucceeded(current, step.name)) {
+      continue;
     }
-    if (step) {
-      current = record(current, step.name, 'action', 'SUCCEEDED', context, 'local');
+    if (step.action) {
+      const running: SagaInstance<Data> = { ...current, status: 'RUNNING', stepIndex: next, inFlight: [] };
+      const stage = stageAt(definition, next).filter((member) => !hasSucceeded(current, member.name));
+      return sendAll(definition, running, stage, context);
     }
+    current = recordStep(current, step, 'action', 'SUCCEEDED', context, 'local');
   }
   return { instance: finished(current, 'COMPLETED'), commands: [] };
 }
@@ -195,29 +243,47 @@ function compensateFrom<Data>(
   context: SagaContext,
 ): SagaTransition<Data> {
   for (let next = index; next >= 0; next--) {
-    if (definition.steps[next]?.compensation) {
-      return send(definition, { ...instance, status: 'COMPENSATING', stepIndex: next }, 1, context);
+    const step = definition.steps[next];
+    if (step?.compensation) {
+      const compensating: SagaInstance<Data> = { ...instance, status: 'COMPENSATING', stepIndex: next, inFlight: [] };
+      return send(definition, compensating, step, 1, context);
     }
   }
   return { instance: finished(instance, 'COMPENSATED'), commands: [] };
 }
 
 function finished<Data>(instance: SagaInstance<Data>, status: 'COMPLETED' | 'COMPENSATED'): SagaInstance<Data> {
-  return { ...instance, status, waitingFor: 'nothing', deadline: null };
+  return { ...instance, status, inFlight: [] };
 }
 
-/** Sends the current step's action or compensation as attempt `attempt`, and arms the reply timer. */
+/** Sends the first attempt of every step given, together. */
+function sendAll<Data>(
+  definition: SagaDefinition<Data>,
+  instance: SagaInstance<Data>,
+  steps: StepDefinition<Data>[],
+  context: SagaContext,
+): SagaTransition<Data> {
+  return steps.reduce<SagaTransition<Data>>(
+    (sent, step) => {
+      const next = send(definition, sent.instance, step, 1, context);
+      return { instance: next.instance, commands: [...sent.commands, ...next.commands] };
+    },
+    { instance, commands: [] },
+  );
+}
+
+/** Sends a step's action or compensation as attempt `attempt`, and arms the step's reply timer. */
 function send<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
+  step: StepDefinition<Data>,
   attempt: number,
   context: SagaContext,
 ): SagaTransition<Data> {
-  const step = definition.steps[instance.stepIndex];
-  const kind: StepKind = instance.status === 'COMPENSATING' ? 'compensation' : 'action';
-  const invocation: CommandInvocation<Data> | undefined = kind === 'action' ? step?.action : step?.compensation;
-  if (!step || !invocation) {
-    throw new Error(`step ${instance.stepIndex} of ${definition.name} has no ${kind}`);
+  const kind = kindOf(instance);
+  const invocation = invocationOf(step, kind);
+  if (!invocation) {
+    throw new Error(`step ${step.name} of ${definition.name} has no ${kind}`);
   }
   const command: SagaCommand = {
     type: invocation.spec.type,
@@ -227,21 +293,10 @@ function send<Data>(
   const needsAttention =
     instance.needsAttention ||
     ((kind === 'compensation' || step.retriable) && attempt >= definition.attentionAfterAttempts);
-  const waiting = record(
-    { ...instance, attempt, needsAttention },
-    step.name,
-    kind,
-    'WAITING',
-    context,
-    undefined,
-    attempt,
-  );
+  const waiting = recordStep({ ...instance, needsAttention }, step, kind, 'WAITING', context, undefined, attempt);
+  const deadline = context.now + replyTimeout(policyOf(definition, step).timeoutMs, attempt);
   return {
-    instance: {
-      ...waiting,
-      waitingFor: 'reply',
-      deadline: context.now + replyTimeout(policyOf(definition, step).timeoutMs, attempt),
-    },
+    instance: withTimer(waiting, { step: step.name, attempt, waitingFor: 'reply', deadline }),
     commands: [command],
   };
 }
@@ -259,38 +314,48 @@ function replyTimeout(timeoutMs: number, attempt: number): number {
 function scheduleRetry<Data>(
   definition: SagaDefinition<Data>,
   instance: SagaInstance<Data>,
+  step: StepDefinition<Data>,
   context: SagaContext,
 ): SagaTransition<Data> {
-  const step = definition.steps[instance.stepIndex];
-  const policy = step ? policyOf(definition, step) : definition.defaultPolicy;
-  const delay = backoffDelay({ maxAttempts: Infinity, ...policy.backoff }, instance.attempt, context.random);
-  return { instance: { ...instance, waitingFor: 'retry', deadline: context.now + delay }, commands: [] };
+  const timer = instance.inFlight.find((inFlight) => inFlight.step === step.name);
+  if (!timer) {
+    throw new Error(`step ${step.name} of saga ${instance.sagaId} is not in flight`);
+  }
+  const delay = backoffDelay(
+    { maxAttempts: Infinity, ...policyOf(definition, step).backoff },
+    timer.attempt,
+    context.random,
+  );
+  return {
+    instance: withTimer(instance, { ...timer, waitingFor: 'retry', deadline: context.now + delay }),
+    commands: [],
+  };
 }
 
-/** Updates the history line of (step, kind), or adds it. */
-function record<Data>(
-  instance: SagaInstance<Data>,
-  name: string,
-  kind: StepKind,
-  status: StepStatus,
-  context: SagaContext,
-  outcome?: string,
-  attempts?: number,
-): SagaInstance<Data> {
-  const at = new Date(context.now).toISOString();
-  const existing = instance.history.find((line) => line.name === name && line.kind === kind);
-  const ended = status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT';
-  const line: StepRecord = {
-    name,
-    kind,
-    status,
-    attempts: attempts ?? existing?.attempts ?? 1,
-    startedAt: existing?.startedAt ?? at,
-    endedAt: ended ? at : null,
-    ...((outcome ?? existing?.outcome) ? { outcome: outcome ?? existing?.outcome } : {}),
-  };
-  const history = existing
-    ? instance.history.map((entry) => (entry === existing ? line : entry))
-    : [...instance.history, line];
-  return { ...instance, history };
+/** Sets a step's timer, replacing the one it had. */
+function withTimer<Data>(instance: SagaInstance<Data>, timer: StepInFlight): SagaInstance<Data> {
+  const inFlight = instance.inFlight.some((other) => other.step === timer.step)
+    ? instance.inFlight.map((other) => (other.step === timer.step ? timer : other))
+    : [...instance.inFlight, timer];
+  return { ...instance, inFlight };
+}
+
+function withoutTimer<Data>(instance: SagaInstance<Data>, step: string): SagaInstance<Data> {
+  return { ...instance, inFlight: instance.inFlight.filter((timer) => timer.step !== step) };
+}
+
+function kindOf(instance: SagaInstance<unknown>): StepKind {
+  return instance.status === 'COMPENSATING' ? 'compensation' : 'action';
+}
+
+function invocationOf<Data>(step: StepDefinition<Data>, kind: StepKind): CommandInvocation<Data> | undefined {
+  return kind === 'action' ? step.action : step.compensation;
+}
+
+function stepNamed<Data>(definition: SagaDefinition<Data>, name: string): StepDefinition<Data> {
+  const step = definition.steps.find((candidate) => candidate.name === name);
+  if (!step) {
+    throw new Error(`saga ${definition.name} has no step ${name}`);
+  }
+  return step;
 }

@@ -103,6 +103,15 @@ const saga: SagaView = {
       startedAt: order.createdAt,
       endedAt: order.updatedAt,
     },
+    {
+      name: 'capture-payment',
+      kind: 'action',
+      status: 'SUCCEEDED',
+      attempts: 1,
+      startedAt: order.updatedAt,
+      endedAt: order.updatedAt,
+      group: 'complete-order',
+    },
   ],
 };
 const transaction: TransactionView = {

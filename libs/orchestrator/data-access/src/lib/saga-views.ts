@@ -9,7 +9,16 @@ export interface SagaView {
   state: string;
   needsAttention: boolean;
   reason?: string;
-  steps: { name: string; kind: string; status: string; attempts: number; startedAt: string; endedAt: string | null }[];
+  steps: {
+    name: string;
+    kind: string;
+    status: string;
+    attempts: number;
+    startedAt: string;
+    endedAt: string | null;
+    /** The parallel group the step ran in: the steps of a group were sent together. */
+    group?: string;
+  }[];
 }
 
 export async function findSaga(database: OrchestratorDatabaseClient, sagaId: string): Promise<SagaView | undefined> {
@@ -42,6 +51,7 @@ function toView(saga: SagaRow): SagaView {
       attempts: line.attempts,
       startedAt: line.startedAt,
       endedAt: line.endedAt,
+      ...(line.group ? { group: line.group } : {}),
     })),
   };
 }

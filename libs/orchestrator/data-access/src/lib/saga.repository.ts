@@ -1,5 +1,13 @@
 import type { SqlTransaction } from '@dtx/sql';
-import type { SagaInstance, SagaReplyInput, SagaStatus, StepRecord } from '@dtx/saga';
+import {
+  highestAttempt,
+  sagaTimer,
+  type SagaInstance,
+  type SagaReplyInput,
+  type SagaStatus,
+  type StepInFlight,
+  type StepRecord,
+} from '@dtx/saga';
 
 /** A saga with the trace it runs in (W3C headers), for spans of steps a timer starts. */
 export interface TracedSaga<Data> {
@@ -14,9 +22,7 @@ interface SagaRow {
   state: SagaStatus;
   data: unknown;
   step_index: number;
-  attempt: number;
-  waiting_for: SagaInstance<unknown>['waitingFor'];
-  deadline_at: Date | null;
+  steps_in_flight: StepInFlight[];
   needs_attention: boolean;
   history: StepRecord[];
   trace_context: Record<string, string> | null;
@@ -30,28 +36,32 @@ function toInstance<Data>(row: SagaRow): SagaInstance<Data> {
     status: row.state,
     data: row.data as Data,
     stepIndex: row.step_index,
-    attempt: row.attempt,
-    waitingFor: row.waiting_for,
-    deadline: row.deadline_at ? row.deadline_at.getTime() : null,
+    inFlight: row.steps_in_flight,
     needsAttention: row.needs_attention,
     history: row.history,
   };
 }
 
-const columns = `id, order_id, type, state, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, trace_context`;
+const columns = `id, order_id, type, state, data, step_index, steps_in_flight, needs_attention, history, trace_context`;
 
-/** The values of every stored field after id, order_id and type, in the order both writes use ($4 to $12). */
+/**
+ * The values of every stored field after id, order_id and type, in the order both writes use ($4 to $13).
+ * Each step in flight has its own timer; attempt, waiting_for and deadline_at hold the earliest one's,
+ * so that the deadline poller finds due sagas by index.
+ */
 function stateValues(saga: SagaInstance<unknown>, currentStep: string | null): unknown[] {
+  const timer = sagaTimer(saga);
   return [
     saga.status,
     currentStep,
     JSON.stringify(saga.data),
     saga.stepIndex,
-    saga.attempt,
-    saga.waitingFor,
-    saga.deadline === null ? null : new Date(saga.deadline).toISOString(),
+    highestAttempt(saga),
+    timer.waitingFor,
+    timer.deadline === null ? null : new Date(timer.deadline).toISOString(),
     saga.needsAttention,
     JSON.stringify(saga.history),
+    JSON.stringify(saga.inFlight),
   ];
 }
 
@@ -63,8 +73,8 @@ export async function insertSaga(
   trace: Record<string, string> | undefined,
 ): Promise<boolean> {
   const inserted = await tx.execute(
-    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, trace_context)
-     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb, $13::jsonb)
+    `INSERT INTO saga_instances (id, order_id, type, state, current_step, data, step_index, attempt, waiting_for, deadline_at, needs_attention, history, steps_in_flight, trace_context)
+     VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::timestamptz, $11, $12::jsonb, $13::jsonb, $14::jsonb)
      ON CONFLICT (order_id, type) DO NOTHING`,
     saga.sagaId,
     saga.orderId,
@@ -89,7 +99,8 @@ export async function saveSaga(
   await tx.execute(
     `UPDATE saga_instances
         SET state = $4, current_step = $5, data = $6::jsonb, step_index = $7, attempt = $8, waiting_for = $9,
-            deadline_at = $10::timestamptz, needs_attention = $11, history = $12::jsonb, version = version + 1, updated_at = now()
+            deadline_at = $10::timestamptz, needs_attention = $11, history = $12::jsonb, steps_in_flight = $13::jsonb,
+            version = version + 1, updated_at = now()
       WHERE id = $1::uuid AND order_id = $2::uuid AND type = $3`,
     saga.sagaId,
     saga.orderId,
@@ -129,11 +140,26 @@ export async function recordIgnoredReply(
   );
 }
 
-/** Moves overdue reply deadlines to `now + timeoutMs`; returns how many sagas it touched. */
-export async function restartOverdueReplyTimers(tx: SqlTransaction, now: number, timeoutMs: number): Promise<number> {
-  return tx.execute(
-    `UPDATE saga_instances SET deadline_at = $1::timestamptz
-      WHERE waiting_for = 'reply' AND deadline_at < $1::timestamptz`,
-    new Date(now + timeoutMs).toISOString(),
+/**
+ * Sagas with a step whose reply is overdue at `now`, locked, oldest deadline first. Rows a reply
+ * or a timer holds are waited for, not skipped: every overdue reply must get its fresh timeout.
+ */
+export async function lockSagasWithOverdueReplies<Data>(
+  tx: SqlTransaction,
+  now: number,
+  limit: number,
+): Promise<SagaInstance<Data>[]> {
+  const rows = await tx.query<SagaRow>(
+    `SELECT ${columns} FROM saga_instances
+      WHERE waiting_for <> 'nothing' AND deadline_at < $1::timestamptz
+        AND jsonb_path_exists(steps_in_flight, '$[*] ? (@.waitingFor == "reply" && @.deadline < $now)',
+                              jsonb_build_object('now', $2::bigint))
+      ORDER BY deadline_at, id
+      LIMIT $3
+      FOR UPDATE`,
+    new Date(now).toISOString(),
+    now,
+    limit,
   );
+  return rows.map((row) => toInstance<Data>(row));
 }

@@ -6,9 +6,12 @@ import type { SqlTransaction } from '@dtx/sql';
 import {
   applyDeadline,
   applyReply,
-  awaitedCommand,
+  highestAttempt,
+  overdueCommands,
+  restartOverdueReplies,
   startSaga,
   type QueueState,
+  type SagaContext,
   type SagaDefinition,
   type SagaInstance,
   type SagaTransition,
@@ -21,8 +24,8 @@ import {
   insertSaga,
   lockDueSagas,
   lockSaga,
+  lockSagasWithOverdueReplies,
   recordIgnoredReply,
-  restartOverdueReplyTimers,
   saveSaga,
 } from '@dtx/orchestrator-data-access';
 import { SagaMetrics } from './saga-metrics.js';
@@ -30,7 +33,9 @@ import { SagaQueueProbe } from './saga-queue-probe.js';
 
 export const CREATE_ORDER_SAGA = Symbol('CREATE_ORDER_SAGA');
 
-const context = () => ({ now: Date.now(), random: Math.random });
+const context = (): SagaContext => ({ now: Date.now(), random: Math.random });
+/** Sagas whose overdue replies are restarted per transaction. */
+const RESTART_BATCH = 200;
 
 /**
  * Runs create-order sagas: starts one per orchestrated order, applies
@@ -59,7 +64,8 @@ export class SagaOrchestrator {
       context(),
     );
     const trace = activeTraceHeaders();
-    if (!(await insertSaga(tx, transition.instance, this.currentStep(transition), trace ? { ...trace } : undefined))) {
+    const stage = this.stageName(transition.instance);
+    if (!(await insertSaga(tx, transition.instance, stage, trace ? { ...trace } : undefined))) {
       return [];
     }
     this.metrics.started.inc({ saga: this.definition.name });
@@ -115,9 +121,11 @@ export class SagaOrchestrator {
           `saga ${this.definition.name} timer`,
           { parent: contextFromHeaders(trace ?? {}), attributes: this.attributesOf(saga) },
           async () => {
-            const transition = applyDeadline(this.definition, saga, context(), await this.queueStateOf(saga));
+            const now = context();
+            const queues = await this.queueStatesOf(saga, now.now);
+            const transition = applyDeadline(this.definition, saga, now, queues);
             if (transition.deferred) {
-              this.metrics.timersDeferred.inc({ saga: this.definition.name });
+              this.metrics.timersDeferred.inc({ saga: this.definition.name }, transition.deferred.length);
             }
             this.observeStepDurations(saga, transition.instance);
             const commands = await this.save(tx, saga.needsAttention, transition);
@@ -129,17 +137,34 @@ export class SagaOrchestrator {
     });
   }
 
-  /** For an overdue reply: is its command, or the reply, still queued? */
-  private async queueStateOf(saga: SagaInstance<CreateOrderSagaData>): Promise<QueueState> {
-    const command = saga.waitingFor === 'reply' ? awaitedCommand(this.definition, saga) : undefined;
-    return command ? this.queues.stateOf(command) : 'drained';
+  /** For each overdue reply: is its command, or the reply, still queued? */
+  private async queueStatesOf(
+    saga: SagaInstance<CreateOrderSagaData>,
+    now: number,
+  ): Promise<Record<string, QueueState>> {
+    const overdue = overdueCommands(this.definition, saga, now);
+    const states = await Promise.all(overdue.map((command) => this.queues.stateOf(command)));
+    return Object.fromEntries(overdue.map((command, index) => [command.step, states[index] ?? 'queued']));
   }
 
-  /** Re-arms every overdue reply timer for one step timeout from now; returns how many. */
+  /** Gives every overdue reply a fresh step timeout from now; returns how many sagas it touched. */
   async restartOverdueReplyTimers(): Promise<number> {
-    return this.messaging.transaction((tx) =>
-      restartOverdueReplyTimers(tx, Date.now(), this.definition.defaultPolicy.timeoutMs),
-    );
+    // One clock for every batch, so that a saga restarted by one is not overdue again in the next.
+    const now = context();
+    let restarted = 0;
+    for (;;) {
+      const batch = await this.messaging.transaction(async (tx) => {
+        const overdue = await lockSagasWithOverdueReplies<CreateOrderSagaData>(tx, now.now, RESTART_BATCH);
+        for (const saga of overdue) {
+          await saveSaga(tx, restartOverdueReplies(this.definition, saga, now), this.stageName(saga));
+        }
+        return overdue.length;
+      });
+      restarted += batch;
+      if (batch < RESTART_BATCH) {
+        return restarted;
+      }
+    }
   }
 
   private async save(
@@ -148,12 +173,13 @@ export class SagaOrchestrator {
     transition: SagaTransition<CreateOrderSagaData>,
   ): Promise<OutgoingMessage[]> {
     const saga = transition.instance;
-    await saveSaga(tx, saga, this.currentStep(transition));
+    const stage = this.stageName(saga);
+    await saveSaga(tx, saga, stage);
     const log = {
       sagaId: saga.sagaId,
       orderId: saga.orderId,
-      step: this.currentStep(transition),
-      attempt: saga.attempt,
+      step: stage,
+      attempt: highestAttempt(saga),
     };
     if (saga.needsAttention && !neededAttention) {
       this.metrics.needingAttention.inc({ saga: this.definition.name });
@@ -184,6 +210,7 @@ export class SagaOrchestrator {
       const span = startSpan(`saga ${this.definition.name} ${compensating ? 'compensate' : 'step'} ${step}`, {
         attributes: {
           ...this.attributesOf(saga),
+          'saga.attempt': Number(command.payload['attempt']),
           'saga.step': step,
           'saga.command': command.type,
           'saga.compensation': compensating,
@@ -206,12 +233,14 @@ export class SagaOrchestrator {
       'saga.name': this.definition.name,
       'saga.mode': 'orchestration',
       'saga.status': saga.status,
-      'saga.attempt': saga.attempt,
+      'saga.attempt': highestAttempt(saga),
       ...(saga.data.reason ? { 'order.cancel_reason': saga.data.reason } : {}),
     };
   }
 
-  private currentStep(transition: SagaTransition<CreateOrderSagaData>): string | null {
-    return this.definition.steps[transition.instance.stepIndex]?.name ?? null;
+  /** The step the saga is at, or the parallel group it runs (stored as current_step). */
+  private stageName(saga: SagaInstance<CreateOrderSagaData>): string | null {
+    const step = this.definition.steps[saga.stepIndex];
+    return step?.group ?? step?.name ?? null;
   }
 }

@@ -5,7 +5,7 @@ import {
   orderParticipant as order,
   paymentParticipant as payment,
 } from '@dtx/contracts';
-import { SagaTestKit } from '@dtx/saga';
+import { applyReply, SagaTestKit } from '@dtx/saga';
 import { createOrderSaga, type CreateOrderSagaData } from './create-order.saga.js';
 
 const saga = createOrderSaga(
@@ -19,9 +19,14 @@ const data: CreateOrderSagaData = {
   total: 2_500,
 };
 const start = () => SagaTestKit.start(saga, data, data.orderId);
+/** The steps after the pivot, sent together. */
+const completion = [payment.capturePayment, inventory.commitStock, order.approveOrder];
+/** A saga past its pivot: capture, commit and approve just sent. */
+const afterPivot = () =>
+  start().reply('StockReserved').reply('PaymentAuthorized').expectCommands(completion).expectStatus('RUNNING');
 
 describe('create-order saga, in memory', () => {
-  it('confirms: reserve, authorise, capture, commit, approve', () => {
+  it('confirms: reserve, authorise, then capture, commit and approve together', () => {
     start()
       .expectCommand(inventory.reserveStock, {
         orderId: data.orderId,
@@ -33,15 +38,115 @@ describe('create-order saga, in memory', () => {
       .reply('StockReserved')
       .expectCommand(payment.authorizePayment, { customerId: 'alice', amount: 2_500 })
       .reply('PaymentAuthorized')
-      .expectCommand(payment.capturePayment)
-      .reply('PaymentCaptured')
-      .expectCommand(inventory.commitStock)
-      .reply('StockCommitted')
-      .expectCommand(order.approveOrder)
-      .reply('OrderApproved')
+      .expectCommands(completion, { orderId: data.orderId, attempt: 1 })
+      .expectCommand(payment.capturePayment, { step: 'capture-payment' })
+      .expectCommand(inventory.commitStock, { step: 'commit-stock' })
+      .expectCommand(order.approveOrder, { step: 'approve-order' })
+      .replyTo(payment.capturePayment, 'PaymentCaptured')
+      .expectNoCommand()
+      .replyTo(inventory.commitStock, 'StockCommitted')
+      .expectNoCommand()
+      .expectStatus('RUNNING')
+      .replyTo(order.approveOrder, 'OrderApproved')
       .expectNoCommand()
       .expectStatus('COMPLETED')
       .expectCompensated([]);
+  });
+
+  it('completes only once every member of the group has succeeded, whatever order the replies come in', () => {
+    const answers = [
+      { spec: payment.capturePayment, step: 'capture-payment', outcome: 'PaymentCaptured' },
+      { spec: inventory.commitStock, step: 'commit-stock', outcome: 'StockCommitted' },
+      { spec: order.approveOrder, step: 'approve-order', outcome: 'OrderApproved' },
+    ];
+    const sequences = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const sequence of sequences) {
+      const inTurn = sequence.map((index) => answers[index]).filter((answer) => answer !== undefined);
+      const run = afterPivot();
+      for (const [index, answer] of inTurn.entries()) {
+        run.expectStatus('RUNNING').expectInFlight(inTurn.slice(index).map(({ step }) => step));
+        run.replyTo(answer.spec, answer.outcome).expectNoCommand();
+      }
+      run.expectStatus('COMPLETED').expectInFlight([]);
+      assert.equal(run.sent.length, 5, 'nothing was sent twice');
+    }
+  });
+
+  it('a member that times out is sent again on its own while the others are done', () => {
+    const run = afterPivot()
+      .replyTo(payment.capturePayment, 'PaymentCaptured')
+      .replyTo(order.approveOrder, 'OrderApproved')
+      .expectInFlight(['commit-stock'])
+      .timeout()
+      .expectNoCommand()
+      .timeout()
+      .expectCommands([inventory.commitStock], { attempt: 2 })
+      .expectStatus('RUNNING');
+    const lines = run.instance.history.filter((line) => line.group === 'complete-order');
+    assert.deepEqual(
+      lines.map((line) => [line.name, line.status, line.attempts]),
+      [
+        ['capture-payment', 'SUCCEEDED', 1],
+        ['commit-stock', 'WAITING', 2],
+        ['approve-order', 'SUCCEEDED', 1],
+      ],
+    );
+    run.reply('StockCommitted').expectNoCommand().expectStatus('COMPLETED');
+  });
+
+  it('each member has its own timer, attempts and queue probe', () => {
+    const run = afterPivot()
+      .timeout({ 'capture-payment': 'queued', 'commit-stock': 'drained', 'approve-order': 'queued' })
+      .expectNoCommand();
+    assert.deepEqual(
+      run.instance.inFlight.map((timer) => [timer.step, timer.waitingFor, timer.attempt]),
+      [
+        ['capture-payment', 'reply', 1],
+        ['commit-stock', 'retry', 1],
+        ['approve-order', 'reply', 1],
+      ],
+    );
+    run.timeout().expectCommands([inventory.commitStock], { attempt: 2 });
+    // The re-armed members' timers come due next; their queues have drained meanwhile.
+    run
+      .timeout()
+      .expectNoCommand()
+      .timeout()
+      .expectCommands([payment.capturePayment, order.approveOrder], { attempt: 2 })
+      .replyTo(inventory.commitStock, 'StockCommitted')
+      .replyTo(order.approveOrder, 'OrderApproved')
+      .replyTo(payment.capturePayment, 'PaymentCaptured')
+      .expectStatus('COMPLETED');
+    assert.deepEqual(
+      run.sent.slice(2).map((command) => `${command.type} ${String(command.payload['attempt'])}`),
+      ['CapturePayment 1', 'CommitStock 1', 'ApproveOrder 1', 'CommitStock 2', 'CapturePayment 2', 'ApproveOrder 2'],
+    );
+  });
+
+  it('a duplicate reply for a member already done is fenced off, and the others still wait', () => {
+    const run = afterPivot();
+    const capture = run.sent.find((command) => command.type === 'CapturePayment');
+    assert.ok(capture);
+    run
+      .replyTo(capture, 'PaymentCaptured')
+      .replyTo(capture, 'PaymentCaptured')
+      .expectIgnored(
+        /reply to CapturePayment of step capture-payment; waiting for CommitStock of step commit-stock, ApproveOrder of step approve-order/,
+      )
+      .expectNoCommand()
+      .expectInFlight(['commit-stock', 'approve-order'])
+      .replyTo(inventory.commitStock, 'StockCommitted')
+      .replyTo(order.approveOrder, 'OrderApproved')
+      .expectStatus('COMPLETED')
+      .replyTo(capture, 'PaymentCaptured')
+      .expectIgnored(/already COMPLETED/);
   });
 
   it('out of stock: nothing to release, the order is rejected with OUT_OF_STOCK', () => {
@@ -106,7 +211,10 @@ describe('create-order saga, in memory', () => {
 
   it('applies a reply that arrives while a retry is scheduled, and sends no retry', () => {
     const run = start().timeout().expectNoCommand();
-    assert.equal(run.instance.waitingFor, 'retry');
+    assert.deepEqual(
+      run.instance.inFlight.map((timer) => timer.waitingFor),
+      ['retry'],
+    );
     run.reply('StockReserved').expectCommand(payment.authorizePayment);
     assert.equal(run.sent.filter((command) => command.type === 'ReserveStock').length, 1);
   });
@@ -129,7 +237,10 @@ describe('create-order saga, in memory', () => {
       run.timeout('queued').expectNoCommand().expectStatus('RUNNING');
     }
     assert.equal(run.sent.length, 1);
-    assert.equal(run.instance.attempt, 1);
+    assert.deepEqual(
+      run.instance.inFlight.map((timer) => timer.attempt),
+      [1],
+    );
     run.reply('StockReserved').expectCommand(payment.authorizePayment);
   });
 
@@ -156,11 +267,18 @@ describe('create-order saga, in memory', () => {
   });
 
   it('a compensation or a step after the pivot waits on a queue without end', () => {
-    const run = start().reply('StockReserved').reply('PaymentAuthorized');
+    const run = afterPivot();
     for (let round = 0; round < 30; round++) {
       run.timeout('queued').expectNoCommand();
     }
-    run.expectStatus('RUNNING').reply('PaymentCaptured').expectCommand(inventory.commitStock);
+    run
+      .expectStatus('RUNNING')
+      .expectInFlight(['capture-payment', 'commit-stock', 'approve-order'])
+      .replyTo(payment.capturePayment, 'PaymentCaptured')
+      .replyTo(inventory.commitStock, 'StockCommitted')
+      .replyTo(order.approveOrder, 'OrderApproved')
+      .expectStatus('COMPLETED');
+    assert.equal(run.sent.length, 5);
   });
 
   it('a duplicate reply has no effect', () => {
@@ -194,19 +312,25 @@ describe('create-order saga, in memory', () => {
   });
 
   it('after the pivot a step is retried until it succeeds, never compensated', () => {
-    const run = start()
-      .reply('StockReserved')
-      .reply('PaymentAuthorized')
-      .expectCommand(payment.capturePayment, { attempt: 1 });
+    const run = afterPivot()
+      .replyTo(inventory.commitStock, 'StockCommitted')
+      .replyTo(order.approveOrder, 'OrderApproved')
+      .expectInFlight(['capture-payment']);
     for (let attempt = 2; attempt <= 6; attempt++) {
-      run.timeout().timeout().expectCommand(payment.capturePayment, { attempt });
+      run.timeout().timeout().expectCommands([payment.capturePayment], { attempt });
     }
-    run
-      .reply('PaymentCaptured')
-      .reply('StockCommitted')
-      .reply('OrderApproved')
-      .expectStatus('COMPLETED')
-      .expectCompensated([]);
+    assert.equal(run.instance.needsAttention, true);
+    run.reply('PaymentCaptured').expectStatus('COMPLETED').expectCompensated([]);
+  });
+
+  it('an unexpected answer from a member retries that member only', () => {
+    afterPivot()
+      .replyTo(inventory.commitStock, 'ActionRefused')
+      .expectNoCommand()
+      .replyTo(payment.capturePayment, 'PaymentCaptured')
+      .timeout()
+      .expectCommands([inventory.commitStock], { attempt: 2 })
+      .expectInFlight(['commit-stock', 'approve-order']);
   });
 
   it('an authorisation that times out is voided before the stock is released', () => {
@@ -224,6 +348,35 @@ describe('create-order saga, in memory', () => {
       .expectCommand(order.rejectOrder, { reason: 'TIMEOUT' })
       .reply('OrderRejected')
       .expectCompensated(['authorize-payment', 'reserve-stock', 'create-order']);
+  });
+
+  it('a saga stored while it waited on commit-stock alone, before the steps ran in parallel, goes on with approve-order', () => {
+    const { instance } = afterPivot().replyTo(payment.capturePayment, 'PaymentCaptured');
+    // What the migration to steps in flight leaves of a saga that was at commit-stock.
+    const stored = {
+      ...instance,
+      stepIndex: saga.steps.findIndex((step) => step.name === 'commit-stock'),
+      inFlight: instance.inFlight.filter((timer) => timer.step === 'commit-stock'),
+      history: instance.history.filter((line) => line.name !== 'approve-order'),
+    };
+    const context = { now: Date.UTC(2026, 0, 1), random: () => 0.5 };
+    const committed = applyReply(
+      saga,
+      stored,
+      { step: 'commit-stock', attempt: 1, command: 'CommitStock', outcome: 'StockCommitted' },
+      context,
+    );
+    assert.deepEqual(
+      committed.commands.map((command) => [command.type, command.payload['step'], command.payload['attempt']]),
+      [['ApproveOrder', 'approve-order', 1]],
+    );
+    const approved = applyReply(
+      saga,
+      committed.instance,
+      { step: 'approve-order', attempt: 1, command: 'ApproveOrder', outcome: 'OrderApproved' },
+      context,
+    );
+    assert.deepEqual([approved.instance.status, approved.commands], ['COMPLETED', []]);
   });
 
   it('keeps the step history with attempts and outcomes', () => {

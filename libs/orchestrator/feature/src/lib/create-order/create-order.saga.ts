@@ -10,10 +10,13 @@ export interface CreateOrderSagaData {
   reason?: string;
 }
 
+const orderIdOf = (data: CreateOrderSagaData) => ({ orderId: data.orderId });
+
 /**
  * The create-order saga. Until payment is authorised (the pivot) every step
  * can be undone, in reverse order; after it, the steps cannot fail for good
- * and are retried until they succeed.
+ * and are retried until they succeed. None of those needs another's result,
+ * so they are sent together: one round trip to the participants, not three in a row.
  */
 export function createOrderSaga(
   defaultPolicy: StepPolicy,
@@ -42,7 +45,7 @@ export function createOrderSaga(
           total: data.total,
         }),
         { onFailure: { StockUnavailable: (data) => ({ ...data, reason: 'OUT_OF_STOCK' }) } },
-      ).compensateWith(inventoryParticipant.releaseStock, (data) => ({ orderId: data.orderId })),
+      ).compensateWith(inventoryParticipant.releaseStock, orderIdOf),
     )
     .compensatable(
       'authorize-payment',
@@ -54,25 +57,12 @@ export function createOrderSaga(
           amount: data.total,
         }),
         { onFailure: { PaymentDeclined: (data) => ({ ...data, reason: 'PAYMENT_DECLINED' }) } },
-      ).compensateWith(paymentParticipant.voidPayment, (data) => ({ orderId: data.orderId })),
+      ).compensateWith(paymentParticipant.voidPayment, orderIdOf),
     )
-    .retriable(
-      'capture-payment',
-      invoke(paymentParticipant.capturePayment, (data: CreateOrderSagaData) => ({
-        orderId: data.orderId,
-      })).retriedUntilSuccess(),
-    )
-    .retriable(
-      'commit-stock',
-      invoke(inventoryParticipant.commitStock, (data: CreateOrderSagaData) => ({
-        orderId: data.orderId,
-      })).retriedUntilSuccess(),
-    )
-    .retriable(
-      'approve-order',
-      invoke(orderParticipant.approveOrder, (data: CreateOrderSagaData) => ({
-        orderId: data.orderId,
-      })).retriedUntilSuccess(),
-    )
+    .parallel('complete-order', {
+      'capture-payment': invoke(paymentParticipant.capturePayment, orderIdOf).retriedUntilSuccess(),
+      'commit-stock': invoke(inventoryParticipant.commitStock, orderIdOf).retriedUntilSuccess(),
+      'approve-order': invoke(orderParticipant.approveOrder, orderIdOf).retriedUntilSuccess(),
+    })
     .build();
 }
