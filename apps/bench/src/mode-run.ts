@@ -337,19 +337,25 @@ export function targetCheck(
   maxRate: ModeResult['maxRate'],
   halfLoad: ModeResult['halfLoad'],
 ): TargetCheck {
+  const { targets } = config;
   const actualRate = maxRate.status === 'measured' ? maxRate.maxRate : null;
   const actualP99 = halfLoad.status === 'measured' ? halfLoad.step.latencyMs.p99 : null;
+  const actualCpu = halfLoad.status === 'measured' ? halfLoad.step.cpuMsPerOrder : null;
+  const rateTarget = mode === '2pc' ? targets.twoPhaseMaxRate : targets.sagaMaxRate;
   return {
-    applies: mode !== '2pc',
-    maxRate: {
-      target: config.targets.sagaMaxRate,
-      actual: actualRate,
-      met: actualRate !== null && actualRate >= config.targets.sagaMaxRate,
-    },
+    maxRate: { target: rateTarget, actual: actualRate, met: actualRate !== null && actualRate >= rateTarget },
     p99AtHalfLoad: {
-      targetMs: config.targets.sagaP99AtHalfLoadMs,
+      targetMs: targets.p99AtHalfLoadMs,
       actualMs: actualP99,
-      met: actualP99 !== null && actualP99 < config.targets.sagaP99AtHalfLoadMs,
+      met: actualP99 !== null && actualP99 < targets.p99AtHalfLoadMs,
     },
+    cpuMsPerOrderAtHalfLoad:
+      mode === '2pc'
+        ? null
+        : {
+            targetMs: targets.sagaCpuMsPerOrder,
+            actualMs: actualCpu,
+            met: actualCpu !== null && actualCpu <= targets.sagaCpuMsPerOrder,
+          },
   };
 }
