@@ -13,7 +13,7 @@ import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
   activeTraceHeaders,
   contextFromHeaders,
-  markFailed,
+  closingSpans,
   SpanKind,
   startSpan,
   withActiveSpan,
@@ -371,9 +371,9 @@ export class MessageDispatcher {
         },
       }),
     );
-    try {
+    return closingSpans(spans, async () => {
       await this.options.faults?.delay();
-      const outcomes = await this.options.transaction(async (tx) => {
+      return this.options.transaction(async (tx) => {
         const fresh = await recordInInbox(
           tx,
           this.options.consumerGroup,
@@ -408,17 +408,7 @@ export class MessageDispatcher {
         await this.options.outbox.emitAll(tx, emissions);
         return outcomes;
       });
-      return outcomes;
-    } catch (error) {
-      for (const span of spans) {
-        markFailed(span, error);
-      }
-      throw error;
-    } finally {
-      for (const span of spans) {
-        span.end();
-      }
-    }
+    });
   }
 
   private async deadLetter(delivery: Delivery, reason: DeadLetterReason, detail: string, attempts: number) {
