@@ -4,7 +4,7 @@ export {
   type HttpRequest,
   type HttpResponse,
   type HttpTransport,
-} from './lib/http-transport.js';
+} from '@dtx/util';
 export {
   ShopApiError,
   ShopClient,
