@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import { inTransaction, PgExecutor, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
+import { inTransaction, PgExecutor, withPooledClient, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -59,26 +59,19 @@ export class PreparedTransactions {
    */
   async prepare(transactionId: string, work: PrepareWork): Promise<TwoPhaseVote> {
     const gid = this.gid(transactionId);
-    if (await this.isPrepared(gid)) {
-      return { vote: 'YES' };
-    }
-    return inTransaction(this.pool, async (tx, client) => {
-      await client.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`);
-      const claimed = await tx.execute(
-        `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')
-         ON CONFLICT (gid) DO NOTHING`,
-        gid,
-        transactionId,
-      );
-      if (claimed === 0) {
-        // Already decided: committed before (a repeated prepare) or aborted before it got here.
-        const outcome = await this.recordedOutcome(tx, gid);
-        const vote: TwoPhaseVote =
-          outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
-        return { result: vote, end: 'ROLLBACK' };
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        if (!(await this.beginAndClaim(client, gid))) {
+          await client.query('ROLLBACK');
+          return await voteGivenBefore(client, gid);
+        }
+        const vote = await work(new PgExecutor(client));
+        await client.query(vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK');
+        return vote;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      const vote = await work(tx);
-      return { result: vote, end: vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK' };
     }).catch((error: unknown): TwoPhaseVote => {
       if (errorCode(error) === LOCK_NOT_AVAILABLE) {
         return { vote: 'NO', reason: 'LOCK_TIMEOUT' };
@@ -155,12 +148,25 @@ export class PreparedTransactions {
     return rows.map((row) => ({ gid: row.gid, transactionId: row.gid.slice(prefix.length), preparedAt: row.prepared }));
   }
 
-  private async isPrepared(gid: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      'SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()',
-      [gid],
-    );
-    return (rowCount ?? 0) > 0;
+  /**
+   * Begins the prepare's transaction, with its lock timeout, and claims the
+   * participation row, in one round trip (hence the literal: quoteGid checks
+   * it, and the transaction id is its last 36 characters). A transaction
+   * already prepared (a repeated prepare) is not claimed again: its row is
+   * locked until the decision, and waiting for it would end in LOCK_TIMEOUT.
+   * False when the row was there before.
+   */
+  private async beginAndClaim(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const results = (await client.query(
+      `BEGIN;
+       SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)};
+       INSERT INTO two_phase_participations (gid, transaction_id, outcome)
+       SELECT claim.gid, right(claim.gid, 36)::uuid, 'COMMITTED' FROM (VALUES (${quoteGid(gid)})) AS claim(gid)
+        WHERE NOT EXISTS (
+          SELECT 1 FROM pg_prepared_xacts p WHERE p.gid = claim.gid AND p.database = current_database())
+       ON CONFLICT (gid) DO NOTHING`,
+    )) as unknown as pg.QueryResult[];
+    return results[2]?.rowCount === 1;
   }
 
   private async recordedOutcome(db: SqlExecutor, gid: string): Promise<string | undefined> {
@@ -177,6 +183,17 @@ export class PreparedTransactions {
       throw new TryAgainLater(error instanceof Error ? error.message : String(error));
     }
   }
+}
+
+/** The vote of a prepare repeated after the first was prepared or committed, or that arrives after its abort. */
+async function voteGivenBefore(client: pg.PoolClient, gid: string): Promise<TwoPhaseVote> {
+  const { rows } = await client.query<{ prepared: boolean; outcome: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()) AS prepared,
+            (SELECT outcome FROM two_phase_participations WHERE gid = $1) AS outcome`,
+    [gid],
+  );
+  const { prepared, outcome } = rows[0] ?? { prepared: false, outcome: null };
+  return prepared || outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
 }
 
 /** Identifiers are built from a participant name and a UUID; anything else is a bug, not input to quote around. */
