@@ -10,6 +10,7 @@ export {
   TwoPhaseParticipant,
   TwoPhaseParticipantController,
   TwoPhaseParticipantModule,
+  type CallerTrace,
   type PhaseTwoOutcome,
   type TwoPhaseParticipantOptions,
 } from './lib/two-phase-participant.module.js';

@@ -1,8 +1,30 @@
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 
 const quietPaths = ['/health/', '/metrics'];
+
+/**
+ * The two-phase-commit protocol's requests: the coordinator's side and the
+ * participant's make their own spans (`2pc prepare inventory`, `2pc vote`,
+ * ...) and carry the trace context themselves, so an HTTP span around each
+ * of the six requests of a transaction would only repeat them, at a cost.
+ */
+const pathsWithOwnSpans = ['/2pc/'];
+
+const startsWithAny = (prefixes: string[], path: string | null | undefined) =>
+  prefixes.some((prefix) => path?.startsWith(prefix) ?? false);
+
+/** Incoming requests that get no HTTP span (and run with tracing suppressed unless they restore a context). */
+export function untracedIncoming(request: Pick<IncomingMessage, 'url'>): boolean {
+  return startsWithAny(quietPaths, request.url) || startsWithAny(pathsWithOwnSpans, request.url);
+}
+
+/** Outgoing requests that get no HTTP span: their caller made one. */
+export function untracedOutgoing(request: Pick<RequestOptions, 'path'>): boolean {
+  return startsWithAny(pathsWithOwnSpans, request.path);
+}
 
 /**
  * HTTP (server and client) spans, and PostgreSQL spans only when asked for
@@ -13,9 +35,7 @@ const quietPaths = ['/health/', '/metrics'];
  */
 export function tracedLibraries(environment: NodeJS.ProcessEnv = process.env): Instrumentation[] {
   return [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => quietPaths.some((path) => request.url?.startsWith(path) ?? false),
-    }),
+    new HttpInstrumentation({ ignoreIncomingRequestHook: untracedIncoming, ignoreOutgoingRequestHook: untracedOutgoing }),
     ...(environment['OTEL_TRACE_SQL'] === 'true' ? [new PgInstrumentation({ requireParentSpan: true })] : []),
   ];
 }

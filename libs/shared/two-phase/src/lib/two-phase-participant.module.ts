@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Inject,
   Injectable,
@@ -23,7 +24,7 @@ import {
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
 import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
-import { withSpan, type Span } from '@dtx/telemetry';
+import { contextFromHeaders, withSpan, type Span } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
@@ -45,6 +46,9 @@ export interface TwoPhaseParticipantOptions {
 }
 
 const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
+
+/** The W3C trace context headers of the coordinator's request. */
+export type CallerTrace = Partial<Record<'traceparent' | 'tracestate', string>>;
 
 /** How a phase-2 request ended: acknowledged, not possible yet (retry), or refused by the protocol. */
 export type PhaseTwoOutcome =
@@ -79,8 +83,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
-    return this.traced('2pc vote', transactionId, work.orderId, async (span) => {
+  prepare(transactionId: string, work: TwoPhaseWork, trace: CallerTrace = {}): Promise<TwoPhaseVote> {
+    return this.traced('2pc vote', transactionId, work.orderId, trace, async (span) => {
       const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
       span.setAttribute('2pc.vote', vote.vote);
       if (vote.vote === 'NO') {
@@ -90,8 +94,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  commit(transactionId: string): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc commit prepared', transactionId, undefined, () =>
+  commit(transactionId: string, trace: CallerTrace = {}): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc commit prepared', transactionId, undefined, trace, () =>
       phaseTwo(async () => {
         await this.transactions.commit(transactionId);
         return { outcome: 'COMMITTED' };
@@ -99,8 +103,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     );
   }
 
-  abort(transactionId: string, abort: TwoPhaseAbort): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc rollback prepared', transactionId, abort.orderId, () =>
+  abort(transactionId: string, abort: TwoPhaseAbort, trace: CallerTrace = {}): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc rollback prepared', transactionId, abort.orderId, trace, () =>
       phaseTwo(async () => {
         const afterAbort = this.options.afterAbort;
         await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
@@ -113,10 +117,12 @@ export class TwoPhaseParticipant implements OnModuleInit {
     return this.transactions.pending();
   }
 
+  /** A span in the coordinator's trace: the protocol's requests get no HTTP span that would carry it (see @dtx/telemetry). */
   private traced<Result>(
     name: string,
     transactionId: string,
     orderId: string | undefined,
+    trace: CallerTrace,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
     const attributes = {
@@ -124,7 +130,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
       '2pc.participant': this.options.participant,
       ...(orderId ? { 'order.id': orderId } : {}),
     };
-    return withSpan(name, { attributes }, work);
+    return withSpan(name, { attributes, parent: contextFromHeaders(trace) }, work);
   }
 }
 
@@ -156,6 +162,8 @@ function phaseTwoAnswer(outcome: PhaseTwoOutcome): TwoPhaseAck {
 
 const transactionIdPipe = new ZodValidationPipe(z.uuid(), 'path', 'transactionId');
 
+const callerTrace = ({ traceparent, tracestate }: CallerTrace): CallerTrace => ({ traceparent, tracestate });
+
 /** The participant's end of the 2PC protocol; the coordinator is its only caller. */
 @ApiTags('two-phase commit (participant)')
 @Controller('2pc')
@@ -171,15 +179,16 @@ export class TwoPhaseParticipantController {
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
+    @Headers() headers: CallerTrace,
   ) {
-    return this.participant.prepare(transactionId, work);
+    return this.participant.prepare(transactionId, work, callerTrace(headers));
   }
 
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
-  async commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
-    return phaseTwoAnswer(await this.participant.commit(transactionId));
+  async commit(@Param('transactionId', transactionIdPipe) transactionId: string, @Headers() headers: CallerTrace) {
+    return phaseTwoAnswer(await this.participant.commit(transactionId, callerTrace(headers)));
   }
 
   @Post('transactions/:transactionId/abort')
@@ -191,8 +200,9 @@ export class TwoPhaseParticipantController {
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
+    @Headers() headers: CallerTrace,
   ) {
-    return phaseTwoAnswer(await this.participant.abort(transactionId, abort));
+    return phaseTwoAnswer(await this.participant.abort(transactionId, abort, callerTrace(headers)));
   }
 
   @Get('prepared')
