@@ -1,10 +1,4 @@
-export {
-  fetchTransport,
-  KeepAliveTransport,
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTransport,
-} from '@dtx/util';
+export { fetchTransport, KeepAliveTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '@dtx/util';
 export {
   ShopApiError,
   ShopClient,

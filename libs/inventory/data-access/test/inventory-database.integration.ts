@@ -60,7 +60,12 @@ describe('inventory database: generated client against the migrated schema', () 
   });
 
   it('sells every line of a 2PC order or none: a short or unknown SKU records nothing', async () => {
-    await client.stockItem.createMany({ data: [{ sku: 'SKU-D', available: 5 }, { sku: 'SKU-E', available: 1 }] });
+    await client.stockItem.createMany({
+      data: [
+        { sku: 'SKU-D', available: 5 },
+        { sku: 'SKU-E', available: 1 },
+      ],
+    });
     const transaction = transactionRunner(pool);
     const [sold, short, unknown] = [randomUUID(), randomUUID(), randomUUID()];
     // Like a prepare voting NO, a sale that is not covered rolls back what it did take.
@@ -80,11 +85,32 @@ describe('inventory database: generated client against the migrated schema', () 
       return recorded;
     };
 
-    assert.equal(await sell(sold, [{ sku: 'SKU-D', quantity: 2 }, { sku: 'SKU-E', quantity: 1 }]), true);
-    assert.equal(await sell(short, [{ sku: 'SKU-D', quantity: 1 }, { sku: 'SKU-E', quantity: 1 }]), false);
-    assert.equal(await sell(unknown, [{ sku: 'SKU-D', quantity: 1 }, { sku: 'NO-SUCH-SKU', quantity: 1 }]), false);
+    assert.equal(
+      await sell(sold, [
+        { sku: 'SKU-D', quantity: 2 },
+        { sku: 'SKU-E', quantity: 1 },
+      ]),
+      true,
+    );
+    assert.equal(
+      await sell(short, [
+        { sku: 'SKU-D', quantity: 1 },
+        { sku: 'SKU-E', quantity: 1 },
+      ]),
+      false,
+    );
+    assert.equal(
+      await sell(unknown, [
+        { sku: 'SKU-D', quantity: 1 },
+        { sku: 'NO-SUCH-SKU', quantity: 1 },
+      ]),
+      false,
+    );
 
-    const items = await client.stockItem.findMany({ where: { sku: { in: ['SKU-D', 'SKU-E'] } }, orderBy: { sku: 'asc' } });
+    const items = await client.stockItem.findMany({
+      where: { sku: { in: ['SKU-D', 'SKU-E'] } },
+      orderBy: { sku: 'asc' },
+    });
     assert.deepEqual(
       items.map((item) => [item.sku, item.available, item.reserved]),
       [

@@ -3,12 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
-import {
-  captureIfCovered,
-  createPaymentDatabaseClient,
-  setBalance,
-  type PaymentDatabaseClient,
-} from '../src/index.js';
+import { captureIfCovered, createPaymentDatabaseClient, setBalance, type PaymentDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {

@@ -10,7 +10,6 @@ export {
   TwoPhaseParticipant,
   TwoPhaseParticipantController,
   TwoPhaseParticipantModule,
-  type CallerTrace,
   type PhaseTwoOutcome,
   type TwoPhaseParticipantOptions,
 } from './lib/two-phase-participant.module.js';

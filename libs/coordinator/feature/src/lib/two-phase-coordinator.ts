@@ -15,6 +15,7 @@ import {
   traceHeadersOf,
   withSpan,
   type Span,
+  type TraceHeaders,
 } from '@dtx/telemetry';
 import { sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
@@ -87,13 +88,13 @@ export class TwoPhaseCoordinator {
    * Runs a new transaction, or joins one logged before (a retried request);
    * answers once the outcome is decided and phase 2 was tried once.
    */
-  async run(request: BeginTransaction): Promise<RunOutcome> {
+  async run(request: BeginTransaction, caller: Partial<TraceHeaders> = {}): Promise<RunOutcome> {
     const id = request.transactionId;
     const joined = this.running.get(id);
     if (joined) {
       await joined;
     } else {
-      const execution = this.admission(() => this.execute(request));
+      const execution = this.admission(() => this.execute(request, caller));
       this.running.set(id, execution);
       try {
         const transaction = await execution;
@@ -160,9 +161,13 @@ export class TwoPhaseCoordinator {
    * another request logged it first or a recovery decided it first (then the
    * log has the answer).
    */
-  private async execute(request: BeginTransaction): Promise<TransactionView | undefined> {
+  private async execute(
+    request: BeginTransaction,
+    caller: Partial<TraceHeaders>,
+  ): Promise<TransactionView | undefined> {
     const attributes = { '2pc.transaction_id': request.transactionId, 'order.id': request.orderId };
-    return withSpan('2pc transaction', { attributes }, async (span) => {
+    // The order service's request gets no HTTP span (see @dtx/telemetry): the trace continues from its headers.
+    return withSpan('2pc transaction', { attributes, parent: contextFromHeaders(caller) }, async (span) => {
       const logged = await this.log.begin(request, activeTraceHeaders()?.traceparent);
       if (!logged) {
         span.setAttribute('2pc.joined', true);

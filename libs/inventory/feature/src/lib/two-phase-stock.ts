@@ -10,5 +10,7 @@ import { sellAllFromAvailable } from '@dtx/inventory-data-access';
  */
 export async function prepareStockSale(tx: SqlTransaction, work: TwoPhaseWork): Promise<TwoPhaseVote> {
   const lines = [...demandPerSku(work.items)].map(([sku, quantity]) => ({ sku, quantity }));
-  return (await sellAllFromAvailable(tx, work.orderId, lines)) ? { vote: 'YES' } : { vote: 'NO', reason: 'OUT_OF_STOCK' };
+  return (await sellAllFromAvailable(tx, work.orderId, lines))
+    ? { vote: 'YES' }
+    : { vote: 'NO', reason: 'OUT_OF_STOCK' };
 }

@@ -8,11 +8,15 @@ const quietPaths = ['/health/', '/metrics'];
 
 /**
  * The two-phase-commit protocol's routes get no request logger: a 2PC order
- * makes six such requests, binding a logger to each costs more than the
- * request's own work, and their spans (see @dtx/telemetry) already say what
- * each did. Errors are still logged, with the request's method and path.
+ * makes seven such requests (POST /transactions to the coordinator, six to
+ * the participants' /2pc routes), binding a logger to each costs more than
+ * the request's own work, and their spans (see @dtx/telemetry) already say
+ * what each did. Errors are still logged, with the request's method and path.
  */
-const routesWithoutRequestLogger: Params['exclude'] = [{ path: '2pc/*path', method: RequestMethod.ALL }];
+const routesWithoutRequestLogger: Params['exclude'] = [
+  { path: '2pc/*path', method: RequestMethod.ALL },
+  { path: 'transactions', method: RequestMethod.POST },
+];
 
 /** Structured request logging (see pinoHttpOptions), except for the 2PC protocol's routes. */
 export function loggerParams(serviceName: string, config: ServiceEnvironment): Params {

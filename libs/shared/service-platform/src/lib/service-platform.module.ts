@@ -67,10 +67,7 @@ export class ServicePlatformModule {
     return {
       module: ServicePlatformModule,
       global: true,
-      imports: [
-        LoggerModule.forRoot(loggerParams(options.serviceName, options.config)),
-        TerminusModule,
-      ],
+      imports: [LoggerModule.forRoot(loggerParams(options.serviceName, options.config)), TerminusModule],
       controllers: [
         HealthController,
         MetricsController,

@@ -17,13 +17,20 @@ describe('traced libraries', () => {
 });
 
 describe('requests without an HTTP span', () => {
+  const transactionPath = '/2pc/transactions/8d1e5d9c-4b0f-4b8e-9d55-0f5f1f1b9a01';
+
   it('probes, scrapes and the 2PC protocol, whose requests make their own spans', () => {
-    assert.equal(untracedIncoming({ url: '/health/ready' }), true);
-    assert.equal(untracedIncoming({ url: '/metrics' }), true);
-    assert.equal(untracedIncoming({ url: '/2pc/transactions/8d1e5d9c-4b0f-4b8e-9d55-0f5f1f1b9a01/prepare' }), true);
-    assert.equal(untracedIncoming({ url: '/orders' }), false);
-    assert.equal(untracedIncoming({ url: '/transactions' }), false);
-    assert.equal(untracedOutgoing({ path: '/2pc/transactions/8d1e5d9c-4b0f-4b8e-9d55-0f5f1f1b9a01/commit' }), true);
-    assert.equal(untracedOutgoing({ path: '/transactions' }), false);
+    assert.equal(untracedIncoming({ method: 'GET', url: '/health/ready' }), true);
+    assert.equal(untracedIncoming({ method: 'GET', url: '/metrics' }), true);
+    assert.equal(untracedIncoming({ method: 'POST', url: `${transactionPath}/prepare` }), true);
+    assert.equal(untracedIncoming({ method: 'POST', url: '/transactions' }), true);
+    assert.equal(untracedOutgoing({ method: 'POST', path: `${transactionPath}/commit` }), true);
+    assert.equal(untracedOutgoing({ method: 'POST', path: '/transactions' }), true);
+  });
+
+  it('everything else, reading a transaction too', () => {
+    assert.equal(untracedIncoming({ method: 'POST', url: '/orders' }), false);
+    assert.equal(untracedIncoming({ method: 'GET', url: '/transactions/8d1e5d9c-4b0f-4b8e-9d55-0f5f1f1b9a01' }), false);
+    assert.equal(untracedOutgoing({ method: 'GET', path: '/inventory/SKU-1' }), false);
   });
 });

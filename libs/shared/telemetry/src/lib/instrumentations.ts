@@ -6,24 +6,27 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 const quietPaths = ['/health/', '/metrics'];
 
 /**
- * The two-phase-commit protocol's requests: the coordinator's side and the
- * participant's make their own spans (`2pc prepare inventory`, `2pc vote`,
- * ...) and carry the trace context themselves, so an HTTP span around each
- * of the six requests of a transaction would only repeat them, at a cost.
+ * The two-phase-commit protocol's requests, the order service's POST
+ * /transactions to the coordinator and the coordinator's calls to the
+ * participants' /2pc routes: both ends make their own spans (`2pc
+ * transaction`, `2pc prepare inventory`, `2pc vote`, ...) and carry the
+ * trace context themselves, so an HTTP span around each of the seven
+ * requests of a transaction would only repeat them, at a cost.
  */
-const pathsWithOwnSpans = ['/2pc/'];
-
-const startsWithAny = (prefixes: string[], path: string | null | undefined) =>
-  prefixes.some((prefix) => path?.startsWith(prefix) ?? false);
+function isTwoPhaseProtocol(method: string | undefined, path: string | null | undefined): boolean {
+  return (path?.startsWith('/2pc/') ?? false) || (method === 'POST' && path === '/transactions');
+}
 
 /** Incoming requests that get no HTTP span (and run with tracing suppressed unless they restore a context). */
-export function untracedIncoming(request: Pick<IncomingMessage, 'url'>): boolean {
-  return startsWithAny(quietPaths, request.url) || startsWithAny(pathsWithOwnSpans, request.url);
+export function untracedIncoming(request: Pick<IncomingMessage, 'method' | 'url'>): boolean {
+  return (
+    quietPaths.some((path) => request.url?.startsWith(path) ?? false) || isTwoPhaseProtocol(request.method, request.url)
+  );
 }
 
 /** Outgoing requests that get no HTTP span: their caller made one. */
-export function untracedOutgoing(request: Pick<RequestOptions, 'path'>): boolean {
-  return startsWithAny(pathsWithOwnSpans, request.path);
+export function untracedOutgoing(request: Pick<RequestOptions, 'method' | 'path'>): boolean {
+  return isTwoPhaseProtocol(request.method, request.path);
 }
 
 /**
@@ -35,7 +38,10 @@ export function untracedOutgoing(request: Pick<RequestOptions, 'path'>): boolean
  */
 export function tracedLibraries(environment: NodeJS.ProcessEnv = process.env): Instrumentation[] {
   return [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: untracedIncoming, ignoreOutgoingRequestHook: untracedOutgoing }),
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: untracedIncoming,
+      ignoreOutgoingRequestHook: untracedOutgoing,
+    }),
     ...(environment['OTEL_TRACE_SQL'] === 'true' ? [new PgInstrumentation({ requireParentSpan: true })] : []),
   ];
 }

@@ -24,7 +24,7 @@ import {
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
 import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
-import { contextFromHeaders, withSpan, type Span } from '@dtx/telemetry';
+import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
@@ -46,9 +46,6 @@ export interface TwoPhaseParticipantOptions {
 }
 
 const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
-
-/** The W3C trace context headers of the coordinator's request. */
-export type CallerTrace = Partial<Record<'traceparent' | 'tracestate', string>>;
 
 /** How a phase-2 request ended: acknowledged, not possible yet (retry), or refused by the protocol. */
 export type PhaseTwoOutcome =
@@ -83,7 +80,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  prepare(transactionId: string, work: TwoPhaseWork, trace: CallerTrace = {}): Promise<TwoPhaseVote> {
+  prepare(transactionId: string, work: TwoPhaseWork, trace: Partial<TraceHeaders> = {}): Promise<TwoPhaseVote> {
     return this.traced('2pc vote', transactionId, work.orderId, trace, async (span) => {
       const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
       span.setAttribute('2pc.vote', vote.vote);
@@ -94,7 +91,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  commit(transactionId: string, trace: CallerTrace = {}): Promise<PhaseTwoOutcome> {
+  commit(transactionId: string, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
     return this.traced('2pc commit prepared', transactionId, undefined, trace, () =>
       phaseTwo(async () => {
         await this.transactions.commit(transactionId);
@@ -103,7 +100,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
     );
   }
 
-  abort(transactionId: string, abort: TwoPhaseAbort, trace: CallerTrace = {}): Promise<PhaseTwoOutcome> {
+  abort(transactionId: string, abort: TwoPhaseAbort, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
     return this.traced('2pc rollback prepared', transactionId, abort.orderId, trace, () =>
       phaseTwo(async () => {
         const afterAbort = this.options.afterAbort;
@@ -122,7 +119,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
     name: string,
     transactionId: string,
     orderId: string | undefined,
-    trace: CallerTrace,
+    trace: Partial<TraceHeaders>,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
     const attributes = {
@@ -162,8 +159,6 @@ function phaseTwoAnswer(outcome: PhaseTwoOutcome): TwoPhaseAck {
 
 const transactionIdPipe = new ZodValidationPipe(z.uuid(), 'path', 'transactionId');
 
-const callerTrace = ({ traceparent, tracestate }: CallerTrace): CallerTrace => ({ traceparent, tracestate });
-
 /** The participant's end of the 2PC protocol; the coordinator is its only caller. */
 @ApiTags('two-phase commit (participant)')
 @Controller('2pc')
@@ -179,16 +174,19 @@ export class TwoPhaseParticipantController {
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
-    @Headers() headers: CallerTrace,
+    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return this.participant.prepare(transactionId, work, callerTrace(headers));
+    return this.participant.prepare(transactionId, work, trace);
   }
 
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
-  async commit(@Param('transactionId', transactionIdPipe) transactionId: string, @Headers() headers: CallerTrace) {
-    return phaseTwoAnswer(await this.participant.commit(transactionId, callerTrace(headers)));
+  async commit(
+    @Param('transactionId', transactionIdPipe) transactionId: string,
+    @Headers() trace: Partial<TraceHeaders>,
+  ) {
+    return phaseTwoAnswer(await this.participant.commit(transactionId, trace));
   }
 
   @Post('transactions/:transactionId/abort')
@@ -200,9 +198,9 @@ export class TwoPhaseParticipantController {
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
-    @Headers() headers: CallerTrace,
+    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return phaseTwoAnswer(await this.participant.abort(transactionId, abort, callerTrace(headers)));
+    return phaseTwoAnswer(await this.participant.abort(transactionId, abort, trace));
   }
 
   @Get('prepared')
