@@ -63,20 +63,21 @@ export class PreparedTransactions {
       try {
         if (!(await this.beginAndClaim(client, gid))) {
           await client.query('ROLLBACK');
-          return await voteGivenBefore(client, gid);
+          // Decided before: committed (a repeated prepare) or aborted before this prepare got here.
+          const outcome = await this.recordedOutcome(new PgExecutor(client), gid);
+          return outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
         }
         const vote = await work(new PgExecutor(client));
         await client.query(vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK');
         return vote;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        if (errorCode(error) !== LOCK_NOT_AVAILABLE) {
+          throw error;
+        }
+        // The lock may be this transaction's own participation row, held by an earlier prepare of it.
+        return (await this.isPrepared(client, gid)) ? { vote: 'YES' } : { vote: 'NO', reason: 'LOCK_TIMEOUT' };
       }
-    }).catch((error: unknown): TwoPhaseVote => {
-      if (errorCode(error) === LOCK_NOT_AVAILABLE) {
-        return { vote: 'NO', reason: 'LOCK_TIMEOUT' };
-      }
-      throw error;
     });
   }
 
@@ -150,23 +151,28 @@ export class PreparedTransactions {
 
   /**
    * Begins the prepare's transaction, with its lock timeout, and claims the
-   * participation row, in one round trip (hence the literal: quoteGid checks
-   * it, and the transaction id is its last 36 characters). A transaction
-   * already prepared (a repeated prepare) is not claimed again: its row is
-   * locked until the decision, and waiting for it would end in LOCK_TIMEOUT.
-   * False when the row was there before.
+   * participation row, in one round trip (hence the literals: quoteGid checks
+   * the identifier, and the transaction id is its last 36 characters). False
+   * when the row was there before. A prepare repeated while the first is
+   * prepared waits here for its row until the lock timeout.
    */
   private async beginAndClaim(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const quoted = quoteGid(gid);
     const results = (await client.query(
       `BEGIN;
        SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)};
        INSERT INTO two_phase_participations (gid, transaction_id, outcome)
-       SELECT claim.gid, right(claim.gid, 36)::uuid, 'COMMITTED' FROM (VALUES (${quoteGid(gid)})) AS claim(gid)
-        WHERE NOT EXISTS (
-          SELECT 1 FROM pg_prepared_xacts p WHERE p.gid = claim.gid AND p.database = current_database())
-       ON CONFLICT (gid) DO NOTHING`,
+       VALUES (${quoted}, right(${quoted}, 36)::uuid, 'COMMITTED') ON CONFLICT (gid) DO NOTHING`,
     )) as unknown as pg.QueryResult[];
     return results[2]?.rowCount === 1;
+  }
+
+  private async isPrepared(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const { rowCount } = await client.query(
+      'SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()',
+      [gid],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   private async recordedOutcome(db: SqlExecutor, gid: string): Promise<string | undefined> {
@@ -183,17 +189,6 @@ export class PreparedTransactions {
       throw new TryAgainLater(error instanceof Error ? error.message : String(error));
     }
   }
-}
-
-/** The vote of a prepare repeated after the first was prepared or committed, or that arrives after its abort. */
-async function voteGivenBefore(client: pg.PoolClient, gid: string): Promise<TwoPhaseVote> {
-  const { rows } = await client.query<{ prepared: boolean; outcome: string | null }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()) AS prepared,
-            (SELECT outcome FROM two_phase_participations WHERE gid = $1) AS outcome`,
-    [gid],
-  );
-  const { prepared, outcome } = rows[0] ?? { prepared: false, outcome: null };
-  return prepared || outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
 }
 
 /** Identifiers are built from a participant name and a UUID; anything else is a bug, not input to quote around. */
