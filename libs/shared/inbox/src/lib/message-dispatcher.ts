@@ -73,7 +73,7 @@ export interface MessageDispatcherOptions {
   retry?: RetryPolicy;
   faults?: FaultInjector;
   metrics?: DispatcherMetrics;
-  /** Partitions handled in parallel (order is kept within each). */
+  /** Partition batches handled at once (order is kept within each); 1 by default, since two batches holding row locks can deadlock. */
   partitionsConsumedConcurrently?: number;
   /** The most messages of one partition handled in one transaction. */
   maxMessagesPerTransaction?: number;
@@ -165,7 +165,7 @@ export class MessageDispatcher {
           autoCommit: true,
           autoCommitInterval: 500,
           autoCommitThreshold: 100,
-          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
           eachBatchAutoResolve: false,
           eachBatch: (payload) => this.dispatchBatch(payload),
         });
