@@ -11,5 +11,6 @@ export {
   publishWithProducer,
   type OutboxRecord,
   type OutboxRelayOptions,
+  type PublishedFrom,
   type PublishRecords,
 } from './lib/outbox-relay.js';

@@ -15,7 +15,15 @@ import {
 import type { Producer } from 'kafkajs';
 import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
-import { Outbox, OutboxRelay, outgoing, publishWithProducer, type PublishRecords } from '../src/index.js';
+import {
+  Outbox,
+  OutboxRelay,
+  outgoing,
+  publishWithProducer,
+  type OutboxRelayOptions,
+  type PublishedFrom,
+  type PublishRecords,
+} from '../src/index.js';
 
 describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -34,7 +42,11 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
         correlationId: orderId,
       }),
     );
-  const startRelay = (publish: PublishRecords = publishWithProducer(producer), pollIntervalMs = 60_000) => {
+  const startRelay = (
+    publish: PublishRecords = publishWithProducer(producer),
+    pollIntervalMs = 60_000,
+    more: Partial<OutboxRelayOptions> = {},
+  ) => {
     const relay = new OutboxRelay({
       pool,
       databaseUrl: database.url,
@@ -42,6 +54,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       publish,
       logger: silentLogger,
       pollIntervalMs,
+      ...more,
     });
     relays.push(relay);
     relay.start();
@@ -157,6 +170,91 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       stamps.every((stamp, index) => index === 0 || stamp > (stamps[index - 1] ?? 0)),
       'lamport increases',
     );
+  });
+
+  it('publishes from the notifications that announce the rows, reading the table only when it takes the lead', async () => {
+    topic = uniqueName('outbox.h.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const sources: PublishedFrom[] = [];
+    const relay = startRelay(publishWithProducer(producer), 60_000, {
+      onPublished: (lags, from) => sources.push(...lags.map(() => from)),
+    });
+    const before = randomUUID();
+    await emitConfirmation(before);
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    assert.ok(relay.isLeader);
+
+    const orderId = randomUUID();
+    const emitted: string[] = [];
+    for (let index = 0; index < 20; index++) {
+      const [envelope] = await emitConfirmation(orderId);
+      emitted.push(envelope?.id ?? '');
+    }
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.length >= 21,
+    });
+    await stopRelays();
+    assert.deepEqual(envelopeIds(records.filter((record) => record.key === orderId)), emitted, 'in commit order');
+    assert.deepEqual(sources.slice(-20), Array<PublishedFrom>(20).fill('announcement'));
+    assert.equal(await pendingCount(), 0);
+  });
+
+  it('reads a row too long for its notification from the table at once, not at the next poll', async () => {
+    topic = uniqueName('outbox.i.');
+    // A confirmation's announcement is about 400 bytes: every row here is too long to announce.
+    outbox = new Outbox({
+      source: 'order',
+      topicPrefix: topic,
+      notifyChannel: uniqueName('outbox'),
+      maxAnnouncementBytes: 100,
+    });
+    const sources: PublishedFrom[] = [];
+    startRelay(publishWithProducer(producer), 60_000, {
+      onPublished: (lags, from) => sources.push(...lags.map(() => from)),
+    });
+    await emitConfirmation(randomUUID());
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+
+    const orderId = randomUUID();
+    const startedAt = Date.now();
+    await emitConfirmation(orderId);
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.events`],
+      until: (read) => read.some((record) => record.key === orderId),
+    });
+    const elapsedMs = Date.now() - startedAt;
+    await stopRelays();
+    assert.equal(records.filter((record) => record.key === orderId).length, 1);
+    assert.deepEqual(sources, ['table', 'table']);
+    assert.ok(elapsedMs < 10_000, `published in ${elapsedMs} ms although the poll interval is 60 s`);
+  });
+
+  it('marks what it published sent in one statement per interval, and on stopping', async () => {
+    topic = uniqueName('outbox.j.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    startRelay(publishWithProducer(producer), 60_000, { markIntervalMs: 60_000 });
+    // Once this one is out, the relay leads and has read the table: what follows comes announced.
+    await emitConfirmation(randomUUID());
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    const ids: string[] = [];
+    for (let index = 0; index < 10; index++) {
+      const [envelope] = await emitConfirmation(randomUUID());
+      ids.push(envelope?.id ?? '');
+    }
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 11 });
+    const marks = () =>
+      pool.query<{ unmarked: string; times: string }>(
+        `SELECT count(*) FILTER (WHERE published_at IS NULL) AS unmarked, count(DISTINCT published_at) AS times
+           FROM outbox_messages WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
+    assert.equal((await marks()).rows[0]?.unmarked, '10', 'published, not yet marked: the interval is not up');
+
+    await stopRelays();
+    assert.deepEqual((await marks()).rows[0], { unmarked: '0', times: '1' }, 'all ten marked by one statement');
   });
 
   it('three relays on one database publish each of 300 messages exactly once', async () => {

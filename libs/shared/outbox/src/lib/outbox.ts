@@ -9,6 +9,7 @@ import {
 } from '@dtx/contracts';
 import { activeTraceHeaders } from '@dtx/telemetry';
 import type { SqlTransaction } from '@dtx/sql';
+import { ANNOUNCEMENT_SQL, MAX_ANNOUNCEMENT_BYTES } from './announcement.js';
 
 /** A message a handler or a command wants to emit; the outbox adds identity, causality and time. */
 export interface OutgoingMessage<Type extends MessageType = MessageType> {
@@ -51,6 +52,8 @@ export interface OutboxOptions {
   topicPrefix?: string;
   /** The LISTEN/NOTIFY channel the relay waits on. */
   notifyChannel: string;
+  /** Longer announcements are replaced by an empty one, and the relay reads the row from the table (default and most: 7,900). */
+  maxAnnouncementBytes?: number;
 }
 
 /** Writes messages to the outbox table inside the caller's transaction. */
@@ -98,9 +101,11 @@ export class Outbox {
     if (rows.length === 0) {
       return [];
     }
-    // One round trip for the clock, every row and the wake-up call: each statement costs a
+    // One round trip for the clock, every row and its announcement: each statement costs a
     // network round trip and its system calls, the dominant cost of handling a message here.
-    // The notification is delivered to listeners only when the transaction commits.
+    // Each row is announced by a notification that carries it, so the relay publishes it
+    // without reading the table; notifications reach listeners only when, and in the order,
+    // their transactions commit.
     const [clock] = await tx.query<{ before: string }>(
       `WITH clock AS (
          UPDATE lamport_clock SET value = GREATEST(value, $7::bigint) + cardinality($1::uuid[])
@@ -113,8 +118,11 @@ export class Outbox {
            FROM clock, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
                 WITH ORDINALITY AS message(id, topic, key, type, headers, envelope, position)
           ORDER BY message.position
-         RETURNING 1)
-       SELECT clock.before, pg_notify($8, '') FROM clock, (SELECT count(*) FROM stored) AS written`,
+         RETURNING id, sequence, topic, message_key, headers, value, created_at),
+       announced AS (
+         SELECT count(pg_notify($8, CASE WHEN octet_length(announcement) < $9 THEN announcement ELSE '' END)) AS rows
+           FROM (SELECT ${ANNOUNCEMENT_SQL} AS announcement FROM stored ORDER BY sequence) AS announcements)
+       SELECT clock.before FROM clock, announced`,
       rows.map(({ envelope }) => envelope.id),
       rows.map(({ envelope }) => this.topicOf(envelope.type)),
       rows.map(({ envelope }) => envelope.aggregateId),
@@ -123,6 +131,7 @@ export class Outbox {
       rows.map(({ envelope }) => JSON.stringify(envelope)),
       latestCause,
       this.options.notifyChannel,
+      Math.min(this.options.maxAnnouncementBytes ?? MAX_ANNOUNCEMENT_BYTES, MAX_ANNOUNCEMENT_BYTES),
     );
     if (clock === undefined) {
       throw new Error('lamport_clock has no row; were the outbox migrations (libs/shared/outbox/migrations) applied?');

@@ -4,7 +4,7 @@ import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 
 /** Prometheus counters of the outbox and the consumers. */
 export class MessagingMetrics {
-  readonly outboxPublished: Counter;
+  readonly outboxPublished: Counter<'from'>;
   readonly relayLag: Histogram;
   private readonly handlingTime: Histogram<'type'>;
   private readonly handled: Counter<'type'>;
@@ -15,7 +15,8 @@ export class MessagingMetrics {
     const registers = [registry];
     this.outboxPublished = new Counter({
       name: 'outbox_published_total',
-      help: 'Outbox rows published to Kafka',
+      help: 'Outbox rows published to Kafka, by where the relay read them: their announcement or the table',
+      labelNames: ['from'],
       registers,
     });
     this.relayLag = new Histogram({

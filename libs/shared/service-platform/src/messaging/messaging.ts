@@ -66,8 +66,8 @@ export class Messaging
         await publishWithProducer(this.producer)(records);
       },
       logger: logger.logger,
-      onPublished: (lags) => {
-        this.metrics.outboxPublished.inc(lags.length);
+      onPublished: (lags, from) => {
+        this.metrics.outboxPublished.inc({ from }, lags.length);
         for (const lag of lags) {
           this.metrics.relayLag.observe(lag);
         }
