@@ -90,6 +90,7 @@ async function main(): Promise<number> {
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       loadAverageAtStart,
+      postgresTransport: postgresTransportOf(postgresAdminUrl),
     },
     finalStateObservation: FINAL_STATE_OBSERVATION,
     postgres: { pgbench },
@@ -156,3 +157,8 @@ main().then(
     process.exit(1);
   },
 );
+
+/** A `host` parameter naming a folder means the Unix socket in it (node-postgres's convention). */
+function postgresTransportOf(url: string): 'unix socket' | 'tcp' {
+  return new URL(url).searchParams.get('host')?.startsWith('/') ? 'unix socket' : 'tcp';
+}

@@ -168,6 +168,8 @@ export interface BenchResults {
     node: string;
     platform: string;
     loadAverageAtStart: number;
+    /** How the services reach PostgreSQL: through its Unix socket or over TCP. */
+    postgresTransport: 'unix socket' | 'tcp';
   };
   /** How the benchmark decides that an order is final, and when. */
   finalStateObservation: string;

@@ -353,6 +353,9 @@ export function markdownReport(results: BenchResults, charts: readonly Chart[]):
       : '- One system serves every mode in turn (`--system shared`): order, inventory, payment, orchestrator and coordinator as separate OS processes (the test harness), on fresh migrated databases and their own Kafka topics, on this machine. Before the first step of each mode, an unrecorded warm-up.',
     `- Open loop: order *i* is due at start + *i*/rate whether or not earlier ones were answered; latency is measured from that scheduled time, so a slow system cannot hide its latency by slowing the generator (no coordinated omission). The generator's own lateness is shown as "send lag". HTTP/1.1 keep-alive, up to ${config.maxSockets} sockets, ${config.requestTimeoutMs / 1000} s timeout per request.`,
     `- Final state: ${results.finalStateObservation}`,
+    results.machine.postgresTransport === 'unix socket'
+      ? '- The services reach PostgreSQL through its Unix socket, as services on the same machine as their database would (`BENCH_POSTGRES_TRANSPORT=tcp` measures over TCP loopback, where each statement costs about 13% more CPU).'
+      : '- The services reach PostgreSQL over TCP.',
     '- Errors: any non-2xx answer, transport failure or timeout, or an order the generator could not send.',
     `- Workload (seeded): ${config.catalog.customers} customers, ${config.catalog.skus} SKUs with ample stock, one or two lines per order; declines come from ${config.catalog.poorCustomers} customers with a zero balance.`,
     '',
