@@ -61,12 +61,13 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     handlers: MessageHandlers,
     faults?: FaultInjector,
     consumerGroup = uniqueName('dispatcher-test'),
+    client: Kafka = kafka,
   ) => {
     dispatcher = new MessageDispatcher({
       consumerGroup,
       topics: [topic()],
       handlers,
-      kafka,
+      kafka: client,
       producer,
       deadLetterTopic: deadLetterTopic(),
       transaction: transactionRunner(pool),
@@ -289,6 +290,43 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
 
     assert.match(deadLetter?.headers[DeadLetterHeaders.error] ?? '', /injected fault/);
     assert.equal(await effects(orderId), 0);
+  });
+
+  it('commits consumed offsets every 500 ms, not once per batch, and the last ones with no batch after them', async () => {
+    let commits = 0;
+    // The dispatcher's consumers, counted as they commit offsets.
+    const counting: Kafka = Object.assign(Object.create(kafka) as Kafka, {
+      consumer: (config: Parameters<Kafka['consumer']>[0]) => {
+        const consumer = kafka.consumer(config);
+        consumer.on(consumer.events.COMMIT_OFFSETS, () => commits++);
+        return consumer;
+      },
+    });
+    const consumerGroup = uniqueName('dispatcher-test');
+    startDispatcher(recordEffect, undefined, consumerGroup, counting);
+    await dispatcher?.joined;
+    const orderIds = Array.from({ length: 20 }, () => randomUUID());
+    for (const orderId of orderIds) {
+      // Apart, so that each is a batch of its own.
+      await send(confirmation(orderId), 1, 'one-partition');
+      await sleep(50);
+    }
+    await until(async () => (await Promise.all(orderIds.map(effects))).every((count) => count === 1));
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () =>
+      (await admin.fetchOffsets({ groupId: consumerGroup, topics: [topic()] }))[0]?.partitions.reduce(
+        (sum, { offset }) => sum + Math.max(0, Number(offset)),
+        0,
+      ) ?? 0;
+    try {
+      await until(async () => (await committed()) === 20, 5_000);
+    } finally {
+      await admin.disconnect();
+    }
+    await dispatcher?.stop();
+    assert.ok(commits >= 1 && commits <= 8, `${commits} offset commits for 20 batches over about a second`);
   });
 
   describe('batches', () => {

@@ -86,6 +86,12 @@ export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, initialDelayMs:
 
 export const DEFAULT_MAX_MESSAGES_PER_TRANSACTION = 100;
 
+/** Consumed offsets reach Kafka at most this long after their transaction committed, or every this many messages. */
+const OFFSET_COMMIT_INTERVAL_MS = 500;
+const OFFSET_COMMIT_THRESHOLD = 100;
+
+type CommitOffsets = EachBatchPayload['commitOffsetsIfNecessary'];
+
 class DispatcherStoppingError extends Error {
   constructor() {
     super('dispatcher is stopping; the message will be redelivered');
@@ -113,6 +119,10 @@ export class MessageDispatcher {
   private readonly deadLetters: DeadLetterPublisher;
   private readonly retry: RetryPolicy;
   private markJoined: () => void = () => undefined;
+  /** Commits the offsets consumed and not yet committed, the latest batch's way; for the trailing commit and the last one on stopping. */
+  private commitConsumed: (() => Promise<void>) | undefined;
+  private trailingCommit: NodeJS.Timeout | undefined;
+  private batchesInFlight = 0;
   /** Resolves once the consumer has joined its group and been given partitions. */
   readonly joined: Promise<void> = new Promise((resolve) => (this.markJoined = resolve));
 
@@ -134,6 +144,10 @@ export class MessageDispatcher {
   async stop(): Promise<void> {
     this.running = false;
     await this.starting;
+    clearTimeout(this.trailingCommit);
+    if (this.batchesInFlight === 0) {
+      await this.commitConsumed?.().catch(() => undefined);
+    }
     await this.consumer?.disconnect().catch(() => undefined);
     this.consumer = undefined;
   }
@@ -160,11 +174,12 @@ export class MessageDispatcher {
         });
         await consumer.run({
           // A message's offset counts as consumed once its transaction has committed (or it was
-          // dead-lettered), and consumed offsets are committed in batches, not one round trip per
-          // message: whatever a crash leaves uncommitted is delivered again, and the inbox skips it.
-          autoCommit: true,
-          autoCommitInterval: 500,
-          autoCommitThreshold: 100,
+          // dead-lettered), and consumed offsets are committed every 500 ms or 100 messages, not
+          // once per batch (kafkajs's autoCommit commits after every batch, a broker write each):
+          // whatever a crash leaves uncommitted is delivered again, and the inbox skips it.
+          autoCommit: false,
+          autoCommitInterval: OFFSET_COMMIT_INTERVAL_MS,
+          autoCommitThreshold: OFFSET_COMMIT_THRESHOLD,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
           eachBatchAutoResolve: false,
           eachBatch: (payload) => this.dispatchBatch(payload),
@@ -210,6 +225,8 @@ export class MessageDispatcher {
   private async dispatchBatch({
     batch,
     resolveOffset,
+    commitOffsetsIfNecessary,
+    uncommittedOffsets,
     heartbeat,
     isRunning,
     isStale,
@@ -220,17 +237,48 @@ export class MessageDispatcher {
       message,
     }));
     const chunkSize = this.options.maxMessagesPerTransaction ?? DEFAULT_MAX_MESSAGES_PER_TRANSACTION;
-    for (let start = 0; start < deliveries.length; start += chunkSize) {
-      if (!this.running || !isRunning() || isStale()) {
-        return; // what is not resolved is fetched again, by this consumer or the partition's next owner
+    this.batchesInFlight++;
+    try {
+      for (let start = 0; start < deliveries.length; start += chunkSize) {
+        if (!this.running || !isRunning() || isStale()) {
+          return; // what is not resolved is fetched again, by this consumer or the partition's next owner
+        }
+        const chunk = deliveries.slice(start, start + chunkSize);
+        await this.dispatchChunk(chunk, heartbeat);
+        const last = chunk.at(-1);
+        if (last) {
+          resolveOffset(last.message.offset);
+        }
+        await commitOffsetsIfNecessary();
+        await heartbeat();
       }
-      const chunk = deliveries.slice(start, start + chunkSize);
-      await this.dispatchChunk(chunk, heartbeat);
-      const last = chunk.at(-1);
-      if (last) {
-        resolveOffset(last.message.offset);
-      }
-      await heartbeat();
+    } finally {
+      this.batchesInFlight--;
+      await this.commitTrailing(commitOffsetsIfNecessary, uncommittedOffsets);
+    }
+  }
+
+  /**
+   * Offsets consumed but not yet committed (the interval was not up) are
+   * committed when it is, even if no other batch comes; at once when stopping.
+   */
+  private async commitTrailing(commit: CommitOffsets, uncommitted: EachBatchPayload['uncommittedOffsets']) {
+    this.commitConsumed = () => commit(uncommitted());
+    if (!this.running) {
+      await this.commitConsumed().catch(() => undefined);
+      return;
+    }
+    if (this.trailingCommit === undefined && uncommitted().topics.length > 0) {
+      this.trailingCommit = setTimeout(() => {
+        this.trailingCommit = undefined;
+        this.commitConsumed?.().catch((error: unknown) => {
+          this.options.logger.warn(
+            { err: error },
+            `consumed offsets not committed (${errorMessage(error)}); next time`,
+          );
+        });
+      }, OFFSET_COMMIT_INTERVAL_MS);
+      this.trailingCommit.unref();
     }
   }
 
