@@ -257,6 +257,31 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     assert.deepEqual((await marks()).rows[0], { unmarked: '0', times: '1' }, 'all ten marked by one statement');
   });
 
+  it('with a linger, rows announced close together leave in one publication', async () => {
+    topic = uniqueName('outbox.k.');
+    outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });
+    const publications: number[] = [];
+    const realPublish = publishWithProducer(producer);
+    startRelay(
+      async (records) => {
+        publications.push(records.length);
+        await realPublish(records);
+      },
+      60_000,
+      { lingerMs: 1_000 },
+    );
+    await emitConfirmation(randomUUID());
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+
+    publications.length = 0;
+    for (let index = 0; index < 5; index++) {
+      await emitConfirmation(randomUUID());
+    }
+    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 6 });
+    await stopRelays();
+    assert.deepEqual(publications, [5], 'five transactions, one publication');
+  });
+
   it('three relays on one database publish each of 300 messages exactly once', async () => {
     topic = uniqueName('outbox.d.');
     outbox = new Outbox({ source: 'order', topicPrefix: topic, notifyChannel: uniqueName('outbox') });

@@ -96,6 +96,16 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .min(0)
       .max(30_000)
       .default(5_000),
+    /**
+     * How long the outbox relay holds an announced message for others to leave with it: fewer, larger
+     * publications, and larger batches for the consumers, for at most this much latency per hop.
+     */
+    OUTBOX_RELAY_LINGER_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(0),
     /** The most messages of one partition handled in one database transaction. */
     MAX_MESSAGES_PER_TRANSACTION: z.coerce
       .number({ error: 'must be a whole number' })

@@ -33,6 +33,11 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How long published rows may wait to be marked sent (default 200 ms); a crash republishes at most these. */
   markIntervalMs?: number;
+  /**
+   * How long an announced row may wait for others to leave with it in one request (default 0).
+   * Fewer, larger publications also reach consumers as larger batches; each row waits at most this.
+   */
+  lingerMs?: number;
   /** Published rows older than this are deleted (default 24 h). */
   retentionMs?: number;
   /** After each published batch: how long each row waited between its write and its publication, in seconds, and where the relay read the rows. */
@@ -113,7 +118,7 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private lastHousekeeping = 0;
   /** Rows announced since the last publication, in commit order. */
-  private announced: AnnouncedRecord[] = [];
+  private announced: (AnnouncedRecord & { receivedAt: number })[] = [];
   private tableReadDue = true;
   private nextPollAt = 0;
   /** Published and not yet marked sent. */
@@ -205,6 +210,7 @@ export class OutboxRelay {
       await this.markSent(connection);
       await this.drainTable(connection);
     }
+    await this.lingerForMore();
     while (this.announced.length > 0 && this.running) {
       const batch = this.announced.splice(0, this.batchSize).filter((row) => !this.publishedFromTable.has(row.id));
       const now = Date.now() / 1000;
@@ -216,6 +222,18 @@ export class OutboxRelay {
     }
     if (this.unmarked.length >= this.batchSize || this.msUntilMarkDue() <= 0) {
       await this.markSent(connection);
+    }
+  }
+
+  /** Waits until the oldest announced row has waited `lingerMs`, so that rows announced meanwhile leave with it. */
+  private async lingerForMore(): Promise<void> {
+    const oldest = this.announced[0];
+    const lingerMs = this.options.lingerMs ?? 0;
+    if (oldest && lingerMs > 0) {
+      const remainingMs = oldest.receivedAt + lingerMs - Date.now();
+      if (remainingMs > 0) {
+        await sleep(remainingMs);
+      }
     }
   }
 
@@ -367,7 +385,7 @@ export class OutboxRelay {
     }
     const record = parseAnnouncement(payload);
     if (record) {
-      this.announced.push(record);
+      this.announced.push({ ...record, receivedAt: Date.now() });
     } else {
       this.tableReadDue = true;
     }

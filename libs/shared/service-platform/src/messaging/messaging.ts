@@ -66,6 +66,7 @@ export class Messaging
         await publishWithProducer(this.producer)(records);
       },
       logger: logger.logger,
+      lingerMs: config.OUTBOX_RELAY_LINGER_MS,
       onPublished: (lags, from) => {
         this.metrics.outboxPublished.inc({ from }, lags.length);
         for (const lag of lags) {

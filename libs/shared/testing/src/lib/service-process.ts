@@ -30,10 +30,22 @@ export function spawnService(service: ServiceName, environment: Record<string, s
       OTEL_TRACES_EXPORTER: 'none',
       // For profiling what the tests or the benchmark start, e.g. '--cpu-prof --cpu-prof-dir=/tmp/profiles'.
       ...(process.env['SERVICE_NODE_OPTIONS'] ? { NODE_OPTIONS: process.env['SERVICE_NODE_OPTIONS'] } : {}),
+      // For trying a setting on every service, e.g. 'OUTBOX_RELAY_LINGER_MS=5 KAFKA_FETCH_MIN_BYTES=1'.
+      ...serviceSettingsFrom(process.env['SERVICE_ENV']),
       ...environment,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** `KEY=value` pairs separated by spaces. */
+function serviceSettingsFrom(text: string | undefined): Record<string, string> {
+  return Object.fromEntries(
+    (text ?? '')
+      .split(/\s+/)
+      .filter((pair) => pair.includes('='))
+      .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
 }
 
 /** Starts a service and waits until it answers /health/live. */
