@@ -50,10 +50,16 @@ export interface BenchConfig {
   pollBatchSize: number;
   preparedPollMs: number;
   pgbench: { seconds: number; clients: number };
-  targets: { sagaMaxRate: number; sagaP99AtHalfLoadMs: number };
+  targets: {
+    sagaMaxRate: number;
+    twoPhaseMaxRate: number;
+    p99AtHalfLoadMs: number;
+    /** CPU of every process but the load generator, per completed order, at half load (saga modes). */
+    sagaCpuMsPerOrder: number;
+  };
 }
 
-const TARGETS = { sagaMaxRate: 1000, sagaP99AtHalfLoadMs: 100 };
+const TARGETS = { sagaMaxRate: 300, twoPhaseMaxRate: 150, p99AtHalfLoadMs: 100, sagaCpuMsPerOrder: 6 };
 
 /** The full benchmark: minutes per mode. */
 export function fullConfig(

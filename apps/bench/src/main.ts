@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { testInfrastructure, uniqueName } from '@dtx/testing';
 import { errorMessage } from '@dtx/util';
 import { parseCommandLine, USAGE } from './cli.js';
@@ -59,7 +59,7 @@ async function main(): Promise<number> {
 
   const runTag = uniqueName('r').replace(/_/g, '-');
   const modes: ModeResult[] = [];
-  const shared = config.systemPerMode ? undefined : await startBenchSystem('every mode');
+  const shared = config.systemPerMode ? undefined : await startBenchSystem('every mode', join(config.outDir, 'logs'));
   try {
     for (const mode of config.modes) {
       try {

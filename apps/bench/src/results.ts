@@ -130,10 +130,10 @@ export interface CommitCostResult {
 }
 
 export interface TargetCheck {
-  /** The targets concern the saga modes; for 2PC they are shown for comparison. */
-  applies: boolean;
   maxRate: { target: number; actual: number | null; met: boolean };
   p99AtHalfLoad: { targetMs: number; actualMs: number | null; met: boolean };
+  /** Set for the saga modes only. */
+  cpuMsPerOrderAtHalfLoad: { targetMs: number; actualMs: number | null; met: boolean } | null;
 }
 
 export interface ModeResult {

@@ -132,20 +132,29 @@ describe('orders by two-phase commit: all three databases commit together or not
   });
 
   it('two orders racing for the last unit: exactly one is confirmed', async () => {
-    const [sku, customer] = [unique('sku'), unique('ed')];
+    // Two customers, so the orders meet on the stock row only: with one account as well, each could
+    // hold one of the two rows the other waits for, and both would end with LOCK_TIMEOUT (2PC blocks).
+    const [sku, customers] = [unique('sku'), [unique('ed'), unique('flo')]];
     await shop.setStock(sku, 1);
-    await shop.setBalance(customer, 10_000);
+    for (const customer of customers) {
+      await shop.setBalance(customer, 10_000);
+    }
 
     const answers = await Promise.all(
-      [1, 2].map(() =>
-        shop.placeOrder({ customerId: customer, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 100 }] }),
+      customers.map((customerId) =>
+        shop.placeOrder({ customerId, mode: '2pc', items: [{ sku, quantity: 1, unitPrice: 100 }] }),
       ),
     );
 
     const statuses = answers.map((answer) => answer.body.status).sort();
     assert.deepEqual(statuses, ['CANCELLED', 'CONFIRMED']);
     assert.deepEqual(await shop.getStock(sku), { sku, available: 0, reserved: 0 });
-    assert.equal((await shop.getAccount(customer)).balance, 9_900);
+    const balances = await Promise.all(customers.map(async (customer) => (await shop.getAccount(customer)).balance));
+    assert.deepEqual(
+      balances.sort((a, b) => a - b),
+      [9_900, 10_000],
+      'only the confirmed order was charged',
+    );
   });
 
   it('GET /transactions/:id is 404 for an unknown id and 400 for a malformed one', async () => {

@@ -1,4 +1,10 @@
-export { fetchTransport, KeepAliveTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '@dtx/util';
+export {
+  fetchTransport,
+  KeepAliveTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTransport,
+} from './lib/http-transport.js';
 export {
   ShopApiError,
   ShopClient,

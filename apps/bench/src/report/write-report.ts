@@ -9,7 +9,7 @@ export async function writeReport(results: BenchResults, folder: string): Promis
   await mkdir(folder, { recursive: true });
   const charts = await renderCharts(results.modes, {
     passP99Ms: results.configuration.passP99Ms,
-    targetP99Ms: results.configuration.targets.sagaP99AtHalfLoadMs,
+    targetP99Ms: results.configuration.targets.p99AtHalfLoadMs,
   });
   const complete: BenchResults = {
     ...results,

@@ -7,7 +7,7 @@ export {
   lockAvailableStock,
   moveToReserved,
   removeReserved,
-  sellAllFromAvailable,
+  sellFromAvailable,
   type ReservationRow,
   type ReservationStatus,
 } from './lib/stock.repository.js';

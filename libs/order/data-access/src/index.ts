@@ -1,8 +1,9 @@
 export * from './generated/prisma/client.js';
 export { createOrderDatabaseClient, type OrderDatabaseClient } from './lib/database-client.js';
 export {
+  claimIdempotencyKey,
   finishOrder,
-  placeOrderOnce,
+  insertOrder,
   type NewOrder,
   type OrderStatus,
   type StoredAnswer,

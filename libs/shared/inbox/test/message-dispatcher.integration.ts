@@ -36,11 +36,11 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       { orderId, mode: 'choreography' },
       { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport },
     );
-  const send = (envelope: MessageEnvelope, copies = 1) =>
+  const send = (envelope: MessageEnvelope, copies = 1, key = envelope.aggregateId) =>
     producer.send({
       topic: topic(),
       messages: Array.from({ length: copies }, () => ({
-        key: envelope.aggregateId,
+        key,
         value: JSON.stringify(envelope),
         headers: kafkaHeadersOf(envelope),
       })),
@@ -115,7 +115,8 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     const orderId = randomUUID();
     const marker = randomUUID();
     await send(confirmation(orderId), 5);
-    await send(confirmation(marker));
+    // With the duplicates' key, so the marker travels behind them on their partition.
+    await send(confirmation(marker), 1, orderId);
     startDispatcher(recordEffect);
     await until(async () => (await effects(marker)) === 1);
     await dispatcher?.stop();

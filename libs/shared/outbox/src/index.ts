@@ -1,4 +1,3 @@
-export { tickLamportClock } from './lib/lamport-clock.js';
 export {
   Outbox,
   outgoing,

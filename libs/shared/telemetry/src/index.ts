@@ -2,6 +2,7 @@ export { shutdownTelemetry, startTelemetry } from './lib/sdk.js';
 export {
   activeTraceHeaders,
   activeTraceId,
+  closingSpans,
   contextFromHeaders,
   markFailed,
   SpanKind,

@@ -22,8 +22,9 @@ import {
   type StockLevel,
   type TransactionView,
 } from '@dtx/contracts';
+import { sleep } from '@dtx/util';
 import type { z } from 'zod';
-import { fetchTransport, sleep, type HttpTransport } from '@dtx/util';
+import { fetchTransport, type HttpTransport } from './http-transport.js';
 
 export type ShopService = 'order' | 'inventory' | 'payment' | 'orchestrator' | 'coordinator';
 

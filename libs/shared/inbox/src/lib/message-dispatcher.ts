@@ -13,7 +13,7 @@ import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
   activeTraceHeaders,
   contextFromHeaders,
-  markFailed,
+  closingSpans,
   SpanKind,
   startSpan,
   withActiveSpan,
@@ -73,7 +73,7 @@ export interface MessageDispatcherOptions {
   retry?: RetryPolicy;
   faults?: FaultInjector;
   metrics?: DispatcherMetrics;
-  /** Partitions handled in parallel (order is kept within each). */
+  /** Partition batches handled at once (order is kept within each); 1 by default, since two batches holding row locks can deadlock. */
   partitionsConsumedConcurrently?: number;
   /** The most messages of one partition handled in one transaction. */
   maxMessagesPerTransaction?: number;
@@ -165,7 +165,7 @@ export class MessageDispatcher {
           autoCommit: true,
           autoCommitInterval: 500,
           autoCommitThreshold: 100,
-          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
           eachBatchAutoResolve: false,
           eachBatch: (payload) => this.dispatchBatch(payload),
         });
@@ -371,9 +371,9 @@ export class MessageDispatcher {
         },
       }),
     );
-    try {
+    return closingSpans(spans, async () => {
       await this.options.faults?.delay();
-      const outcomes = await this.options.transaction(async (tx) => {
+      return this.options.transaction(async (tx) => {
         const fresh = await recordInInbox(
           tx,
           this.options.consumerGroup,
@@ -408,17 +408,7 @@ export class MessageDispatcher {
         await this.options.outbox.emitAll(tx, emissions);
         return outcomes;
       });
-      return outcomes;
-    } catch (error) {
-      for (const span of spans) {
-        markFailed(span, error);
-      }
-      throw error;
-    } finally {
-      for (const span of spans) {
-        span.end();
-      }
-    }
+    });
   }
 
   private async deadLetter(delivery: Delivery, reason: DeadLetterReason, detail: string, attempts: number) {

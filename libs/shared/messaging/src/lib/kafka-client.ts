@@ -1,3 +1,4 @@
+import './kafkajs-idle-timer-fix.js';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
 /** The subset of a pino logger that library code logs through. */

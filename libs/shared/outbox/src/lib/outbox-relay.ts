@@ -1,5 +1,5 @@
 import type { StructuredLogger } from '@dtx/messaging';
-import { contextFromHeaders, markFailed, SpanKind, startSpan, traceHeadersOf, type Span } from '@dtx/telemetry';
+import { closingSpans, contextFromHeaders, SpanKind, startSpan, traceHeadersOf, type Span } from '@dtx/telemetry';
 import { errorMessage, sleep } from '@dtx/util';
 import type { Message, Producer } from 'kafkajs';
 import pg from 'pg';
@@ -66,21 +66,12 @@ export function publishWithProducer(producer: Producer): PublishRecords {
       messages.push({ key: record.key, value: record.value, headers: { ...record.headers, ...traceHeadersOf(span) } });
       byTopic.set(record.topic, messages);
     }
-    try {
-      await producer.sendBatch({
+    await closingSpans(spans, () =>
+      producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-    } catch (error) {
-      for (const span of spans) {
-        markFailed(span, error);
-      }
-      throw error;
-    } finally {
-      for (const span of spans) {
-        span.end();
-      }
-    }
+      }),
+    );
   };
 }
 

@@ -8,7 +8,6 @@ import {
   type TraceContext,
 } from '@dtx/contracts';
 import { activeTraceHeaders } from '@dtx/telemetry';
-import { tickLamportClock } from './lamport-clock.js';
 import type { SqlTransaction } from '@dtx/sql';
 
 /** A message a handler or a command wants to emit; the outbox adds identity, causality and time. */
@@ -35,6 +34,9 @@ export interface Causation {
   /** The trace to continue; by default the active span's, as the relay publishes inside it. */
   trace?: TraceContext;
 }
+
+/** The Lamport time a message carries until the statement that stores it stamps it. */
+const UNSTAMPED = 0;
 
 /** The messages one cause emits, and why. */
 export interface Emission {
@@ -70,17 +72,16 @@ export class Outbox {
 
   /**
    * Stores what several causes emit (a batch of handled messages), in their
-   * order, with one clock tick and one insert for all of them. Each message's
-   * Lamport time is above its own cause's, since the clock first moves past
-   * the latest cause of the batch.
+   * order, stamped with this service's Lamport clock, in one statement.
+   *
+   * The clock is one row in the service's own database, advanced in the same
+   * transaction as the messages, so it never goes backwards across restarts:
+   * past the latest cause of the batch, by one per message, so each message's
+   * time is above its own cause's. Its row lock serialises emitters; it is
+   * taken last in the transaction, so it is held briefly.
    */
   async emitAll(tx: SqlTransaction, emissions: readonly Emission[]): Promise<MessageEnvelope[]> {
-    const count = emissions.reduce((sum, emission) => sum + emission.messages.length, 0);
-    if (count === 0) {
-      return [];
-    }
-    const latestCause = Math.max(...emissions.map(({ causation }) => causation.cause?.lamport ?? 0));
-    let stamp = await tickLamportClock(tx, latestCause, count);
+    const latestCause = Math.max(0, ...emissions.map(({ causation }) => causation.cause?.lamport ?? 0));
     const rows = emissions.flatMap(({ messages, causation }) => {
       const trace = causation.trace ?? activeTraceHeaders();
       return messages.map((message) => {
@@ -89,28 +90,43 @@ export class Outbox {
           aggregateId: causation.aggregateId,
           correlationId: message.correlationId ?? causation.correlationId,
           causationId: causation.cause?.id ?? null,
-          lamport: stamp++,
+          lamport: UNSTAMPED,
         });
         return { envelope, headers: kafkaHeadersOf(envelope, message.trace ?? trace) };
       });
     });
-    // One round trip for every row and the wake-up call: each statement costs a network
-    // round trip and its system calls, the dominant cost of handling a message here.
+    if (rows.length === 0) {
+      return [];
+    }
+    // One round trip for the clock, every row and the wake-up call: each statement costs a
+    // network round trip and its system calls, the dominant cost of handling a message here.
     // The notification is delivered to listeners only when the transaction commits.
-    await tx.execute(
-      `WITH stored AS (
+    const [clock] = await tx.query<{ before: string }>(
+      `WITH clock AS (
+         UPDATE lamport_clock SET value = GREATEST(value, $7::bigint) + cardinality($1::uuid[])
+          WHERE id = 1
+          RETURNING value - cardinality($1::uuid[]) AS before),
+       stored AS (
          INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[])
+         SELECT message.id, message.topic, message.key, message.type, message.headers,
+                jsonb_set(message.envelope, '{lamport}', to_jsonb(clock.before + message.position))::text
+           FROM clock, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+                WITH ORDINALITY AS message(id, topic, key, type, headers, envelope, position)
+          ORDER BY message.position
          RETURNING 1)
-       SELECT pg_notify($7, '') FROM (SELECT count(*) FROM stored) AS written`,
+       SELECT clock.before, pg_notify($8, '') FROM clock, (SELECT count(*) FROM stored) AS written`,
       rows.map(({ envelope }) => envelope.id),
       rows.map(({ envelope }) => this.topicOf(envelope.type)),
       rows.map(({ envelope }) => envelope.aggregateId),
       rows.map(({ envelope }) => envelope.type),
       rows.map(({ headers }) => JSON.stringify(headers)),
       rows.map(({ envelope }) => JSON.stringify(envelope)),
+      latestCause,
       this.options.notifyChannel,
     );
-    return rows.map(({ envelope }) => envelope);
+    if (clock === undefined) {
+      throw new Error('lamport_clock has no row; were the outbox migrations (libs/shared/outbox/migrations) applied?');
+    }
+    return rows.map(({ envelope }, index) => ({ ...envelope, lamport: Number(clock.before) + index + 1 }));
   }
 }

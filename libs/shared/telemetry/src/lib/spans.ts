@@ -60,6 +60,22 @@ export function startSpan(name: string, options: { attributes?: Attributes; kind
   );
 }
 
+/** Runs `work` while `spans` are open (one per message of a batch, say): if it throws, each is marked failed; then all are ended. */
+export async function closingSpans<Result>(spans: readonly Span[], work: () => Promise<Result>): Promise<Result> {
+  try {
+    return await work();
+  } catch (error) {
+    for (const span of spans) {
+      markFailed(span, error);
+    }
+    throw error;
+  } finally {
+    for (const span of spans) {
+      span.end();
+    }
+  }
+}
+
 /** Runs `work` with `span` active, so that spans it starts are its children; the caller ends `span`. */
 export function withActiveSpan<Result>(span: Span, work: () => Result): Result {
   return context.with(trace.setSpan(context.active(), span), work);

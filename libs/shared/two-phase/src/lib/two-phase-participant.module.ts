@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpCode,
   Inject,
   Injectable,
@@ -24,7 +23,7 @@ import {
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
 import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
-import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
+import { withSpan, type Span } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
@@ -80,8 +79,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  prepare(transactionId: string, work: TwoPhaseWork, trace: Partial<TraceHeaders> = {}): Promise<TwoPhaseVote> {
-    return this.traced('2pc vote', transactionId, work.orderId, trace, async (span) => {
+  prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
+    return this.traced('2pc vote', transactionId, work.orderId, async (span) => {
       const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
       span.setAttribute('2pc.vote', vote.vote);
       if (vote.vote === 'NO') {
@@ -91,8 +90,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  commit(transactionId: string, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc commit prepared', transactionId, undefined, trace, () =>
+  commit(transactionId: string): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc commit prepared', transactionId, undefined, () =>
       phaseTwo(async () => {
         await this.transactions.commit(transactionId);
         return { outcome: 'COMMITTED' };
@@ -100,8 +99,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     );
   }
 
-  abort(transactionId: string, abort: TwoPhaseAbort, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc rollback prepared', transactionId, abort.orderId, trace, () =>
+  abort(transactionId: string, abort: TwoPhaseAbort): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc rollback prepared', transactionId, abort.orderId, () =>
       phaseTwo(async () => {
         const afterAbort = this.options.afterAbort;
         await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
@@ -114,12 +113,10 @@ export class TwoPhaseParticipant implements OnModuleInit {
     return this.transactions.pending();
   }
 
-  /** A span in the coordinator's trace: the protocol's requests get no HTTP span that would carry it (see @dtx/telemetry). */
   private traced<Result>(
     name: string,
     transactionId: string,
     orderId: string | undefined,
-    trace: Partial<TraceHeaders>,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
     const attributes = {
@@ -127,7 +124,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
       '2pc.participant': this.options.participant,
       ...(orderId ? { 'order.id': orderId } : {}),
     };
-    return withSpan(name, { attributes, parent: contextFromHeaders(trace) }, work);
+    return withSpan(name, { attributes }, work);
   }
 }
 
@@ -174,19 +171,15 @@ export class TwoPhaseParticipantController {
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
-    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return this.participant.prepare(transactionId, work, trace);
+    return this.participant.prepare(transactionId, work);
   }
 
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
-  async commit(
-    @Param('transactionId', transactionIdPipe) transactionId: string,
-    @Headers() trace: Partial<TraceHeaders>,
-  ) {
-    return phaseTwoAnswer(await this.participant.commit(transactionId, trace));
+  async commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
+    return phaseTwoAnswer(await this.participant.commit(transactionId));
   }
 
   @Post('transactions/:transactionId/abort')
@@ -198,9 +191,8 @@ export class TwoPhaseParticipantController {
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
-    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return phaseTwoAnswer(await this.participant.abort(transactionId, abort, trace));
+    return phaseTwoAnswer(await this.participant.abort(transactionId, abort));
   }
 
   @Get('prepared')
