@@ -49,6 +49,16 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await prepared(), []);
   });
 
+  it('a repeated prepare votes YES again, while prepared (after the lock timeout) and after the commit, and does the work once', async () => {
+    const id = randomUUID();
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    await transactions.commit(id);
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    assert.equal(await counter(), 2, 'the work of the first test and of this one, once each');
+    assert.deepEqual(await prepared(), []);
+  });
+
   it('while prepared, its row locks are held: another prepare on the same row votes NO (LOCK_TIMEOUT)', async () => {
     const [holder, waiter] = [randomUUID(), randomUUID()];
     await transactions.prepare(holder, work);
@@ -59,7 +69,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
       [holder],
     );
     await transactions.abort(holder);
-    assert.equal(await counter(), 1, 'the abort rolled the work back');
+    assert.equal(await counter(), 2, 'the abort rolled the work back');
   });
 
   it('a NO vote rolls back at once and prepares nothing', async () => {
@@ -70,7 +80,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     });
     assert.deepEqual(vote, { vote: 'NO', reason: 'OUT_OF_STOCK' });
     assert.deepEqual(await prepared(), []);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('an abort is remembered: a late prepare votes NO, a commit is refused, a repeated abort is harmless', async () => {
@@ -80,7 +90,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
 
     assert.deepEqual(await transactions.prepare(id, work), { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
     await assert.rejects(transactions.commit(id), ProtocolViolation);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('an abort while the prepare still runs asks to be retried, then finds the prepared transaction', async () => {
@@ -99,7 +109,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await preparing, { vote: 'YES' });
     await transactions.abort(id);
     assert.deepEqual(await prepared(), []);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('committing what was never prepared is a protocol violation', async () => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { OrderView, SagaView, TransactionView } from '@dtx/contracts';
-import { fetchTransport, KeepAliveTransport, type HttpTransport } from './http-transport.js';
+import { fetchTransport, KeepAliveTransport, TimeoutError, type HttpTransport } from '@dtx/util';
 import { ShopApiError, ShopClient, ShopContractError } from './shop-client.js';
 
 interface Received {
@@ -327,7 +327,7 @@ for (const [transportName, makeTransport] of transports) {
       shop.routes.set('GET /inventory/SLOW', () => 'hang');
       const impatient = new ShopClient({ order: shop.url, inventory: shop.url }, { transport, timeoutMs: 50 });
       const startedAt = performance.now();
-      await assert.rejects(impatient.getStock('SLOW'));
+      await assert.rejects(impatient.getStock('SLOW'), TimeoutError);
       assert.ok(performance.now() - startedAt < 5_000);
     });
   });

@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import { inTransaction, PgExecutor, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
+import { inTransaction, PgExecutor, withPooledClient, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -59,31 +59,25 @@ export class PreparedTransactions {
    */
   async prepare(transactionId: string, work: PrepareWork): Promise<TwoPhaseVote> {
     const gid = this.gid(transactionId);
-    if (await this.isPrepared(gid)) {
-      return { vote: 'YES' };
-    }
-    return inTransaction(this.pool, async (tx, client) => {
-      await client.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`);
-      const claimed = await tx.execute(
-        `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')
-         ON CONFLICT (gid) DO NOTHING`,
-        gid,
-        transactionId,
-      );
-      if (claimed === 0) {
-        // Already decided: committed before (a repeated prepare) or aborted before it got here.
-        const outcome = await this.recordedOutcome(tx, gid);
-        const vote: TwoPhaseVote =
-          outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
-        return { result: vote, end: 'ROLLBACK' };
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        if (!(await this.beginAndClaim(client, gid))) {
+          await client.query('ROLLBACK');
+          // Decided before: committed (a repeated prepare) or aborted before this prepare got here.
+          const outcome = await this.recordedOutcome(new PgExecutor(client), gid);
+          return outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
+        }
+        const vote = await work(new PgExecutor(client));
+        await client.query(vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK');
+        return vote;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (errorCode(error) !== LOCK_NOT_AVAILABLE) {
+          throw error;
+        }
+        // The lock may be this transaction's own participation row, held by an earlier prepare of it.
+        return (await this.isPrepared(client, gid)) ? { vote: 'YES' } : { vote: 'NO', reason: 'LOCK_TIMEOUT' };
       }
-      const vote = await work(tx);
-      return { result: vote, end: vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK' };
-    }).catch((error: unknown): TwoPhaseVote => {
-      if (errorCode(error) === LOCK_NOT_AVAILABLE) {
-        return { vote: 'NO', reason: 'LOCK_TIMEOUT' };
-      }
-      throw error;
     });
   }
 
@@ -155,8 +149,26 @@ export class PreparedTransactions {
     return rows.map((row) => ({ gid: row.gid, transactionId: row.gid.slice(prefix.length), preparedAt: row.prepared }));
   }
 
-  private async isPrepared(gid: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  /**
+   * Begins the prepare's transaction, with its lock timeout, and claims the
+   * participation row, in one round trip (hence the literals: quoteGid checks
+   * the identifier, and the transaction id is its last 36 characters). False
+   * when the row was there before. A prepare repeated while the first is
+   * prepared waits here for its row until the lock timeout.
+   */
+  private async beginAndClaim(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const quoted = quoteGid(gid);
+    const results = (await client.query(
+      `BEGIN;
+       SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)};
+       INSERT INTO two_phase_participations (gid, transaction_id, outcome)
+       VALUES (${quoted}, right(${quoted}, 36)::uuid, 'COMMITTED') ON CONFLICT (gid) DO NOTHING`,
+    )) as unknown as pg.QueryResult[];
+    return results[2]?.rowCount === 1;
+  }
+
+  private async isPrepared(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const { rowCount } = await client.query(
       'SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()',
       [gid],
     );

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { TimeoutError } from './timing.js';
 
 /** One HTTP request as the client sends it; the body is already serialised. */
 export interface HttpRequest {
@@ -18,8 +19,8 @@ export interface HttpResponse {
 }
 
 /**
- * How the client reaches the services. Only a transport failure or a timeout
- * rejects; an error status is an answer like any other.
+ * How a client reaches a service. Only a transport failure or a timeout
+ * (TimeoutError) rejects; an error status is an answer like any other.
  */
 export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
@@ -39,6 +40,10 @@ export function fetchTransport(fetchFunction: typeof fetch = fetch): HttpTranspo
         headers: request.headers,
         body: request.body,
         signal: AbortSignal.timeout(request.timeoutMs),
+      }).catch((error: unknown) => {
+        throw error instanceof DOMException && error.name === 'TimeoutError'
+          ? new TimeoutError(`${request.method} ${request.url}`, request.timeoutMs)
+          : error;
       });
       const text = await response.text();
       return { status: response.status, headers: Object.fromEntries(response.headers), text };
@@ -57,8 +62,8 @@ class StaleSocketError extends Error {
 
 /**
  * A lean HTTP/1.1 transport on node:http with keep-alive sockets (http: URLs
- * only), for a load generator that must neither open a connection per
- * request nor become the bottleneck itself. Requests beyond `maxSockets` wait
+ * only), for a caller that must neither open a connection per request nor
+ * spend much CPU on each (a load generator, the 2PC coordinator). Requests beyond `maxSockets` wait
  * in the agent's queue; the timeout covers that wait too.
  */
 export class KeepAliveTransport implements HttpTransport {
@@ -115,7 +120,7 @@ export class KeepAliveTransport implements HttpTransport {
         });
       });
       const timer = setTimeout(
-        () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs} ms`)),
+        () => outgoing.destroy(new TimeoutError(`${request.method} ${request.url}`, request.timeoutMs)),
         request.timeoutMs,
       );
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
