@@ -254,6 +254,7 @@ export class TwoPhaseCoordinator {
     );
     return {
       ...transaction,
+      // A finished transaction's state is its decision (COMMITTED or ABORTED).
       state: finished ? decision : transaction.state,
       participants: transaction.participants.map((participant) => ({
         ...participant,
