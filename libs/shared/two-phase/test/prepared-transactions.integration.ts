@@ -49,7 +49,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await prepared(), []);
   });
 
-  it('a repeated prepare votes YES again, while prepared (after the lock timeout) and after the commit, and does the work once', async () => {
+  it('a repeated prepare votes YES again, while prepared and after the commit, and does the work once', async () => {
     const id = randomUUID();
     assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
     assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
@@ -57,6 +57,40 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
     assert.equal(await counter(), 2, 'the work of the first test and of this one, once each');
     assert.deepEqual(await prepared(), []);
+  });
+
+  it('a prepare repeated while the first is prepared votes YES at once, not after the lock timeout', async () => {
+    // The first prepare's replica died before answering; its prepared transaction holds the participation row.
+    const patient = new PreparedTransactions(pool, 'inventory', { lockTimeoutMs: 10_000 });
+    const id = randomUUID();
+    assert.deepEqual(await patient.prepare(id, work), { vote: 'YES' });
+
+    const startedAt = performance.now();
+    assert.deepEqual(await patient.prepare(id, work), { vote: 'YES' });
+    const elapsedMs = performance.now() - startedAt;
+    await patient.abort(id);
+    assert.ok(elapsedMs < 5_000, `the repeated prepare took ${Math.round(elapsedMs)} ms`);
+    assert.equal(await counter(), 2, 'the work of the earlier tests only');
+  });
+
+  it('a prepare repeated while the first still runs waits for it: when the first rolls back, it does the work', async () => {
+    const id = randomUUID();
+    // The first prepare's session, its participation row claimed, not prepared yet.
+    const first = await pool.connect();
+    await first.query('BEGIN');
+    await first.query(
+      `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')`,
+      [transactions.gid(id), id],
+    );
+    const repeated = transactions.prepare(id, work);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.query('ROLLBACK');
+    first.release();
+
+    assert.deepEqual(await repeated, { vote: 'YES' });
+    assert.ok((await prepared()).includes(transactions.gid(id)), 'the repeated prepare prepared the work');
+    await transactions.abort(id);
+    assert.equal(await counter(), 2);
   });
 
   it('while prepared, its row locks are held: another prepare on the same row votes NO (LOCK_TIMEOUT)', async () => {

@@ -8,6 +8,9 @@ const UNDEFINED_OBJECT = '42704';
 const OBJECT_IN_USE = '55006';
 const PREPARED_TRANSACTION_BUSY = '55000';
 
+/** How long a prepare's claim of its participation row waits before asking whether an earlier prepare holds it prepared. */
+const CLAIM_LOCK_TIMEOUT_MS = 10;
+
 /** The participant cannot act yet (a lock, a busy prepared transaction); the coordinator retries. */
 export class TryAgainLater extends Error {}
 
@@ -61,7 +64,11 @@ export class PreparedTransactions {
     const gid = this.gid(transactionId);
     return withPooledClient(this.pool, async (client) => {
       try {
-        if (!(await this.beginAndClaim(client, gid))) {
+        const claim = await this.claim(client, gid);
+        if (claim === 'prepared') {
+          return { vote: 'YES' };
+        }
+        if (claim === 'decided') {
           await client.query('ROLLBACK');
           // Decided before: committed (a repeated prepare) or aborted before this prepare got here.
           const outcome = await this.recordedOutcome(new PgExecutor(client), gid);
@@ -150,19 +157,49 @@ export class PreparedTransactions {
   }
 
   /**
-   * Begins the prepare's transaction, with its lock timeout, and claims the
-   * participation row, in one round trip (hence the literals: quoteGid checks
-   * the identifier, and the transaction id is its last 36 characters). False
-   * when the row was there before. A prepare repeated while the first is
-   * prepared waits here for its row until the lock timeout.
+   * Begins the prepare's transaction and claims the participation row:
+   * 'claimed' leaves the transaction open for the work, 'decided' means the
+   * row was there before (the transaction is open, to be rolled back), and
+   * 'prepared' that an earlier prepare of this transaction is prepared (the
+   * transaction is rolled back).
+   *
+   * Only an earlier prepare of the same transaction can hold the row. A
+   * prepared one does not let go until the decision, which waits for this
+   * vote, while this transaction's other participants hold their locks: so
+   * the claim does not wait for it (the coordinator sends a prepare again
+   * when the replica it reached died before answering, and that replica may
+   * have prepared). One still running is waited for, within the lock
+   * timeout, as it may yet roll back (its session ending with its replica).
    */
-  private async beginAndClaim(client: pg.PoolClient, gid: string): Promise<boolean> {
+  private async claim(client: pg.PoolClient, gid: string): Promise<'claimed' | 'decided' | 'prepared'> {
+    try {
+      return (await this.beginAndClaim(client, gid, CLAIM_LOCK_TIMEOUT_MS)) ? 'claimed' : 'decided';
+    } catch (error) {
+      if (errorCode(error) !== LOCK_NOT_AVAILABLE) {
+        throw error;
+      }
+      await client.query('ROLLBACK');
+      if (await this.isPrepared(client, gid)) {
+        return 'prepared';
+      }
+      return (await this.beginAndClaim(client, gid, this.options.lockTimeoutMs)) ? 'claimed' : 'decided';
+    }
+  }
+
+  /**
+   * BEGIN, the claim within `claimLockTimeoutMs`, and the lock timeout of the
+   * work, in one round trip (hence the literals: quoteGid checks the
+   * identifier, and the transaction id is its last 36 characters). False when
+   * the row was there before.
+   */
+  private async beginAndClaim(client: pg.PoolClient, gid: string, claimLockTimeoutMs: number): Promise<boolean> {
     const quoted = quoteGid(gid);
     const results = (await client.query(
       `BEGIN;
-       SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)};
+       SET LOCAL lock_timeout = ${Math.trunc(claimLockTimeoutMs)};
        INSERT INTO two_phase_participations (gid, transaction_id, outcome)
-       VALUES (${quoted}, right(${quoted}, 36)::uuid, 'COMMITTED') ON CONFLICT (gid) DO NOTHING`,
+       VALUES (${quoted}, right(${quoted}, 36)::uuid, 'COMMITTED') ON CONFLICT (gid) DO NOTHING;
+       SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`,
     )) as unknown as pg.QueryResult[];
     return results[2]?.rowCount === 1;
   }
