@@ -392,4 +392,38 @@ describe('KeepAliveTransport', () => {
       transport.close();
     }
   });
+
+  it('sends it once more on a new connection: the other kept-alive sockets to that server may be just as dead', async () => {
+    shop.routes.set('GET /health/ready', () => ({ status: 200, body: { status: 'ok' } }));
+    const transport = new KeepAliveTransport({ maxSockets: 2 });
+    const send = () =>
+      transport.send({ method: 'GET', url: `${shop.url}/health/ready`, headers: {}, timeoutMs: 5_000 });
+    const kept = new Set<object>();
+    const keep = (request: http.IncomingMessage) => kept.add(request.socket);
+    // As after a crash of the server: each connection made before is reset by the next request on it.
+    const resetKept = (request: http.IncomingMessage) => {
+      if (kept.has(request.socket)) {
+        request.socket.destroy();
+      }
+    };
+    try {
+      const connectionsBefore = shop.connections;
+      shop.server.prependListener('request', keep);
+      const warmUp = await Promise.all([send(), send()]);
+      shop.server.removeListener('request', keep);
+      assert.deepEqual(
+        warmUp.map((answer) => answer.status),
+        [200, 200],
+      );
+      assert.equal(kept.size, 2, 'two kept-alive sockets in the pool');
+      shop.server.prependListener('request', resetKept);
+
+      assert.equal((await send()).status, 200);
+      assert.equal(shop.connections - connectionsBefore, 3, 'answered on a new connection');
+    } finally {
+      shop.server.removeListener('request', keep);
+      shop.server.removeListener('request', resetKept);
+      transport.close();
+    }
+  });
 });

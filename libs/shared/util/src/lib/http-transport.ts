@@ -82,14 +82,17 @@ export class KeepAliveTransport implements HttpTransport {
    * A keep-alive socket the server closed just as it was reused fails with
    * ECONNRESET before any answer; such a request is sent once more, as Node's
    * documentation advises (safe for the shop API: PUT and GET are idempotent,
-   * and POST /orders carries an Idempotency-Key).
+   * and POST /orders carries an Idempotency-Key; safe for the 2PC protocol,
+   * whose participants recognise a repeated request). It goes on a new
+   * connection: when the server died, the pool's other sockets to it are just
+   * as dead, and the new connection is refused instead.
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     try {
-      return await this.sendOnce(request);
+      return await this.sendOnce(request, this.agent);
     } catch (error) {
       if (error instanceof StaleSocketError) {
-        return this.sendOnce(request);
+        return this.sendOnce(request, false);
       }
       throw error;
     }
@@ -100,13 +103,14 @@ export class KeepAliveTransport implements HttpTransport {
     this.agent.destroy();
   }
 
-  private sendOnce(request: HttpRequest): Promise<HttpResponse> {
+  /** `agent` false: on a connection of its own, closed after the answer. */
+  private sendOnce(request: HttpRequest, agent: http.Agent | false): Promise<HttpResponse> {
     const headers: Record<string, string | number> = { ...request.headers };
     if (request.body !== undefined) {
       headers['content-length'] = Buffer.byteLength(request.body);
     }
     return new Promise<HttpResponse>((resolve, reject) => {
-      const outgoing = http.request(request.url, { method: request.method, headers, agent: this.agent }, (response) => {
+      const outgoing = http.request(request.url, { method: request.method, headers, agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
