@@ -117,9 +117,13 @@ export class ParticipantClient {
   }
 
   /**
-   * Sends to the first replica that accepts the connection. Only a refused
-   * connection moves on to the next: a request that reached a replica may
-   * have been applied, so it is not sent again to another one.
+   * Sends to the first replica that accepts the connection; a refused
+   * connection moves on to the next. The transport sends a request reset on a
+   * kept-alive connection once more, on a new one, so when its replica died
+   * with the request in hand (and may have applied it) the next replica gets
+   * it: safe, since a participant recognises a repeated prepare, commit or
+   * abort of a transaction by its id (a repeated prepare votes YES at once if
+   * the first one prepared).
    */
   private async reachReplica(
     urls: readonly string[],
