@@ -1,10 +1,4 @@
-export {
-  fetchTransport,
-  KeepAliveTransport,
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTransport,
-} from './lib/http-transport.js';
+export { fetchTransport, KeepAliveTransport, type HttpRequest, type HttpResponse, type HttpTransport } from '@dtx/util';
 export {
   ShopApiError,
   ShopClient,

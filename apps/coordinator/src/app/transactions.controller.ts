@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { beginTransactionSchema, type BeginTransaction, type TransactionView } from '@dtx/contracts';
 import { TwoPhaseCoordinator } from '@dtx/coordinator-feature';
@@ -17,8 +17,12 @@ export class TransactionsController {
       'Run a 2PC transaction for an order (called by the order service); answers once the outcome is decided. Repeating it with the same transactionId joins the first.',
   })
   @ApiBody({ schema: openApiSchema(beginTransactionSchema) })
-  async run(@Body(new ZodValidationPipe(beginTransactionSchema)) request: BeginTransaction): Promise<TransactionView> {
-    const outcome = await this.coordinator.run(request);
+  async run(
+    @Body(new ZodValidationPipe(beginTransactionSchema)) request: BeginTransaction,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Headers('tracestate') tracestate: string | undefined,
+  ): Promise<TransactionView> {
+    const outcome = await this.coordinator.run(request, { traceparent, tracestate });
     if (outcome.kind === 'undecided') {
       throw new ApiError(
         503,

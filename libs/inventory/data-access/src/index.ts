@@ -7,7 +7,7 @@ export {
   lockAvailableStock,
   moveToReserved,
   removeReserved,
-  sellFromAvailable,
+  sellAllFromAvailable,
   type ReservationRow,
   type ReservationStatus,
 } from './lib/stock.repository.js';

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createInventoryDatabaseClient, setAvailableStock, type InventoryDatabaseClient } from '../src/index.js';
+import { transactionRunner } from '@dtx/sql';
+import {
+  createInventoryDatabaseClient,
+  sellAllFromAvailable,
+  setAvailableStock,
+  type InventoryDatabaseClient,
+} from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('inventory database: generated client against the migrated schema', () => {
@@ -50,5 +57,80 @@ describe('inventory database: generated client against the migrated schema', () 
     const item = await client.stockItem.findUniqueOrThrow({ where: { sku: 'SKU-C' } });
     // 10 stocked, 4 reserved out of them, then available 6 -> 8 (+2) -> 3 (-5): 7 units ever on sale.
     assert.deepEqual([item.available, item.reserved, item.stocked], [3, 4, 7n]);
+  });
+
+  it('sells every line of a 2PC order or none: a short or unknown SKU records nothing', async () => {
+    await client.stockItem.createMany({
+      data: [
+        { sku: 'SKU-D', available: 5 },
+        { sku: 'SKU-E', available: 1 },
+      ],
+    });
+    const transaction = transactionRunner(pool);
+    const [sold, short, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    // Like a prepare voting NO, a sale that is not covered rolls back what it did take.
+    const notCovered = new Error('not covered');
+    const sell = async (orderId: string, lines: { sku: string; quantity: number }[]) => {
+      let recorded = false;
+      await transaction(async (tx) => {
+        recorded = await sellAllFromAvailable(tx, orderId, lines);
+        if (!recorded) {
+          throw notCovered;
+        }
+      }).catch((error: unknown) => {
+        if (error !== notCovered) {
+          throw error;
+        }
+      });
+      return recorded;
+    };
+
+    assert.equal(
+      await sell(sold, [
+        { sku: 'SKU-D', quantity: 2 },
+        { sku: 'SKU-E', quantity: 1 },
+      ]),
+      true,
+    );
+    assert.equal(
+      await sell(short, [
+        { sku: 'SKU-D', quantity: 1 },
+        { sku: 'SKU-E', quantity: 1 },
+      ]),
+      false,
+    );
+    assert.equal(
+      await sell(unknown, [
+        { sku: 'SKU-D', quantity: 1 },
+        { sku: 'NO-SUCH-SKU', quantity: 1 },
+      ]),
+      false,
+    );
+
+    const items = await client.stockItem.findMany({
+      where: { sku: { in: ['SKU-D', 'SKU-E'] } },
+      orderBy: { sku: 'asc' },
+    });
+    assert.deepEqual(
+      items.map((item) => [item.sku, item.available, item.reserved]),
+      [
+        ['SKU-D', 3, 0],
+        ['SKU-E', 0, 0],
+      ],
+    );
+    const reservations = await client.reservation.findMany({ where: { orderId: { in: [sold, short, unknown] } } });
+    assert.deepEqual(
+      reservations.map((reservation) => [reservation.orderId, reservation.status, reservation.items]),
+      [
+        [
+          sold,
+          'COMMITTED',
+          [
+            { sku: 'SKU-D', quantity: 2 },
+            { sku: 'SKU-E', quantity: 1 },
+          ],
+        ],
+      ],
+    );
   });
 });

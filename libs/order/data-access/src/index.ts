@@ -1,9 +1,8 @@
 export * from './generated/prisma/client.js';
 export { createOrderDatabaseClient, type OrderDatabaseClient } from './lib/database-client.js';
 export {
-  claimIdempotencyKey,
   finishOrder,
-  insertOrder,
+  placeOrderOnce,
   type NewOrder,
   type OrderStatus,
   type StoredAnswer,

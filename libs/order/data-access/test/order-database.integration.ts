@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { createOrderDatabaseClient, type OrderDatabaseClient } from '../src/index.js';
+import { PgExecutor } from '@dtx/sql';
+import { createOrderDatabaseClient, placeOrderOnce, type OrderDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('order database: generated client against the migrated schema', () => {
@@ -65,6 +66,32 @@ describe('order database: generated client against the migrated schema', () => {
         },
       }),
       /order_items_quantity_check/,
+    );
+  });
+
+  it('places an order once per idempotency key: a second request gets the first answer and writes nothing', async () => {
+    const database = new PgExecutor(pool);
+    const [first, second] = [randomUUID(), randomUUID()];
+    const order = (orderId: string) => ({
+      orderId,
+      customerId: 'customer-2',
+      mode: '2pc' as const,
+      items: [{ sku: 'SKU-A', quantity: 2, unitPrice: 1_000 }],
+      total: 2_000,
+      traceId: 'trace-1',
+    });
+    const answer = { requestHash: 'hash-1', status: 202, body: { orderId: first, status: 'PENDING' } };
+
+    assert.equal(await placeOrderOnce(database, 'key-1', answer, order(first)), undefined);
+    assert.deepEqual(
+      await placeOrderOnce(database, 'key-1', { ...answer, requestHash: 'hash-2' }, order(second)),
+      answer,
+    );
+
+    const placed = await client.order.findMany({ where: { id: { in: [first, second] } }, include: { items: true } });
+    assert.deepEqual(
+      placed.map((row) => [row.id, row.status, row.mode, row.totalAmount, row.items.map((item) => item.sku)]),
+      [[first, 'PENDING', '2pc', 2_000n, ['SKU-A']]],
     );
   });
 });

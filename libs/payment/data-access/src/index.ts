@@ -11,9 +11,9 @@ export {
 export {
   adjustAccount,
   advancePayment,
+  captureIfCovered,
   holdOnAccount,
   insertPayment,
-  lockSpendableBalance,
   type PaymentRow,
   type PaymentStatus,
 } from './lib/payment.repository.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
-import { createPaymentDatabaseClient, setBalance, type PaymentDatabaseClient } from '../src/index.js';
+import { captureIfCovered, createPaymentDatabaseClient, setBalance, type PaymentDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
@@ -57,5 +57,33 @@ describe('payments database: generated client against the migrated schema', () =
     const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-3' } });
     // 1000 deposited, 300 spent, then 700 -> 900 (+200) -> 200 (-700): 500 ever put on the account.
     assert.deepEqual([account.balance, account.deposited], [200n, 500n]);
+  });
+
+  it('captures a 2PC charge only when the spendable balance covers it, in one statement', async () => {
+    await client.account.create({ data: { customerId: 'customer-4', balance: 1_000n, reserved: 300n } });
+    const transaction = transactionRunner(pool);
+    const [covered, short, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+
+    assert.equal(
+      await transaction((tx) => captureIfCovered(tx, { orderId: covered, customerId: 'customer-4', amount: 700 })),
+      true,
+    );
+    assert.equal(
+      await transaction((tx) => captureIfCovered(tx, { orderId: short, customerId: 'customer-4', amount: 1 })),
+      false,
+      'the 300 left are held',
+    );
+    assert.equal(
+      await transaction((tx) => captureIfCovered(tx, { orderId: unknown, customerId: 'nobody', amount: 0 })),
+      false,
+    );
+
+    const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-4' } });
+    assert.deepEqual([account.balance, account.reserved], [300n, 300n]);
+    const payments = await client.payment.findMany({ where: { orderId: { in: [covered, short, unknown] } } });
+    assert.deepEqual(
+      payments.map((payment) => [payment.orderId, payment.amount, payment.status]),
+      [[covered, 700n, 'CAPTURED']],
+    );
   });
 });

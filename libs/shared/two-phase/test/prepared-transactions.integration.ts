@@ -49,6 +49,50 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await prepared(), []);
   });
 
+  it('a repeated prepare votes YES again, while prepared and after the commit, and does the work once', async () => {
+    const id = randomUUID();
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    await transactions.commit(id);
+    assert.deepEqual(await transactions.prepare(id, work), { vote: 'YES' });
+    assert.equal(await counter(), 2, 'the work of the first test and of this one, once each');
+    assert.deepEqual(await prepared(), []);
+  });
+
+  it('a prepare repeated while the first is prepared votes YES at once, not after the lock timeout', async () => {
+    // The first prepare's replica died before answering; its prepared transaction holds the participation row.
+    const patient = new PreparedTransactions(pool, 'inventory', { lockTimeoutMs: 10_000 });
+    const id = randomUUID();
+    assert.deepEqual(await patient.prepare(id, work), { vote: 'YES' });
+
+    const startedAt = performance.now();
+    assert.deepEqual(await patient.prepare(id, work), { vote: 'YES' });
+    const elapsedMs = performance.now() - startedAt;
+    await patient.abort(id);
+    assert.ok(elapsedMs < 5_000, `the repeated prepare took ${Math.round(elapsedMs)} ms`);
+    assert.equal(await counter(), 2, 'the work of the earlier tests only');
+  });
+
+  it('a prepare repeated while the first still runs waits for it: when the first rolls back, it does the work', async () => {
+    const id = randomUUID();
+    // The first prepare's session, its participation row claimed, not prepared yet.
+    const first = await pool.connect();
+    await first.query('BEGIN');
+    await first.query(
+      `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')`,
+      [transactions.gid(id), id],
+    );
+    const repeated = transactions.prepare(id, work);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await first.query('ROLLBACK');
+    first.release();
+
+    assert.deepEqual(await repeated, { vote: 'YES' });
+    assert.ok((await prepared()).includes(transactions.gid(id)), 'the repeated prepare prepared the work');
+    await transactions.abort(id);
+    assert.equal(await counter(), 2);
+  });
+
   it('while prepared, its row locks are held: another prepare on the same row votes NO (LOCK_TIMEOUT)', async () => {
     const [holder, waiter] = [randomUUID(), randomUUID()];
     await transactions.prepare(holder, work);
@@ -59,7 +103,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
       [holder],
     );
     await transactions.abort(holder);
-    assert.equal(await counter(), 1, 'the abort rolled the work back');
+    assert.equal(await counter(), 2, 'the abort rolled the work back');
   });
 
   it('a NO vote rolls back at once and prepares nothing', async () => {
@@ -70,7 +114,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     });
     assert.deepEqual(vote, { vote: 'NO', reason: 'OUT_OF_STOCK' });
     assert.deepEqual(await prepared(), []);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('an abort is remembered: a late prepare votes NO, a commit is refused, a repeated abort is harmless', async () => {
@@ -80,7 +124,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
 
     assert.deepEqual(await transactions.prepare(id, work), { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
     await assert.rejects(transactions.commit(id), ProtocolViolation);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('an abort while the prepare still runs asks to be retried, then finds the prepared transaction', async () => {
@@ -99,7 +143,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
     assert.deepEqual(await preparing, { vote: 'YES' });
     await transactions.abort(id);
     assert.deepEqual(await prepared(), []);
-    assert.equal(await counter(), 1);
+    assert.equal(await counter(), 2);
   });
 
   it('committing what was never prepared is a protocol violation', async () => {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { OrderView, SagaView, TransactionView } from '@dtx/contracts';
-import { fetchTransport, KeepAliveTransport, type HttpTransport } from './http-transport.js';
+import { fetchTransport, KeepAliveTransport, TimeoutError, type HttpTransport } from '@dtx/util';
 import { ShopApiError, ShopClient, ShopContractError } from './shop-client.js';
 
 interface Received {
@@ -327,7 +327,7 @@ for (const [transportName, makeTransport] of transports) {
       shop.routes.set('GET /inventory/SLOW', () => 'hang');
       const impatient = new ShopClient({ order: shop.url, inventory: shop.url }, { transport, timeoutMs: 50 });
       const startedAt = performance.now();
-      await assert.rejects(impatient.getStock('SLOW'));
+      await assert.rejects(impatient.getStock('SLOW'), TimeoutError);
       assert.ok(performance.now() - startedAt < 5_000);
     });
   });
@@ -389,6 +389,40 @@ describe('KeepAliveTransport', () => {
       assert.equal(shop.connections - connectionsBefore, 2);
     } finally {
       shop.server.removeListener('request', onRequest);
+      transport.close();
+    }
+  });
+
+  it('sends it once more on a new connection: the other kept-alive sockets to that server may be just as dead', async () => {
+    shop.routes.set('GET /health/ready', () => ({ status: 200, body: { status: 'ok' } }));
+    const transport = new KeepAliveTransport({ maxSockets: 2 });
+    const send = () =>
+      transport.send({ method: 'GET', url: `${shop.url}/health/ready`, headers: {}, timeoutMs: 5_000 });
+    const kept = new Set<object>();
+    const keep = (request: http.IncomingMessage) => kept.add(request.socket);
+    // As after a crash of the server: each connection made before is reset by the next request on it.
+    const resetKept = (request: http.IncomingMessage) => {
+      if (kept.has(request.socket)) {
+        request.socket.destroy();
+      }
+    };
+    try {
+      const connectionsBefore = shop.connections;
+      shop.server.prependListener('request', keep);
+      const warmUp = await Promise.all([send(), send()]);
+      shop.server.removeListener('request', keep);
+      assert.deepEqual(
+        warmUp.map((answer) => answer.status),
+        [200, 200],
+      );
+      assert.equal(kept.size, 2, 'two kept-alive sockets in the pool');
+      shop.server.prependListener('request', resetKept);
+
+      assert.equal((await send()).status, 200);
+      assert.equal(shop.connections - connectionsBefore, 3, 'answered on a new connection');
+    } finally {
+      shop.server.removeListener('request', keep);
+      shop.server.removeListener('request', resetKept);
       transport.close();
     }
   });

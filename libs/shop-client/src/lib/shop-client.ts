@@ -22,9 +22,8 @@ import {
   type StockLevel,
   type TransactionView,
 } from '@dtx/contracts';
-import { sleep } from '@dtx/util';
 import type { z } from 'zod';
-import { fetchTransport, type HttpTransport } from './http-transport.js';
+import { fetchTransport, sleep, type HttpTransport } from '@dtx/util';
 
 export type ShopService = 'order' | 'inventory' | 'payment' | 'orchestrator' | 'coordinator';
 

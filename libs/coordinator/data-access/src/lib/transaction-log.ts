@@ -1,4 +1,5 @@
 import {
+  decisionOf,
   twoPhaseParticipants,
   type BeginTransaction,
   type TransactionState,
@@ -8,7 +9,7 @@ import {
   type TwoPhaseVote,
   type TwoPhaseWork,
 } from '@dtx/contracts';
-import { PgExecutor, transactionRunner, type SqlExecutor, type TransactionRunner } from '@dtx/sql';
+import { PgExecutor, type SqlExecutor } from '@dtx/sql';
 import type pg from 'pg';
 
 interface TransactionRow {
@@ -20,6 +21,7 @@ interface TransactionRow {
   total: bigint | number;
   items: TwoPhaseWork['items'];
   traceparent: string | null;
+  participants: ParticipantRow[];
 }
 
 interface ParticipantRow {
@@ -38,132 +40,140 @@ export interface LoggedTransaction {
   participants: ParticipantRow[];
 }
 
+/** The decision that stands in the log, and the reason of an abort. */
+export interface LoggedDecision {
+  outcome: TwoPhaseOutcome;
+  reason?: string;
+}
+
+/** One participant's vote, as phase 1 collected it. */
+export interface CollectedVote {
+  participant: TwoPhaseParticipantName;
+  vote: TwoPhaseVote;
+}
+
+/** What one phase-2 attempt came to for a participant: its acknowledgement, or why there was none. */
+export type DeliveryReport =
+  | { participant: TwoPhaseParticipantName; acknowledged: TwoPhaseOutcome }
+  | { participant: TwoPhaseParticipantName; error: string };
+
 /**
  * The coordinator's durable log: each transaction, its participants' votes,
  * the decision, and which participants acknowledged it. Every write here is
- * committed before the step that depends on it is taken.
+ * committed before the step that depends on it is taken, and each step of a
+ * transaction is one statement: begin, decide (with the votes), and the
+ * outcome of a round of phase 2.
  */
 export class TransactionLog {
   private readonly database: SqlExecutor;
-  private readonly transaction: TransactionRunner;
 
   constructor(pool: pg.Pool) {
     this.database = new PgExecutor(pool);
-    this.transaction = transactionRunner(pool);
   }
 
   /** Logs a new transaction (PREPARING) with its participants; false if it was logged before. */
   async begin(request: BeginTransaction, traceparent: string | undefined): Promise<boolean> {
-    return this.transaction(async (tx) => {
-      const inserted = await tx.execute(
-        `INSERT INTO transactions (id, order_id, state, customer_id, total, items, traceparent)
-         VALUES ($1::uuid, $2::uuid, 'PREPARING', $3, $4, $5::jsonb, $6) ON CONFLICT (id) DO NOTHING`,
-        request.transactionId,
-        request.orderId,
-        request.customerId,
-        request.total,
-        JSON.stringify(request.items),
-        traceparent ?? null,
-      );
-      if (inserted === 0) {
-        return false;
-      }
-      await tx.execute(
-        `INSERT INTO transaction_participants (transaction_id, name) SELECT $1::uuid, unnest($2::text[])`,
-        request.transactionId,
-        [...twoPhaseParticipants],
-      );
-      return true;
-    });
-  }
-
-  async recordVote(transactionId: string, participant: TwoPhaseParticipantName, vote: TwoPhaseVote): Promise<void> {
-    await this.database.execute(
-      `UPDATE transaction_participants SET vote = $3, vote_reason = $4, updated_at = now()
-        WHERE transaction_id = $1::uuid AND name = $2`,
-      transactionId,
-      participant,
-      vote.vote,
-      vote.vote === 'NO' ? vote.reason : null,
+    const participantsLogged = await this.database.execute(
+      `WITH logged AS (
+         INSERT INTO transactions (id, order_id, state, customer_id, total, items, traceparent)
+         VALUES ($1::uuid, $2::uuid, 'PREPARING', $3, $4, $5::jsonb, $6) ON CONFLICT (id) DO NOTHING
+         RETURNING id)
+       INSERT INTO transaction_participants (transaction_id, name) SELECT logged.id, unnest($7::text[]) FROM logged`,
+      request.transactionId,
+      request.orderId,
+      request.customerId,
+      request.total,
+      JSON.stringify(request.items),
+      traceparent ?? null,
+      [...twoPhaseParticipants],
     );
+    return participantsLogged > 0;
   }
 
   /**
-   * The point of no return: writes the decision if none was written yet.
-   * Returns the decision that stands, which is another one only if a
-   * recovery decided first.
+   * The point of no return: writes the votes and the decision, if none was
+   * written yet. Returns the decision that stands, which is another one only
+   * if a recovery decided first.
    */
-  async decide(transactionId: string, outcome: TwoPhaseOutcome, reason?: string): Promise<TwoPhaseOutcome> {
-    const rows = await this.database.query<{ state: TransactionState }>(
-      `WITH decided AS (
+  async decide(
+    transactionId: string,
+    outcome: TwoPhaseOutcome,
+    reason: string | undefined,
+    votes: readonly CollectedVote[] = [],
+  ): Promise<LoggedDecision> {
+    const rows = await this.database.query<{ state: TransactionState; reason: string | null }>(
+      `WITH votes AS (
+         UPDATE transaction_participants p SET vote = v.vote, vote_reason = v.reason, updated_at = now()
+           FROM unnest($4::text[], $5::text[], $6::text[]) AS v(name, vote, reason)
+          WHERE p.transaction_id = $1::uuid AND p.name = v.name),
+       decided AS (
          UPDATE transactions SET state = $2, reason = $3, decided_at = now(), updated_at = now()
           WHERE id = $1::uuid AND state = 'PREPARING'
-         RETURNING state)
-       SELECT state FROM decided
+         RETURNING state, reason)
+       SELECT state, reason FROM decided
        UNION ALL
-       SELECT state FROM transactions WHERE id = $1::uuid AND NOT EXISTS (SELECT 1 FROM decided)`,
+       SELECT state, reason FROM transactions WHERE id = $1::uuid AND NOT EXISTS (SELECT 1 FROM decided)`,
       transactionId,
       outcome === 'COMMITTED' ? 'COMMITTING' : 'ABORTING',
       reason ?? null,
+      votes.map((entry) => entry.participant),
+      votes.map((entry) => entry.vote.vote),
+      votes.map((entry) => (entry.vote.vote === 'NO' ? entry.vote.reason : null)),
     );
-    const state = rows[0]?.state;
-    return state === 'COMMITTING' || state === 'COMMITTED' ? 'COMMITTED' : 'ABORTED';
+    const row = rows[0];
+    return {
+      outcome: row && decisionOf(row.state) === 'COMMITTED' ? 'COMMITTED' : 'ABORTED',
+      ...(row?.reason ? { reason: row.reason } : {}),
+    };
   }
 
-  /** A participant acknowledged the decision; when the last one does, the transaction is finished. */
-  async recordAcknowledgement(
-    transactionId: string,
-    participant: TwoPhaseParticipantName,
-    outcome: TwoPhaseOutcome,
-  ): Promise<void> {
-    await this.transaction(async (tx) => {
-      // Acknowledgements arrive together; taking the transaction's row lock first makes the last
-      // one see all the others, so exactly one of them finds nothing missing and finishes it.
-      await tx.query('SELECT 1 FROM transactions WHERE id = $1::uuid FOR UPDATE', transactionId);
-      await tx.execute(
-        `UPDATE transaction_participants SET outcome = $3, attempts = attempts + 1, last_error = NULL, updated_at = now()
-          WHERE transaction_id = $1::uuid AND name = $2`,
-        transactionId,
-        participant,
-        outcome,
-      );
-      await finishIfAcknowledged(tx, transactionId);
-    });
-  }
-
-  /** Marks a decided transaction finished if no participant's acknowledgement is missing. */
-  async finishIfAcknowledged(transactionId: string): Promise<void> {
-    await finishIfAcknowledged(this.database, transactionId);
-  }
-
-  async recordDeliveryFailure(
-    transactionId: string,
-    participant: TwoPhaseParticipantName,
-    error: string,
-  ): Promise<void> {
-    await this.database.execute(
-      `UPDATE transaction_participants SET attempts = attempts + 1, last_error = $3, updated_at = now()
-        WHERE transaction_id = $1::uuid AND name = $2`,
+  /**
+   * Records a round of phase 2: who acknowledged, and why the others did not.
+   * When no acknowledgement is missing any more, the transaction is finished
+   * in the same statement; returns whether it is.
+   *
+   * Two rounds for one transaction never run at once in this process. Were
+   * they to (two coordinators), each could miss the other's acknowledgements
+   * and leave the transaction unfinished with none missing: recovery's next
+   * round, with nothing left to send, then finishes it.
+   */
+  async recordPhaseTwo(transactionId: string, reports: readonly DeliveryReport[]): Promise<boolean> {
+    const finished = await this.database.execute(
+      `WITH reported AS (
+         UPDATE transaction_participants p
+            SET outcome = COALESCE(r.outcome, p.outcome), attempts = p.attempts + 1, last_error = r.error,
+                updated_at = now()
+           FROM unnest($2::text[], $3::text[], $4::text[]) AS r(name, outcome, error)
+          WHERE p.transaction_id = $1::uuid AND p.name = r.name
+         RETURNING p.name, r.outcome)
+       UPDATE transactions SET state = CASE state WHEN 'COMMITTING' THEN 'COMMITTED' ELSE 'ABORTED' END,
+              completed_at = now(), updated_at = now()
+        WHERE id = $1::uuid AND state IN ('COMMITTING', 'ABORTING')
+          AND NOT EXISTS (
+            SELECT 1 FROM transaction_participants p
+             WHERE p.transaction_id = $1::uuid AND p.outcome IS NULL
+               AND p.name NOT IN (SELECT name FROM reported WHERE outcome IS NOT NULL))`,
       transactionId,
-      participant,
-      error.slice(0, 500),
+      reports.map((report) => report.participant),
+      reports.map((report) => ('acknowledged' in report ? report.acknowledged : null)),
+      reports.map((report) => ('error' in report ? report.error.slice(0, 500) : null)),
     );
+    return finished > 0;
   }
 
   async find(transactionId: string): Promise<LoggedTransaction | undefined> {
     const rows = await this.database.query<TransactionRow>(
-      'SELECT id, order_id, state, reason, customer_id, total, items, traceparent FROM transactions WHERE id = $1::uuid',
+      `SELECT t.id, t.order_id, t.state, t.reason, t.customer_id, t.total, t.items, t.traceparent,
+              (SELECT coalesce(json_agg(json_build_object('name', p.name, 'vote', p.vote, 'outcome', p.outcome)), '[]')
+                 FROM transaction_participants p WHERE p.transaction_id = t.id) AS participants
+         FROM transactions t WHERE t.id = $1::uuid`,
       transactionId,
     );
     const row = rows[0];
     if (!row) {
       return undefined;
     }
-    const participants = await this.database.query<ParticipantRow>(
-      'SELECT name, vote, outcome FROM transaction_participants WHERE transaction_id = $1::uuid',
-      transactionId,
-    );
-    participants.sort(
+    const participants = row.participants.sort(
       (left, right) => twoPhaseParticipants.indexOf(left.name) - twoPhaseParticipants.indexOf(right.name),
     );
     return {
@@ -191,16 +201,6 @@ export class TransactionLog {
     );
     return new Map(rows.map((row) => [row.state, Number(row.count)]));
   }
-}
-
-async function finishIfAcknowledged(db: SqlExecutor, transactionId: string): Promise<void> {
-  await db.execute(
-    `UPDATE transactions SET state = CASE state WHEN 'COMMITTING' THEN 'COMMITTED' ELSE 'ABORTED' END,
-            completed_at = now(), updated_at = now()
-      WHERE id = $1::uuid AND state IN ('COMMITTING', 'ABORTING')
-        AND NOT EXISTS (SELECT 1 FROM transaction_participants WHERE transaction_id = $1::uuid AND outcome IS NULL)`,
-    transactionId,
-  );
 }
 
 /** The public view of a logged transaction (GET /transactions/:id). */

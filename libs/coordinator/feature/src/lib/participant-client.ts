@@ -8,7 +8,7 @@ import {
   type TwoPhaseWork,
 } from '@dtx/contracts';
 import type { TraceHeaders } from '@dtx/telemetry';
-import { errorMessage } from '@dtx/util';
+import { errorMessage, KeepAliveTransport, TimeoutError, type HttpResponse } from '@dtx/util';
 import type { z } from 'zod';
 
 /** Each participant's replicas; any of them can serve the protocol, since they share one database. */
@@ -22,14 +22,19 @@ class ParticipantError extends Error {}
 
 /** Why a prepare without a vote counts as NO: no answer in time, an error answer, or no connection. */
 function prepareFailureReason(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
+  if (error instanceof TimeoutError) {
     return 'TIMEOUT';
   }
   return error instanceof ParticipantError ? 'PARTICIPANT_FAILED' : 'PARTICIPANT_UNAVAILABLE';
 }
 
-/** The coordinator's HTTP client for the participants' /2pc endpoints. */
+/** Sockets kept open to each participant replica: enough for every transaction in phase 1 and its phase 2. */
+const SOCKETS_PER_REPLICA = 128;
+
+/** The coordinator's HTTP client for the participants' /2pc endpoints, on keep-alive connections. */
 export class ParticipantClient {
+  private readonly transport = new KeepAliveTransport({ maxSockets: SOCKETS_PER_REPLICA });
+
   constructor(
     private readonly urls: ParticipantUrls,
     private readonly options: { prepareTimeoutMs: number; decisionTimeoutMs: number },
@@ -97,26 +102,33 @@ export class ParticipantClient {
     trace?: TraceHeaders,
   ): Promise<z.output<Schema>> {
     const response = await this.reachReplica(this.urls[participant], (url) =>
-      fetch(`${url}/2pc/transactions/${transactionId}/${action}`, {
+      this.transport.send({
         method: 'POST',
+        url: `${url}/2pc/transactions/${transactionId}/${action}`,
         headers: { 'content-type': 'application/json', ...trace },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       }),
     );
-    const text = await response.text();
-    if (!response.ok) {
-      throw new ParticipantError(`${action} answered ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status < 200 || response.status > 299) {
+      throw new ParticipantError(`${action} answered ${response.status}: ${response.text.slice(0, 300)}`);
     }
-    return schema.parse(JSON.parse(text));
+    return schema.parse(JSON.parse(response.text));
   }
 
   /**
-   * Sends to the first replica that accepts the connection. Only a refused
-   * connection moves on to the next: a request that reached a replica may
-   * have been applied, so it is not sent again to another one.
+   * Sends to the first replica that accepts the connection; a refused
+   * connection moves on to the next. The transport sends a request reset on a
+   * kept-alive connection once more, on a new one, so when its replica died
+   * with the request in hand (and may have applied it) the next replica gets
+   * it: safe, since a participant recognises a repeated prepare, commit or
+   * abort of a transaction by its id (a repeated prepare votes YES at once if
+   * the first one prepared).
    */
-  private async reachReplica(urls: readonly string[], send: (url: string) => Promise<Response>): Promise<Response> {
+  private async reachReplica(
+    urls: readonly string[],
+    send: (url: string) => Promise<HttpResponse>,
+  ): Promise<HttpResponse> {
     let refused: unknown;
     for (const url of urls) {
       try {
@@ -133,6 +145,5 @@ export class ParticipantClient {
 }
 
 function connectionRefused(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  return cause?.code === 'ECONNREFUSED';
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
 }

@@ -6,7 +6,6 @@ import {
   type TransactionView,
   type TwoPhaseOutcome,
   type TwoPhaseParticipantName,
-  type TwoPhaseVote,
 } from '@dtx/contracts';
 import {
   activeTraceHeaders,
@@ -16,6 +15,7 @@ import {
   traceHeadersOf,
   withSpan,
   type Span,
+  type TraceHeaders,
 } from '@dtx/telemetry';
 import { sleep } from '@dtx/util';
 import { PinoLogger } from 'nestjs-pino';
@@ -23,7 +23,13 @@ import pLimit, { type Limit } from 'p-limit';
 import { CoordinatorMetrics } from './coordinator-metrics.js';
 import { CrashPoints } from './crash-points.js';
 import { ParticipantClient } from './participant-client.js';
-import { TransactionLog, transactionView, type LoggedTransaction } from '@dtx/coordinator-data-access';
+import {
+  TransactionLog,
+  transactionView,
+  type CollectedVote,
+  type DeliveryReport,
+  type LoggedTransaction,
+} from '@dtx/coordinator-data-access';
 
 /** The reason of an abort decided by recovery: no decision was logged, so none was ever announced. */
 export const PRESUMED_ABORT = 'PRESUMED_ABORT';
@@ -51,8 +57,9 @@ export interface CoordinatorOptions {
  *
  *   1. log the transaction as PREPARING (so recovery knows it exists);
  *   2. ask every participant to prepare; all YES -> commit, anything else -> abort;
- *   3. log the decision: from here on it is final, whatever crashes;
- *   4. send it to every participant until each acknowledges (phase 2).
+ *   3. log the votes and the decision: from here on it is final, whatever crashes;
+ *   4. send it to every participant at once, log who acknowledged, and send it
+ *      again later to those who did not, until each has (phase 2).
  *
  * A transaction still PREPARING that no call here is running was abandoned
  * by a crash: recovery aborts it (presumed abort), which is safe because no
@@ -61,7 +68,7 @@ export interface CoordinatorOptions {
 @Injectable()
 export class TwoPhaseCoordinator {
   /** Transactions this process is taking through phases 1 and 2; recovery leaves them alone. */
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<TransactionView | undefined>>();
   /** Transactions whose decision is being sent right now, so that retries never overlap. */
   private readonly delivering = new Set<string>();
   private readonly admission: Limit;
@@ -81,16 +88,19 @@ export class TwoPhaseCoordinator {
    * Runs a new transaction, or joins one logged before (a retried request);
    * answers once the outcome is decided and phase 2 was tried once.
    */
-  async run(request: BeginTransaction): Promise<RunOutcome> {
+  async run(request: BeginTransaction, caller: Partial<TraceHeaders> = {}): Promise<RunOutcome> {
     const id = request.transactionId;
     const joined = this.running.get(id);
     if (joined) {
       await joined;
     } else {
-      const execution = this.admission(() => this.execute(request));
+      const execution = this.admission(() => this.execute(request, caller));
       this.running.set(id, execution);
       try {
-        await execution;
+        const transaction = await execution;
+        if (transaction) {
+          return { kind: 'decided', transaction };
+        }
       } finally {
         this.running.delete(id);
       }
@@ -110,16 +120,20 @@ export class TwoPhaseCoordinator {
   /** Recovery of a transaction abandoned before its decision: abort it, and tell everyone. */
   async presumeAbort(transactionId: string): Promise<void> {
     const transaction = await this.log.find(transactionId);
-    if (!transaction) {
+    if (transaction?.state !== 'PREPARING') {
+      // Decided since recovery listed it, by the request that ran it: nothing was abandoned.
       return;
     }
     await this.inTraceOf(transaction, '2pc recovery', async (span) => {
       span.setAttribute('2pc.presumed_abort', true);
       const decision = await this.log.decide(transactionId, 'ABORTED', PRESUMED_ABORT);
-      if (decision === 'ABORTED') {
+      if (decision.outcome === 'ABORTED') {
         this.metrics.decided('ABORTED', PRESUMED_ABORT);
       }
-      this.logger.warn({ transactionId, decision }, 'transaction abandoned before its decision: presumed abort');
+      this.logger.warn(
+        { transactionId, decision: decision.outcome },
+        'transaction abandoned before its decision: presumed abort',
+      );
     });
     await this.deliverDecision(transactionId);
   }
@@ -133,37 +147,31 @@ export class TwoPhaseCoordinator {
     try {
       const transaction = await this.log.find(transactionId);
       const decision = transaction && decisionOf(transaction.state);
-      if (!transaction || !decision) {
-        return;
+      if (transaction && decision) {
+        await this.deliver(transaction, decision);
       }
-      const pending = transaction.participants.filter((participant) => participant.outcome === null);
-      if (pending.length === 0) {
-        await this.log.finishIfAcknowledged(transactionId);
-        return;
-      }
-      let acknowledged = 0;
-      await Promise.all(
-        pending.map((participant) =>
-          this.deliverTo(transaction, participant.name, decision, async () => {
-            acknowledged += 1;
-            if (acknowledged === 1 && pending.length > 1) {
-              await this.crashPoints.reached('mid-phase-two');
-            }
-          }),
-        ),
-      );
     } finally {
       this.delivering.delete(transactionId);
     }
   }
 
-  private async execute(request: BeginTransaction): Promise<void> {
+  /**
+   * Phases 1 and 2 of a transaction this request logged. Answers the
+   * transaction as it stands after phase 2 was tried once, or undefined if
+   * another request logged it first or a recovery decided it first (then the
+   * log has the answer).
+   */
+  private async execute(
+    request: BeginTransaction,
+    caller: Partial<TraceHeaders>,
+  ): Promise<TransactionView | undefined> {
     const attributes = { '2pc.transaction_id': request.transactionId, 'order.id': request.orderId };
-    await withSpan('2pc transaction', { attributes }, async (span) => {
+    // The order service's request gets no HTTP span (see @dtx/telemetry): the trace continues from its headers.
+    return withSpan('2pc transaction', { attributes, parent: contextFromHeaders(caller) }, async (span) => {
       const logged = await this.log.begin(request, activeTraceHeaders()?.traceparent);
       if (!logged) {
         span.setAttribute('2pc.joined', true);
-        return;
+        return undefined;
       }
       const startedAt = performance.now();
       const votes = await this.collectVotes(request);
@@ -172,24 +180,35 @@ export class TwoPhaseCoordinator {
         await this.crashPoints.reached('after-prepare');
       }
       const reason = no?.vote.vote === 'NO' ? no.vote.reason : undefined;
+      const ours: TwoPhaseOutcome = no ? 'ABORTED' : 'COMMITTED';
       const decision = await withSpan('2pc decision', { attributes }, async (decisionSpan) => {
-        const logged = await this.log.decide(request.transactionId, no ? 'ABORTED' : 'COMMITTED', reason);
-        decisionSpan.setAttribute('2pc.decision', logged);
-        if (reason) {
-          decisionSpan.setAttribute('order.cancel_reason', reason);
+        const logged = await this.log.decide(request.transactionId, ours, reason, votes);
+        decisionSpan.setAttribute('2pc.decision', logged.outcome);
+        if (logged.reason) {
+          decisionSpan.setAttribute('order.cancel_reason', logged.reason);
         }
         return logged;
       });
-      this.metrics.decided(decision, reason, (performance.now() - startedAt) / 1000);
-      span.setAttribute('2pc.decision', decision);
+      this.metrics.decided(decision.outcome, decision.reason, (performance.now() - startedAt) / 1000);
+      span.setAttribute('2pc.decision', decision.outcome);
       await this.crashPoints.reached('after-decision');
-      await this.deliverDecision(request.transactionId);
+      if (decision.outcome !== ours || decision.reason !== reason) {
+        await this.deliverDecision(request.transactionId);
+        return undefined;
+      }
+      const { transactionId, ...work } = request;
+      const decided: LoggedTransaction = {
+        id: transactionId,
+        state: ours === 'COMMITTED' ? 'COMMITTING' : 'ABORTING',
+        ...(reason ? { reason } : {}),
+        work,
+        participants: votes.map(({ participant, vote }) => ({ name: participant, vote: vote.vote, outcome: null })),
+      };
+      return transactionView(await this.deliver(decided, ours));
     });
   }
 
-  private collectVotes(
-    request: BeginTransaction,
-  ): Promise<{ participant: TwoPhaseParticipantName; vote: TwoPhaseVote }[]> {
+  private collectVotes(request: BeginTransaction): Promise<CollectedVote[]> {
     const { transactionId, ...work } = request;
     return Promise.all(
       twoPhaseParticipants.map((participant) =>
@@ -205,7 +224,6 @@ export class TwoPhaseCoordinator {
             if (vote.vote === 'NO') {
               span.setAttribute('order.cancel_reason', vote.reason);
             }
-            await this.log.recordVote(transactionId, participant, vote);
             return { participant, vote };
           },
         ),
@@ -213,30 +231,55 @@ export class TwoPhaseCoordinator {
     );
   }
 
-  private async deliverTo(
+  /**
+   * One round of phase 2: the decision goes to every participant that has not
+   * acknowledged it, all at once, and the round's acknowledgements and
+   * failures are logged together. Returns the transaction as it stands after.
+   */
+  private async deliver(transaction: LoggedTransaction, decision: TwoPhaseOutcome): Promise<LoggedTransaction> {
+    const pending = transaction.participants.filter((participant) => participant.outcome === null);
+    let acknowledged = 0;
+    const reports = await Promise.all(
+      pending.map(async ({ name }) => {
+        const report = await this.deliverTo(transaction, name, decision);
+        if ('acknowledged' in report && ++acknowledged === 1 && pending.length > 1) {
+          await this.crashPoints.reached('mid-phase-two');
+        }
+        return report;
+      }),
+    );
+    const finished = await this.log.recordPhaseTwo(transaction.id, reports);
+    const outcomes = new Map(
+      reports.flatMap((report) => ('acknowledged' in report ? [[report.participant, report.acknowledged]] : [])),
+    );
+    return {
+      ...transaction,
+      // A finished transaction's state is its decision (COMMITTED or ABORTED).
+      state: finished ? decision : transaction.state,
+      participants: transaction.participants.map((participant) => ({
+        ...participant,
+        outcome: outcomes.get(participant.name) ?? participant.outcome,
+      })),
+    };
+  }
+
+  private deliverTo(
     transaction: LoggedTransaction,
     participant: TwoPhaseParticipantName,
     decision: TwoPhaseOutcome,
-    onAcknowledged: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<DeliveryReport> {
     const name = `2pc ${decision === 'COMMITTED' ? 'commit' : 'abort'} ${participant}`;
-    await this.inTraceOf(transaction, name, async (span) => {
+    return this.inTraceOf(transaction, name, async (span): Promise<DeliveryReport> => {
       span.setAttribute('2pc.participant', participant);
       const abort = { orderId: transaction.work.orderId, reason: transaction.reason ?? 'ABORTED' };
       try {
         await this.participants.deliver(participant, transaction.id, decision, abort, traceHeadersOf(span));
+        return { participant, acknowledged: decision };
       } catch (error) {
         markFailed(span, error);
         this.metrics.deliveryFailed(participant);
-        await this.log.recordDeliveryFailure(
-          transaction.id,
-          participant,
-          error instanceof Error ? error.message : String(error),
-        );
-        return;
+        return { participant, error: error instanceof Error ? error.message : String(error) };
       }
-      await this.log.recordAcknowledgement(transaction.id, participant, decision);
-      await onAcknowledged();
     });
   }
 

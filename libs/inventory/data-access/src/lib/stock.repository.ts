@@ -63,11 +63,33 @@ export async function removeReserved(tx: SqlTransaction, sku: string, quantity: 
   await tx.execute(`UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
 }
 
-/** Units leave the warehouse straight from available stock (a 2PC sale, held by its prepared transaction). */
-export async function sellFromAvailable(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.execute(
-    `UPDATE stock_items SET available = available - $2, updated_at = now() WHERE sku = $1`,
-    sku,
-    quantity,
+/**
+ * A 2PC sale in one statement, all or nothing: locks the stock rows of the
+ * lines (one per SKU; locked in SKU order, so two orders never deadlock), takes every line's
+ * units from available stock and records the reservation as COMMITTED, or,
+ * when any SKU is unknown or short, records nothing and returns false. The
+ * units taken from the lines that were covered stay taken: the caller votes
+ * NO and rolls the transaction back.
+ */
+export async function sellAllFromAvailable(
+  tx: SqlTransaction,
+  orderId: string,
+  lines: ReservationRow['items'],
+): Promise<boolean> {
+  const recorded = await tx.execute(
+    `WITH locked AS (
+       SELECT sku, available FROM stock_items WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE),
+     sold AS (
+       UPDATE stock_items s SET available = s.available - line.quantity, updated_at = now()
+         FROM locked JOIN unnest($2::text[], $3::int[]) AS line(sku, quantity) ON line.sku = locked.sku
+        WHERE s.sku = locked.sku AND locked.available >= line.quantity
+       RETURNING s.sku)
+     INSERT INTO reservations (order_id, status, items)
+     SELECT $1::uuid, 'COMMITTED', $4::jsonb WHERE (SELECT count(*) FROM sold) = cardinality($2::text[])`,
+    orderId,
+    lines.map((line) => line.sku),
+    lines.map((line) => line.quantity),
+    JSON.stringify(lines),
   );
+  return recorded === 1;
 }

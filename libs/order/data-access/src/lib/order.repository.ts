@@ -1,5 +1,5 @@
 import type { OrderLine, OrderMode } from '@dtx/contracts';
-import type { SqlTransaction } from '@dtx/sql';
+import type { SqlExecutor, SqlTransaction } from '@dtx/sql';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'CANCELLED';
 
@@ -10,27 +10,6 @@ export interface NewOrder {
   items: OrderLine[];
   total: number;
   traceId: string;
-}
-
-/** The order and its lines, in one statement. */
-export async function insertOrder(tx: SqlTransaction, order: NewOrder): Promise<void> {
-  await tx.execute(
-    `WITH placed AS (
-       INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
-       VALUES ($1::uuid, $2, 'PENDING', $3, $4, $5)
-       RETURNING id)
-     INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
-     SELECT placed.id, line_no, sku, quantity, unit_price
-       FROM placed, unnest($6::text[], $7::int[], $8::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
-    order.orderId,
-    order.customerId,
-    order.mode,
-    order.total,
-    order.traceId,
-    order.items.map((item) => item.sku),
-    order.items.map((item) => item.quantity),
-    order.items.map((item) => item.unitPrice),
-  );
 }
 
 /**
@@ -61,29 +40,48 @@ export interface StoredAnswer {
 }
 
 /**
- * Claims an idempotency key for this request, storing the answer it will get.
+ * Claims an idempotency key for this request, storing the answer it will get,
+ * and writes the order (PENDING) with its lines, all in one statement.
  * Returns the answer stored by an earlier request with the same key instead,
- * if there was one. A concurrent request with the same key waits here until
- * the first commits or rolls back.
+ * if there was one, and writes nothing. A concurrent request with the same
+ * key waits here until the first commits or rolls back.
  */
-export async function claimIdempotencyKey(
-  tx: SqlTransaction,
+export async function placeOrderOnce(
+  db: SqlExecutor,
   key: string,
-  answer: StoredAnswer & { orderId: string },
+  answer: StoredAnswer,
+  order: NewOrder,
 ): Promise<StoredAnswer | undefined> {
-  const claimed = await tx.execute(
-    `INSERT INTO idempotency_keys (key, request_hash, order_id, response_status, response_body)
-     VALUES ($1, $2, $3::uuid, $4, $5::jsonb) ON CONFLICT (key) DO NOTHING`,
+  const linesWritten = await db.execute(
+    `WITH claimed AS (
+       INSERT INTO idempotency_keys (key, request_hash, order_id, response_status, response_body)
+       VALUES ($1, $2, $3::uuid, $4, $5::jsonb) ON CONFLICT (key) DO NOTHING
+       RETURNING order_id),
+     placed AS (
+       INSERT INTO orders (id, customer_id, status, mode, total_amount, trace_id)
+       SELECT order_id, $6, 'PENDING', $7, $8, $9 FROM claimed
+       RETURNING id)
+     INSERT INTO order_items (order_id, line_no, sku, quantity, unit_price)
+     SELECT placed.id, line_no, sku, quantity, unit_price
+       FROM placed, unnest($10::text[], $11::int[], $12::bigint[]) WITH ORDINALITY AS line(sku, quantity, unit_price, line_no)`,
     key,
     answer.requestHash,
-    answer.orderId,
+    order.orderId,
     answer.status,
     JSON.stringify(answer.body),
+    order.customerId,
+    order.mode,
+    order.total,
+    order.traceId,
+    order.items.map((item) => item.sku),
+    order.items.map((item) => item.quantity),
+    order.items.map((item) => item.unitPrice),
   );
-  if (claimed === 1) {
+  if (linesWritten > 0) {
     return undefined;
   }
-  const rows = await tx.query<{ request_hash: string; response_status: number; response_body: unknown }>(
+  // A separate statement: the one above cannot see a row committed while it waited for it.
+  const rows = await db.query<{ request_hash: string; response_status: number; response_body: unknown }>(
     'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE key = $1',
     key,
   );

@@ -1,34 +1,39 @@
 import { transactionViewSchema, type BeginTransaction, type TransactionView } from '@dtx/contracts';
 import { activeTraceHeaders } from '@dtx/telemetry';
+import { errorMessage, KeepAliveTransport, type HttpResponse } from '@dtx/util';
 
 /** The coordinator could not be reached or did not decide yet; asking again is safe. */
 export class CoordinatorUnavailable extends Error {}
 
-/** The order service's client of the coordinator's POST /transactions. */
+/** Connections kept open to the coordinator: more than it takes transactions into phase 1 at once. */
+const SOCKETS = 256;
+
+/** The order service's client of the coordinator's POST /transactions, on keep-alive connections. */
 export class CoordinatorClient {
+  private readonly transport = new KeepAliveTransport({ maxSockets: SOCKETS });
+
   constructor(private readonly baseUrl: string) {}
 
   /** Runs (or joins) the order's transaction and returns it once decided. */
   async decide(request: BeginTransaction, timeoutMs: number): Promise<TransactionView> {
-    let response: Response;
+    let response: HttpResponse;
     try {
-      response = await fetch(`${this.baseUrl}/transactions`, {
+      response = await this.transport.send({
         method: 'POST',
+        url: `${this.baseUrl}/transactions`,
         headers: { 'content-type': 'application/json', ...activeTraceHeaders() },
         body: JSON.stringify(request),
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
       });
     } catch (error) {
-      throw new CoordinatorUnavailable(error instanceof Error ? error.message : String(error));
+      throw new CoordinatorUnavailable(errorMessage(error));
     }
-    const text = await response.text();
-    if (response.status >= 500) {
-      throw new CoordinatorUnavailable(`coordinator answered ${response.status}: ${text.slice(0, 300)}`);
+    const { status, text } = response;
+    if (status >= 500) {
+      throw new CoordinatorUnavailable(`coordinator answered ${status}: ${text.slice(0, 300)}`);
     }
-    if (!response.ok) {
-      throw new Error(
-        `coordinator refused transaction ${request.transactionId} (${response.status}): ${text.slice(0, 300)}`,
-      );
+    if (status < 200 || status > 299) {
+      throw new Error(`coordinator refused transaction ${request.transactionId} (${status}): ${text.slice(0, 300)}`);
     }
     return transactionViewSchema.parse(JSON.parse(text));
   }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { outgoing } from '@dtx/outbox';
-import { claimIdempotencyKey, insertOrder, type StoredAnswer } from '@dtx/order-data-access';
-import { Messaging } from '@dtx/service-platform';
+import { placeOrderOnce, type NewOrder, type StoredAnswer } from '@dtx/order-data-access';
+import { PgExecutor, type SqlExecutor } from '@dtx/sql';
+import { Messaging, SQL_POOL } from '@dtx/service-platform';
+import type pg from 'pg';
 import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
 import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
@@ -38,17 +40,23 @@ function currentRequestTrace(traceparent: string | undefined) {
 
 /**
  * POST /orders: the order, the answer for its idempotency key and, for the
- * saga modes, its OrderCreated event are written in one transaction. A retry
- * with the same key and body gets the stored answer; nothing new is created.
+ * saga modes, its OrderCreated event are written in one transaction (a 2PC
+ * order, with no event, in one statement). A retry with the same key and
+ * body gets the stored answer; nothing new is created.
  * A 2PC order is answered only when its transaction is decided (and a retry
  * of it waits for that same decision).
  */
 @Injectable()
 export class OrderPlacementService {
+  private readonly database: SqlExecutor;
+
   constructor(
     private readonly messaging: Messaging,
     private readonly twoPhase: TwoPhaseOrders,
-  ) {}
+    @Inject(SQL_POOL) pool: pg.Pool,
+  ) {
+    this.database = new PgExecutor(pool);
+  }
 
   async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlaceOrderOutcome> {
     const total = orderTotal(request.items);
@@ -63,37 +71,25 @@ export class OrderPlacementService {
     };
     const requestHash = requestFingerprint(request);
 
-    const claim = await this.messaging.transaction(async (tx): Promise<{ earlier?: StoredAnswer }> => {
-      const earlier = await claimIdempotencyKey(tx, idempotencyKey, { requestHash, orderId, ...answer });
-      if (earlier) {
-        return { earlier };
-      }
-      await insertOrder(tx, {
-        orderId,
-        customerId: request.customerId,
-        mode: request.mode,
-        items: request.items,
-        total,
-        traceId: trace.traceId,
-      });
-      if (request.mode !== '2pc') {
-        const created = outgoing('OrderCreated', {
-          orderId,
-          customerId: request.customerId,
-          mode: request.mode,
-          items: request.items,
-          total,
-        });
-        await this.messaging.outbox.emit(tx, [created], { aggregateId: orderId, correlationId: orderId, trace });
-      }
-      return {};
-    });
+    const storedAnswer = { requestHash, ...answer };
+    const order: NewOrder = {
+      orderId,
+      customerId: request.customerId,
+      mode: request.mode,
+      items: request.items,
+      total,
+      traceId: trace.traceId,
+    };
+    const earlier =
+      request.mode === '2pc'
+        ? await placeOrderOnce(this.database, idempotencyKey, storedAnswer, order)
+        : await this.placeWithEvent(idempotencyKey, storedAnswer, order, trace);
 
-    if (claim.earlier) {
-      if (claim.earlier.requestHash !== requestHash) {
+    if (earlier) {
+      if (earlier.requestHash !== requestHash) {
         return { kind: 'idempotency-key-reused' };
       }
-      const stored = claim.earlier as StoredAnswer & PlacedOrder;
+      const stored = earlier as StoredAnswer & PlacedOrder;
       return request.mode === '2pc'
         ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId))
         : { kind: 'placed', order: stored };
@@ -105,6 +101,24 @@ export class OrderPlacementService {
       answer,
       await this.twoPhase.decide({ orderId, customerId: request.customerId, items: request.items, total }),
     );
+  }
+
+  /** A saga order: the order and its OrderCreated event, in one transaction. */
+  private placeWithEvent(
+    idempotencyKey: string,
+    answer: StoredAnswer,
+    order: NewOrder,
+    trace: ReturnType<typeof currentRequestTrace>,
+  ): Promise<StoredAnswer | undefined> {
+    return this.messaging.transaction(async (tx) => {
+      const earlier = await placeOrderOnce(tx, idempotencyKey, answer, order);
+      if (!earlier) {
+        const { orderId, customerId, mode, items, total } = order;
+        const created = outgoing('OrderCreated', { orderId, customerId, mode, items, total });
+        await this.messaging.outbox.emit(tx, [created], { aggregateId: orderId, correlationId: orderId, trace });
+      }
+      return earlier;
+    });
   }
 
   private answerTwoPhase(placed: PlacedOrder, outcome: TwoPhaseOutcome): PlaceOrderOutcome {

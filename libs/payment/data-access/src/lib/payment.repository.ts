@@ -50,13 +50,29 @@ export async function insertPayment(
   return id;
 }
 
-/** Money the customer can still spend (balance minus holds), with the account row locked; undefined without an account. */
-export async function lockSpendableBalance(tx: SqlTransaction, customerId: string): Promise<number | undefined> {
-  const rows = await tx.query<{ spendable: bigint }>(
-    'SELECT balance - reserved AS spendable FROM accounts WHERE customer_id = $1 FOR UPDATE',
-    customerId,
+/**
+ * A 2PC charge in one statement: if the customer's spendable balance
+ * (balance minus holds) covers `amount`, takes it from the balance (the
+ * account row stays locked) and records the payment as CAPTURED; false when
+ * it does not, or there is no account, and nothing is written.
+ */
+export async function captureIfCovered(
+  tx: SqlTransaction,
+  payment: { orderId: string; customerId: string; amount: number },
+): Promise<boolean> {
+  const captured = await tx.execute(
+    `WITH charged AS (
+       UPDATE accounts SET balance = balance - $3, updated_at = now()
+        WHERE customer_id = $2 AND balance - reserved >= $3
+       RETURNING customer_id)
+     INSERT INTO payments (id, order_id, customer_id, amount, status)
+     SELECT $4::uuid, $1::uuid, customer_id, $3, 'CAPTURED' FROM charged`,
+    payment.orderId,
+    payment.customerId,
+    payment.amount,
+    randomUUID(),
   );
-  return rows[0] === undefined ? undefined : Number(rows[0].spendable);
+  return captured === 1;
 }
 
 /**

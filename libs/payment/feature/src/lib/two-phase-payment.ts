@@ -1,6 +1,6 @@
 import type { TwoPhaseVote, TwoPhaseWork } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
-import { adjustAccount, insertPayment, lockSpendableBalance } from '@dtx/payment-data-access';
+import { captureIfCovered } from '@dtx/payment-data-access';
 
 /**
  * Payment's part of a 2PC order: the amount is captured outright, held by the
@@ -9,16 +9,10 @@ import { adjustAccount, insertPayment, lockSpendableBalance } from '@dtx/payment
  * aborted order survives in any database.
  */
 export async function prepareCharge(tx: SqlTransaction, work: TwoPhaseWork): Promise<TwoPhaseVote> {
-  const spendable = await lockSpendableBalance(tx, work.customerId);
-  if (spendable === undefined || spendable < work.total) {
-    return { vote: 'NO', reason: 'PAYMENT_DECLINED' };
-  }
-  await adjustAccount(tx, work.customerId, { balance: -work.total, reserved: 0 });
-  await insertPayment(tx, {
+  const captured = await captureIfCovered(tx, {
     orderId: work.orderId,
     customerId: work.customerId,
     amount: work.total,
-    status: 'CAPTURED',
   });
-  return { vote: 'YES' };
+  return captured ? { vote: 'YES' } : { vote: 'NO', reason: 'PAYMENT_DECLINED' };
 }

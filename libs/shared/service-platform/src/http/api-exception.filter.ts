@@ -1,5 +1,5 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { ApiErrorBody } from './api-error.js';
 
 const codeOfStatus: Record<number, string> = {
@@ -34,10 +34,16 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const { status, body } = this.toAnswer(exception);
     if (status >= 500) {
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      // The request's own fields too: not every route has a request logger that would add them.
+      const { method, originalUrl } = http.getRequest<Request>();
+      this.logger.error(
+        { method, path: originalUrl, err: exception instanceof Error ? exception : new Error(String(exception)) },
+        'unexpected error, answered 500',
+      );
     }
     response.status(status).json(body);
   }

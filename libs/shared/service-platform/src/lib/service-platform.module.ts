@@ -14,7 +14,7 @@ import { HealthController } from '../health/health.controller.js';
 import { ReadinessIndicators } from '../health/readiness-indicators.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { pinoHttpOptions } from './logging.js';
+import { loggerParams } from './logging.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 import {
   DATABASE,
@@ -67,10 +67,7 @@ export class ServicePlatformModule {
     return {
       module: ServicePlatformModule,
       global: true,
-      imports: [
-        LoggerModule.forRoot({ pinoHttp: pinoHttpOptions(options.serviceName, options.config) }),
-        TerminusModule,
-      ],
+      imports: [LoggerModule.forRoot(loggerParams(options.serviceName, options.config)), TerminusModule],
       controllers: [
         HealthController,
         MetricsController,

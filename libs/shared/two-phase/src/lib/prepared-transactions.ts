@@ -1,5 +1,5 @@
 import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
-import { inTransaction, PgExecutor, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
+import { inTransaction, PgExecutor, withPooledClient, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
 import type pg from 'pg';
 
 /** PostgreSQL error codes this module tells apart. */
@@ -7,6 +7,9 @@ const LOCK_NOT_AVAILABLE = '55P03';
 const UNDEFINED_OBJECT = '42704';
 const OBJECT_IN_USE = '55006';
 const PREPARED_TRANSACTION_BUSY = '55000';
+
+/** How long a prepare's claim of its participation row waits before asking whether an earlier prepare holds it prepared. */
+const CLAIM_LOCK_TIMEOUT_MS = 10;
 
 /** The participant cannot act yet (a lock, a busy prepared transaction); the coordinator retries. */
 export class TryAgainLater extends Error {}
@@ -59,31 +62,29 @@ export class PreparedTransactions {
    */
   async prepare(transactionId: string, work: PrepareWork): Promise<TwoPhaseVote> {
     const gid = this.gid(transactionId);
-    if (await this.isPrepared(gid)) {
-      return { vote: 'YES' };
-    }
-    return inTransaction(this.pool, async (tx, client) => {
-      await client.query(`SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`);
-      const claimed = await tx.execute(
-        `INSERT INTO two_phase_participations (gid, transaction_id, outcome) VALUES ($1, $2::uuid, 'COMMITTED')
-         ON CONFLICT (gid) DO NOTHING`,
-        gid,
-        transactionId,
-      );
-      if (claimed === 0) {
-        // Already decided: committed before (a repeated prepare) or aborted before it got here.
-        const outcome = await this.recordedOutcome(tx, gid);
-        const vote: TwoPhaseVote =
-          outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
-        return { result: vote, end: 'ROLLBACK' };
+    return withPooledClient(this.pool, async (client) => {
+      try {
+        const claim = await this.claim(client, gid);
+        if (claim === 'prepared') {
+          return { vote: 'YES' };
+        }
+        if (claim === 'decided') {
+          await client.query('ROLLBACK');
+          // Decided before: committed (a repeated prepare) or aborted before this prepare got here.
+          const outcome = await this.recordedOutcome(new PgExecutor(client), gid);
+          return outcome === 'COMMITTED' ? { vote: 'YES' } : { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' };
+        }
+        const vote = await work(new PgExecutor(client));
+        await client.query(vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK');
+        return vote;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (errorCode(error) !== LOCK_NOT_AVAILABLE) {
+          throw error;
+        }
+        // The lock may be this transaction's own participation row, held by an earlier prepare of it.
+        return (await this.isPrepared(client, gid)) ? { vote: 'YES' } : { vote: 'NO', reason: 'LOCK_TIMEOUT' };
       }
-      const vote = await work(tx);
-      return { result: vote, end: vote.vote === 'YES' ? `PREPARE TRANSACTION ${quoteGid(gid)}` : 'ROLLBACK' };
-    }).catch((error: unknown): TwoPhaseVote => {
-      if (errorCode(error) === LOCK_NOT_AVAILABLE) {
-        return { vote: 'NO', reason: 'LOCK_TIMEOUT' };
-      }
-      throw error;
     });
   }
 
@@ -155,8 +156,56 @@ export class PreparedTransactions {
     return rows.map((row) => ({ gid: row.gid, transactionId: row.gid.slice(prefix.length), preparedAt: row.prepared }));
   }
 
-  private async isPrepared(gid: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+  /**
+   * Begins the prepare's transaction and claims the participation row:
+   * 'claimed' leaves the transaction open for the work, 'decided' means the
+   * row was there before (the transaction is open, to be rolled back), and
+   * 'prepared' that an earlier prepare of this transaction is prepared (the
+   * transaction is rolled back).
+   *
+   * Only an earlier prepare of the same transaction can hold the row. A
+   * prepared one does not let go until the decision, which waits for this
+   * vote, while this transaction's other participants hold their locks: so
+   * the claim does not wait for it (the coordinator sends a prepare again
+   * when the replica it reached died before answering, and that replica may
+   * have prepared). One still running is waited for, within the lock
+   * timeout, as it may yet roll back (its session ending with its replica).
+   */
+  private async claim(client: pg.PoolClient, gid: string): Promise<'claimed' | 'decided' | 'prepared'> {
+    try {
+      return (await this.beginAndClaim(client, gid, CLAIM_LOCK_TIMEOUT_MS)) ? 'claimed' : 'decided';
+    } catch (error) {
+      if (errorCode(error) !== LOCK_NOT_AVAILABLE) {
+        throw error;
+      }
+      await client.query('ROLLBACK');
+      if (await this.isPrepared(client, gid)) {
+        return 'prepared';
+      }
+      return (await this.beginAndClaim(client, gid, this.options.lockTimeoutMs)) ? 'claimed' : 'decided';
+    }
+  }
+
+  /**
+   * BEGIN, the claim within `claimLockTimeoutMs`, and the lock timeout of the
+   * work, in one round trip (hence the literals: quoteGid checks the
+   * identifier, and the transaction id is its last 36 characters). False when
+   * the row was there before.
+   */
+  private async beginAndClaim(client: pg.PoolClient, gid: string, claimLockTimeoutMs: number): Promise<boolean> {
+    const quoted = quoteGid(gid);
+    const results = (await client.query(
+      `BEGIN;
+       SET LOCAL lock_timeout = ${Math.trunc(claimLockTimeoutMs)};
+       INSERT INTO two_phase_participations (gid, transaction_id, outcome)
+       VALUES (${quoted}, right(${quoted}, 36)::uuid, 'COMMITTED') ON CONFLICT (gid) DO NOTHING;
+       SET LOCAL lock_timeout = ${Math.trunc(this.options.lockTimeoutMs)}`,
+    )) as unknown as pg.QueryResult[];
+    return results[2]?.rowCount === 1;
+  }
+
+  private async isPrepared(client: pg.PoolClient, gid: string): Promise<boolean> {
+    const { rowCount } = await client.query(
       'SELECT 1 FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()',
       [gid],
     );

@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   HttpCode,
   Inject,
   Injectable,
@@ -23,7 +24,7 @@ import {
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
 import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
-import { withSpan, type Span } from '@dtx/telemetry';
+import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
@@ -79,8 +80,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  prepare(transactionId: string, work: TwoPhaseWork): Promise<TwoPhaseVote> {
-    return this.traced('2pc vote', transactionId, work.orderId, async (span) => {
+  prepare(transactionId: string, work: TwoPhaseWork, trace: Partial<TraceHeaders> = {}): Promise<TwoPhaseVote> {
+    return this.traced('2pc vote', transactionId, work.orderId, trace, async (span) => {
       const vote = await this.transactions.prepare(transactionId, (tx) => this.options.prepare(tx, work));
       span.setAttribute('2pc.vote', vote.vote);
       if (vote.vote === 'NO') {
@@ -90,8 +91,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     });
   }
 
-  commit(transactionId: string): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc commit prepared', transactionId, undefined, () =>
+  commit(transactionId: string, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc commit prepared', transactionId, undefined, trace, () =>
       phaseTwo(async () => {
         await this.transactions.commit(transactionId);
         return { outcome: 'COMMITTED' };
@@ -99,8 +100,8 @@ export class TwoPhaseParticipant implements OnModuleInit {
     );
   }
 
-  abort(transactionId: string, abort: TwoPhaseAbort): Promise<PhaseTwoOutcome> {
-    return this.traced('2pc rollback prepared', transactionId, abort.orderId, () =>
+  abort(transactionId: string, abort: TwoPhaseAbort, trace: Partial<TraceHeaders> = {}): Promise<PhaseTwoOutcome> {
+    return this.traced('2pc rollback prepared', transactionId, abort.orderId, trace, () =>
       phaseTwo(async () => {
         const afterAbort = this.options.afterAbort;
         await this.transactions.abort(transactionId, afterAbort && ((tx) => afterAbort(tx, abort)));
@@ -113,10 +114,12 @@ export class TwoPhaseParticipant implements OnModuleInit {
     return this.transactions.pending();
   }
 
+  /** A span in the coordinator's trace: the protocol's requests get no HTTP span that would carry it (see @dtx/telemetry). */
   private traced<Result>(
     name: string,
     transactionId: string,
     orderId: string | undefined,
+    trace: Partial<TraceHeaders>,
     work: (span: Span) => Promise<Result>,
   ): Promise<Result> {
     const attributes = {
@@ -124,7 +127,7 @@ export class TwoPhaseParticipant implements OnModuleInit {
       '2pc.participant': this.options.participant,
       ...(orderId ? { 'order.id': orderId } : {}),
     };
-    return withSpan(name, { attributes }, work);
+    return withSpan(name, { attributes, parent: contextFromHeaders(trace) }, work);
   }
 }
 
@@ -171,15 +174,19 @@ export class TwoPhaseParticipantController {
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
+    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return this.participant.prepare(transactionId, work);
+    return this.participant.prepare(transactionId, work, trace);
   }
 
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
-  async commit(@Param('transactionId', transactionIdPipe) transactionId: string) {
-    return phaseTwoAnswer(await this.participant.commit(transactionId));
+  async commit(
+    @Param('transactionId', transactionIdPipe) transactionId: string,
+    @Headers() trace: Partial<TraceHeaders>,
+  ) {
+    return phaseTwoAnswer(await this.participant.commit(transactionId, trace));
   }
 
   @Post('transactions/:transactionId/abort')
@@ -191,8 +198,9 @@ export class TwoPhaseParticipantController {
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
+    @Headers() trace: Partial<TraceHeaders>,
   ) {
-    return phaseTwoAnswer(await this.participant.abort(transactionId, abort));
+    return phaseTwoAnswer(await this.participant.abort(transactionId, abort, trace));
   }
 
   @Get('prepared')

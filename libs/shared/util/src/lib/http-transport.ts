@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { TimeoutError } from './timing.js';
 
 /** One HTTP request as the client sends it; the body is already serialised. */
 export interface HttpRequest {
@@ -18,8 +19,8 @@ export interface HttpResponse {
 }
 
 /**
- * How the client reaches the services. Only a transport failure or a timeout
- * rejects; an error status is an answer like any other.
+ * How a client reaches a service. Only a transport failure or a timeout
+ * (TimeoutError) rejects; an error status is an answer like any other.
  */
 export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
@@ -39,6 +40,10 @@ export function fetchTransport(fetchFunction: typeof fetch = fetch): HttpTranspo
         headers: request.headers,
         body: request.body,
         signal: AbortSignal.timeout(request.timeoutMs),
+      }).catch((error: unknown) => {
+        throw error instanceof DOMException && error.name === 'TimeoutError'
+          ? new TimeoutError(`${request.method} ${request.url}`, request.timeoutMs)
+          : error;
       });
       const text = await response.text();
       return { status: response.status, headers: Object.fromEntries(response.headers), text };
@@ -57,8 +62,8 @@ class StaleSocketError extends Error {
 
 /**
  * A lean HTTP/1.1 transport on node:http with keep-alive sockets (http: URLs
- * only), for a load generator that must neither open a connection per
- * request nor become the bottleneck itself. Requests beyond `maxSockets` wait
+ * only), for a caller that must neither open a connection per request nor
+ * spend much CPU on each (a load generator, the 2PC coordinator). Requests beyond `maxSockets` wait
  * in the agent's queue; the timeout covers that wait too.
  */
 export class KeepAliveTransport implements HttpTransport {
@@ -77,14 +82,17 @@ export class KeepAliveTransport implements HttpTransport {
    * A keep-alive socket the server closed just as it was reused fails with
    * ECONNRESET before any answer; such a request is sent once more, as Node's
    * documentation advises (safe for the shop API: PUT and GET are idempotent,
-   * and POST /orders carries an Idempotency-Key).
+   * and POST /orders carries an Idempotency-Key; safe for the 2PC protocol,
+   * whose participants recognise a repeated request). It goes on a new
+   * connection: when the server died, the pool's other sockets to it are just
+   * as dead, and the new connection is refused instead.
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     try {
-      return await this.sendOnce(request);
+      return await this.sendOnce(request, this.agent);
     } catch (error) {
       if (error instanceof StaleSocketError) {
-        return this.sendOnce(request);
+        return this.sendOnce(request, false);
       }
       throw error;
     }
@@ -95,13 +103,14 @@ export class KeepAliveTransport implements HttpTransport {
     this.agent.destroy();
   }
 
-  private sendOnce(request: HttpRequest): Promise<HttpResponse> {
+  /** `agent` false: on a connection of its own, closed after the answer. */
+  private sendOnce(request: HttpRequest, agent: http.Agent | false): Promise<HttpResponse> {
     const headers: Record<string, string | number> = { ...request.headers };
     if (request.body !== undefined) {
       headers['content-length'] = Buffer.byteLength(request.body);
     }
     return new Promise<HttpResponse>((resolve, reject) => {
-      const outgoing = http.request(request.url, { method: request.method, headers, agent: this.agent }, (response) => {
+      const outgoing = http.request(request.url, { method: request.method, headers, agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
@@ -115,7 +124,7 @@ export class KeepAliveTransport implements HttpTransport {
         });
       });
       const timer = setTimeout(
-        () => outgoing.destroy(new Error(`no answer within ${request.timeoutMs} ms`)),
+        () => outgoing.destroy(new TimeoutError(`${request.method} ${request.url}`, request.timeoutMs)),
         request.timeoutMs,
       );
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
