@@ -1,4 +1,12 @@
-export { DATABASE, KAFKA, SQL_POOL, type DatabaseClient, type PlatformOptions } from './lib/tokens.js';
+export {
+  DATABASE,
+  KAFKA,
+  PHASE_TWO_POOL_SIZE,
+  SQL_PHASE_TWO_POOL,
+  SQL_POOL,
+  type DatabaseClient,
+  type PlatformOptions,
+} from './lib/tokens.js';
 export { ServiceLifecycle } from './lib/service-lifecycle.js';
 export { ServicePlatformModule, type ServicePlatformOptions } from './lib/service-platform.module.js';
 export { startService, type StartServiceOptions } from './lib/start-service.js';

@@ -149,4 +149,35 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   it('committing what was never prepared is a protocol violation', async () => {
     await assert.rejects(transactions.commit(randomUUID()), ProtocolViolation);
   });
+
+  it('COMMIT PREPARED runs on a pool of its own: not behind prepares that hold every connection waiting for its lock', async () => {
+    const busy = new pg.Pool({ connectionString: database.url, max: 2 });
+    const phaseTwoPool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const contended = new PreparedTransactions(busy, 'inventory', { lockTimeoutMs: 3_000, phaseTwoPool });
+    try {
+      const holder = randomUUID();
+      assert.deepEqual(await contended.prepare(holder, work), { vote: 'YES' });
+      // Both of the pool's connections wait for the row the prepared transaction holds.
+      const waiting = [randomUUID(), randomUUID()];
+      const votes = waiting.map((id) => contended.prepare(id, work));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      const startedAt = performance.now();
+      await contended.commit(holder);
+      const elapsedMs = performance.now() - startedAt;
+      assert.ok(elapsedMs < 1_500, `COMMIT PREPARED waited ${Math.round(elapsedMs)} ms for a connection`);
+
+      // One of them gets the row and prepares; the other times out behind it.
+      const settled = await Promise.all(votes);
+      assert.deepEqual(settled.map((vote) => vote.vote).sort(), ['NO', 'YES']);
+      for (const [index, id] of waiting.entries()) {
+        if (settled[index]?.vote === 'YES') {
+          await contended.abort(id);
+        }
+      }
+      assert.deepEqual(await prepared(), []);
+    } finally {
+      await Promise.all([busy.end(), phaseTwoPool.end()]);
+    }
+  });
 });

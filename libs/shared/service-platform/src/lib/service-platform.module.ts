@@ -19,7 +19,9 @@ import { ServiceLifecycle } from './service-lifecycle.js';
 import {
   DATABASE,
   KAFKA,
+  PHASE_TWO_POOL_SIZE,
   SERVICE_PLATFORM_OPTIONS,
+  SQL_PHASE_TWO_POOL,
   SQL_POOL,
   type DatabaseClient,
   type PlatformOptions,
@@ -36,20 +38,25 @@ class ConnectionCloser implements OnApplicationShutdown {
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseClient,
     @Inject(SQL_POOL) private readonly pool: pg.Pool,
+    @Inject(SQL_PHASE_TWO_POOL) private readonly phaseTwoPool: pg.Pool,
     private readonly kafkaProbe: KafkaReadinessProbe,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled([this.kafkaProbe.close(), this.database.$disconnect()]);
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.phaseTwoPool.end()]);
   }
 }
 
-function servicePool({ serviceName, config }: ServicePlatformOptions, logger: PinoLogger): pg.Pool {
+function servicePool(
+  { serviceName, config }: ServicePlatformOptions,
+  logger: PinoLogger,
+  purpose: 'service' | 'phase two' = 'service',
+): pg.Pool {
   return createSqlPool({
     databaseUrl: config.DATABASE_URL,
-    applicationName: serviceName,
-    size: config.DATABASE_POOL_SIZE,
+    applicationName: purpose === 'service' ? serviceName : `${serviceName}-2pc-phase-two`,
+    size: purpose === 'service' ? config.DATABASE_POOL_SIZE : PHASE_TWO_POOL_SIZE,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
@@ -76,6 +83,11 @@ export class ServicePlatformModule {
       providers: [
         { provide: SERVICE_PLATFORM_OPTIONS, useValue: options },
         { provide: SQL_POOL, inject: [PinoLogger], useFactory: (logger: PinoLogger) => servicePool(options, logger) },
+        {
+          provide: SQL_PHASE_TWO_POOL,
+          inject: [PinoLogger],
+          useFactory: (logger: PinoLogger) => servicePool(options, logger, 'phase two'),
+        },
         { provide: DATABASE, inject: [SQL_POOL], useFactory: (pool: pg.Pool) => options.createDatabaseClient(pool) },
         {
           provide: KAFKA,
@@ -99,7 +111,7 @@ export class ServicePlatformModule {
         ConnectionCloser,
         Messaging,
       ],
-      exports: [DATABASE, SQL_POOL, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
+      exports: [DATABASE, SQL_POOL, SQL_PHASE_TWO_POOL, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
     };
   }
 }

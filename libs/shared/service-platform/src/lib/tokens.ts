@@ -11,6 +11,19 @@ export const DATABASE = Symbol('DATABASE');
  */
 export const SQL_POOL = Symbol('SQL_POOL');
 
+/**
+ * Injection token of a small pool of its own for the statements that release
+ * locks others wait for: a 2PC participant's COMMIT PREPARED and ROLLBACK
+ * PREPARED. On SQL_POOL, under contention for one row, every connection can be
+ * held by a prepare waiting for the lock that a prepared transaction holds, and
+ * the COMMIT PREPARED that would release it would wait behind them for a
+ * connection until their lock timeouts ran out, again and again.
+ */
+export const SQL_PHASE_TWO_POOL = Symbol('SQL_PHASE_TWO_POOL');
+
+/** Connections of SQL_PHASE_TWO_POOL at most; each of its statements is short and waits for no row lock but an abort's. */
+export const PHASE_TWO_POOL_SIZE = 3;
+
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
 

@@ -42,11 +42,16 @@ const errorCode = (error: unknown) => (error as { code?: string } | undefined)?.
  * holding locks that nobody would ever release.
  */
 export class PreparedTransactions {
+  /** Where COMMIT PREPARED and ROLLBACK PREPARED run: never behind prepares waiting for the locks they release. */
+  private readonly phaseTwoPool: pg.Pool;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly participant: TwoPhaseParticipantName,
-    private readonly options: { lockTimeoutMs: number },
-  ) {}
+    private readonly options: { lockTimeoutMs: number; phaseTwoPool?: pg.Pool },
+  ) {
+    this.phaseTwoPool = options.phaseTwoPool ?? pool;
+  }
 
   gid(transactionId: string): string {
     return preparedTransactionId(this.participant, transactionId);
@@ -92,13 +97,13 @@ export class PreparedTransactions {
   async commit(transactionId: string): Promise<void> {
     const gid = this.gid(transactionId);
     try {
-      await this.pool.query(`COMMIT PREPARED ${quoteGid(gid)}`);
+      await this.phaseTwoPool.query(`COMMIT PREPARED ${quoteGid(gid)}`);
     } catch (error) {
       this.rethrowIfBusy(error);
       if (errorCode(error) !== UNDEFINED_OBJECT) {
         throw error;
       }
-      const outcome = await this.recordedOutcome(new PgExecutor(this.pool), gid);
+      const outcome = await this.recordedOutcome(new PgExecutor(this.phaseTwoPool), gid);
       if (outcome !== 'COMMITTED') {
         throw new ProtocolViolation(
           `${gid} cannot be committed: it was ${outcome === 'ABORTED' ? 'aborted' : 'never prepared'}`,
@@ -115,14 +120,14 @@ export class PreparedTransactions {
   async abort(transactionId: string, work?: AbortWork): Promise<void> {
     const gid = this.gid(transactionId);
     try {
-      await this.pool.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
+      await this.phaseTwoPool.query(`ROLLBACK PREPARED ${quoteGid(gid)}`);
     } catch (error) {
       this.rethrowIfBusy(error);
       if (errorCode(error) !== UNDEFINED_OBJECT) {
         throw error;
       }
     }
-    await inTransaction(this.pool, async (tx, client) => {
+    await inTransaction(this.phaseTwoPool, async (tx, client) => {
       // A prepare still running holds the row it inserted; wait briefly, then let the coordinator retry.
       await client.query('SET LOCAL lock_timeout = 1000');
       await tx.execute(

@@ -23,7 +23,14 @@ import {
   type TwoPhaseWork,
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
-import { ApiError, MetricsRegistry, openApiSchema, SQL_POOL, ZodValidationPipe } from '@dtx/service-platform';
+import {
+  ApiError,
+  MetricsRegistry,
+  openApiSchema,
+  SQL_PHASE_TWO_POOL,
+  SQL_POOL,
+  ZodValidationPipe,
+} from '@dtx/service-platform';
 import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
@@ -60,9 +67,13 @@ export class TwoPhaseParticipant implements OnModuleInit {
   constructor(
     @Inject(OPTIONS) private readonly options: TwoPhaseParticipantOptions,
     @Inject(SQL_POOL) pool: pg.Pool,
+    @Inject(SQL_PHASE_TWO_POOL) phaseTwoPool: pg.Pool,
     private readonly registry: MetricsRegistry,
   ) {
-    this.transactions = new PreparedTransactions(pool, options.participant, { lockTimeoutMs: options.lockTimeoutMs });
+    this.transactions = new PreparedTransactions(pool, options.participant, {
+      lockTimeoutMs: options.lockTimeoutMs,
+      phaseTwoPool,
+    });
   }
 
   onModuleInit(): void {
