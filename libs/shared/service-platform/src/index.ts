@@ -1,7 +1,6 @@
 export {
   DATABASE,
   KAFKA,
-  PHASE_TWO_POOL_SIZE,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
   type DatabaseClient,

@@ -19,7 +19,6 @@ import { ServiceLifecycle } from './service-lifecycle.js';
 import {
   DATABASE,
   KAFKA,
-  PHASE_TWO_POOL_SIZE,
   SERVICE_PLATFORM_OPTIONS,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
@@ -56,7 +55,7 @@ function servicePool(
   return createSqlPool({
     databaseUrl: config.DATABASE_URL,
     applicationName: purpose === 'service' ? serviceName : `${serviceName}-2pc-phase-two`,
-    size: purpose === 'service' ? config.DATABASE_POOL_SIZE : PHASE_TWO_POOL_SIZE,
+    size: config.DATABASE_POOL_SIZE,
     statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
     lockTimeoutMs: config.DATABASE_LOCK_TIMEOUT_MS,
     idleInTransactionTimeoutMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,

@@ -17,12 +17,11 @@ export const SQL_POOL = Symbol('SQL_POOL');
  * PREPARED. On SQL_POOL, under contention for one row, every connection can be
  * held by a prepare waiting for the lock that a prepared transaction holds, and
  * the COMMIT PREPARED that would release it would wait behind them for a
- * connection until their lock timeouts ran out, again and again.
+ * connection until their lock timeouts ran out, again and again. It has as
+ * many connections at most as SQL_POOL (DATABASE_POOL_SIZE), as many as the
+ * decisions had when they shared it, and opens them only when used.
  */
 export const SQL_PHASE_TWO_POOL = Symbol('SQL_PHASE_TWO_POOL');
-
-/** Connections of SQL_PHASE_TWO_POOL at most; each of its statements is short and waits for no row lock but an abort's. */
-export const PHASE_TWO_POOL_SIZE = 3;
 
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
