@@ -180,4 +180,22 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
       await Promise.all([busy.end(), phaseTwoPool.end()]);
     }
   });
+
+  it('a test database a run left with a prepared transaction is dropped all the same, the transaction rolled back', async () => {
+    const leftBehind = await createMigratedTestDatabase('inventory');
+    const client = new pg.Client({ connectionString: leftBehind.url });
+    await client.connect();
+    await client.query('BEGIN');
+    await client.query('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');
+    await client.query(`PREPARE TRANSACTION 'left-behind-${randomUUID()}'`);
+    await client.end();
+
+    await leftBehind.drop();
+    const remaining = await pool.query(
+      `SELECT (SELECT count(*)::int FROM pg_prepared_xacts WHERE database = $1) AS prepared,
+              (SELECT count(*)::int FROM pg_database WHERE datname = $1) AS databases`,
+      [leftBehind.name],
+    );
+    assert.deepEqual(remaining.rows[0], { prepared: 0, databases: 0 });
+  });
 });

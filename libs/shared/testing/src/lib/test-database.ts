@@ -45,6 +45,7 @@ async function dropDatabase(adminUrl: string, name: string): Promise<void> {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    await rollBackPreparedTransactions(adminUrl, name);
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } finally {
     await client.end();
@@ -55,6 +56,31 @@ function databaseUrl(adminUrl: string, database: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/**
+ * A database holding prepared transactions cannot be dropped, and each keeps
+ * one of the cluster's max_prepared_transactions: those a run left in doubt
+ * (its coordinator stopped mid-protocol) are rolled back first. A prepared
+ * transaction can only be ended from a session on its own database.
+ */
+async function rollBackPreparedTransactions(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl(adminUrl, name) });
+  try {
+    await client.connect();
+  } catch {
+    return; // no such database (dropped already)
+  }
+  try {
+    const { rows } = await client.query<{ gid: string }>(
+      'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
+    );
+    for (const { gid } of rows) {
+      await client.query(`ROLLBACK PREPARED '${gid.replaceAll("'", "''")}'`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function runAsAdmin(adminUrl: string, statement: string): Promise<void> {
