@@ -54,6 +54,14 @@ service_environment() {
   echo "OTEL_SERVICE_NAME=$1"
   echo "KAFKA_TOPIC_PREFIX=${KAFKA_TOPIC_PREFIX:-}"
   echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
+  # Tokens are checked against the local issuer's JWKS, unless an OpenID Connect provider's is given;
+  # services that call others sign their own with the local key (see README, "Identity and access").
+  if [[ -n "${AUTH_JWKS_URL:-}" ]]; then
+    echo "AUTH_JWKS_URL=$AUTH_JWKS_URL"
+  else
+    echo "AUTH_JWKS_FILE=$AUTH_KEYS_DIR/jwks.json"
+    echo "AUTH_SIGNING_KEY_FILE=$AUTH_KEYS_DIR/signing-key.jwk.json"
+  fi
   # Off unless asked for: ENABLE_FAULT_INJECTION=true npm run service -- start <service>
   echo "ENABLE_FAULT_INJECTION=${ENABLE_FAULT_INJECTION:-false}"
 }
@@ -64,9 +72,17 @@ entry_point() {
   echo "$entry"
 }
 
+# The local issuer's key pair, made the first time (not needed with an OpenID Connect provider).
+ensure_local_keys() {
+  if [[ -z "${AUTH_JWKS_URL:-}" && ! -f "$AUTH_KEYS_DIR/signing-key.jwk.json" ]]; then
+    node "$REPO_ROOT/libs/shared/auth/dist/src/cli/token.js" --ensure-keys
+  fi
+}
+
 run_service() {
   local entry
   entry="$(entry_point "$1")"
+  ensure_local_keys
   # shellcheck disable=SC2046
   exec env $(service_environment "$1" 1) node "${NODE_FLAGS[@]}" "$entry"
 }
@@ -80,6 +96,7 @@ start_service() {
     return
   fi
   entry="$(entry_point "$service")"
+  ensure_local_keys
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   # shellcheck disable=SC2046
   env $(service_environment "$service" "$replica") nohup node "${NODE_FLAGS[@]}" "$entry" >> "$LOG_DIR/$name.log" 2>&1 &

@@ -7,6 +7,8 @@ SERVICES=(order inventory payment orchestrator coordinator)
 export POSTGRES_PORT="${POSTGRES_PORT:-5432}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+# The local token issuer's key pair (npm run -s token); services check tokens against its JWKS.
+export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$REPO_ROOT/.local/auth}"
 
 is_service() {
   local candidate

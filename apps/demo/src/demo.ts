@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { orderModeSchema, type OrderLine } from '@dtx/contracts';
+import { orderModeSchema, type RequestedLine } from '@dtx/contracts';
 import { sagaStepsLine } from './saga-steps.js';
 import { shopClientFromEnvironment } from './shop-client.js';
 
@@ -9,30 +9,32 @@ import { shopClientFromEnvironment } from './shop-client.js';
  * and prints how each ended; for orchestrated orders also the saga's step
  * history, for 2PC orders each participant's vote and outcome.
  */
-const api = shopClientFromEnvironment();
+const api = await shopClientFromEnvironment();
 const run = randomUUID().slice(0, 6);
 const book = `DEMO-BOOK-${run}`;
 const lamp = `DEMO-LAMP-${run}`;
 const alice = `demo-alice-${run}`;
 const bob = `demo-bob-${run}`;
 
+await api.setPrice(book, 12_50);
+await api.setPrice(lamp, 40_00);
 await api.setStock(book, 20);
 await api.setStock(lamp, 0);
 await api.setBalance(alice, 200_00);
 await api.setBalance(bob, 5_00);
-console.log(`Seeded: ${book} x20, ${lamp} x0; ${alice} has 200.00, ${bob} has 5.00`);
+console.log(`Seeded: ${book} x20 at 12.50, ${lamp} x0 at 40.00; ${alice} has 200.00, ${bob} has 5.00`);
 
-const scenarios: { title: string; customerId: string; items: OrderLine[] }[] = [
-  { title: 'alice buys two books', customerId: alice, items: [{ sku: book, quantity: 2, unitPrice: 12_50 }] },
+const scenarios: { title: string; customerId: string; items: RequestedLine[] }[] = [
+  { title: 'alice buys two books', customerId: alice, items: [{ sku: book, quantity: 2 }] },
   {
     title: 'alice buys a lamp (none in stock)',
     customerId: alice,
-    items: [{ sku: lamp, quantity: 1, unitPrice: 40_00 }],
+    items: [{ sku: lamp, quantity: 1 }],
   },
   {
     title: 'bob buys a book (balance too low)',
     customerId: bob,
-    items: [{ sku: book, quantity: 1, unitPrice: 12_50 }],
+    items: [{ sku: book, quantity: 1 }],
   },
 ];
 

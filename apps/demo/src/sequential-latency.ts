@@ -25,9 +25,10 @@ if (!Number.isInteger(count) || count < 1 || count > 100_000) {
   process.exit(2);
 }
 
-const api = shopClientFromEnvironment();
+const api = await shopClientFromEnvironment();
 const sku = `LATENCY-${randomUUID().slice(0, 8)}`;
 const customer = `latency-${randomUUID().slice(0, 8)}`;
+await api.setPrice(sku, 100);
 await api.setStock(sku, count);
 await api.setBalance(customer, count * 100);
 
@@ -35,7 +36,7 @@ const latencies: number[] = [];
 const statuses = new Map<string, number>();
 for (let index = 0; index < count; index++) {
   const startedAt = performance.now();
-  const placed = await api.placeOrder({ customerId: customer, items: [{ sku, quantity: 1, unitPrice: 100 }], mode });
+  const placed = await api.placeOrder({ customerId: customer, items: [{ sku, quantity: 1 }], mode });
   const order = await api.finalOrder(placed.body.orderId, { timeoutMs: 60_000, pollMs: 1 });
   latencies.push(performance.now() - startedAt);
   statuses.set(order.status, (statuses.get(order.status) ?? 0) + 1);

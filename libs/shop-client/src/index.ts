@@ -11,3 +11,4 @@ export {
   type ShopService,
   type ShopUrls,
 } from './lib/shop-client.js';
+export { fixedCredentials, issuedCredentials, type ShopCredentials, type TokenIssuer } from './lib/credentials.js';

@@ -1,8 +1,14 @@
-import { millisecondsVariable, serviceEnvironmentSchema, serviceUrlsVariable } from '@dtx/config';
+import {
+  millisecondsVariable,
+  serviceCredentialVariables,
+  serviceEnvironmentSchema,
+  serviceUrlsVariable,
+} from '@dtx/config';
 import { z } from 'zod';
 
 /** Environment variables of the coordinator service (see README, "Configuration"). */
 export const coordinatorEnvironment = serviceEnvironmentSchema(3005).extend({
+  ...serviceCredentialVariables,
   /** Each participant's replicas, comma-separated; a replica that refuses the connection is skipped. */
   ORDER_SERVICE_URL: serviceUrlsVariable('http://127.0.0.1:3001'),
   INVENTORY_SERVICE_URL: serviceUrlsVariable('http://127.0.0.1:3002'),

@@ -2,13 +2,14 @@ import { Body, Controller, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { crashPointRequestSchema } from '@dtx/contracts';
 import { CrashPoints } from '@dtx/coordinator-feature';
-import { openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
 const crashPointSchema = crashPointRequestSchema;
 
 /** PUT /admin/crash-point: only registered when ENABLE_FAULT_INJECTION=true. */
 @ApiTags('admin')
+@Access('admin')
 @Controller('admin/crash-point')
 export class CrashPointController {
   constructor(private readonly crashPoints: CrashPoints) {}

@@ -1,16 +1,22 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { beginTransactionSchema, type BeginTransaction, type TransactionView } from '@dtx/contracts';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  beginTransactionSchema,
+  transactionIdSchema,
+  type BeginTransaction,
+  type TransactionView,
+} from '@dtx/contracts';
 import { TwoPhaseCoordinator } from '@dtx/coordinator-feature';
-import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
-import { z } from 'zod';
+import { Access, ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 
 @ApiTags('transactions')
+@ApiBearerAuth()
 @Controller('transactions')
 export class TransactionsController {
   constructor(private readonly coordinator: TwoPhaseCoordinator) {}
 
   @Post()
+  @Access('order-service')
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -34,8 +40,14 @@ export class TransactionsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "A transaction's state, and each participant's vote and acknowledged outcome" })
-  async get(@Param('id', new ZodValidationPipe(z.uuid(), 'path', 'id')) id: string): Promise<TransactionView> {
+  @Access('admin', 'service')
+  @ApiOperation({
+    summary:
+      "A transaction's state, and each participant's vote and acknowledged outcome (admins; participants, to resolve one in doubt)",
+  })
+  async get(
+    @Param('id', new ZodValidationPipe(transactionIdSchema, 'path', 'id')) id: string,
+  ): Promise<TransactionView> {
     const view = await this.coordinator.view(id);
     if (!view) {
       throw ApiError.notFound(`No transaction ${id}`);

@@ -1,13 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { orderIdSchema } from '@dtx/contracts';
 import { SagaQueriesService, type SagaView } from '@dtx/orchestrator-feature';
-import { ApiError, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiError, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
 const sagasQuerySchema = z.strictObject({ orderId: orderIdSchema });
 
 @ApiTags('sagas')
+@ApiBearerAuth()
+@Access('admin')
 @Controller('sagas')
 export class SagasController {
   constructor(private readonly sagas: SagaQueriesService) {}

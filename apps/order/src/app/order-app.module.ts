@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createOrderDatabaseClient } from '@dtx/order-data-access';
 import { OrderFeatureModule } from '@dtx/order-feature';
-import { ServicePlatformModule } from '@dtx/service-platform';
+import { ServicePlatformModule, serviceTokensFor } from '@dtx/service-platform';
+import { CatalogController } from './catalog.controller.js';
 import type { OrderConfig } from './order.config.js';
 import { OrdersController } from './orders.controller.js';
 
@@ -19,10 +20,11 @@ export class OrderAppModule {
         OrderFeatureModule.register({
           twoPhaseLockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           coordinatorUrl: config.COORDINATOR_URL,
+          serviceTokens: serviceTokensFor(config, config.AUTH_ORDER_CLIENT_ID),
           answerTimeoutMs: config.TWO_PC_ANSWER_TIMEOUT_MS,
         }),
       ],
-      controllers: [OrdersController],
+      controllers: [OrdersController, CatalogController],
     };
   }
 }

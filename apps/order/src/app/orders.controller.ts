@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { customerOf, type Principal } from '@dtx/auth';
 import { listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
 import {
   idempotencyKeySchema,
@@ -9,13 +10,14 @@ import {
   type OrderView,
   type PlaceOrderRequest,
 } from '@dtx/order-feature';
-import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiError, CurrentPrincipal, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 
 const idempotencyKeyPipe = new ZodValidationPipe(idempotencyKeySchema, 'header', 'Idempotency-Key');
 
 @ApiTags('orders')
+@ApiBearerAuth()
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -24,21 +26,48 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Place an order; saga modes answer 202 at once, the order finishes asynchronously' })
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: '1-128 characters of [A-Za-z0-9_.:-]' })
+  @Access('customer', 'admin')
+  @ApiOperation({
+    summary:
+      "Place the caller's order, priced from the catalog; saga modes answer 202 at once, the order finishes asynchronously",
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: "1-128 characters of [A-Za-z0-9_.:-], the customer's own",
+  })
   @ApiBody({ schema: openApiSchema(placeOrderSchema) })
   async place(
+    @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Body(new ZodValidationPipe(placeOrderSchema)) request: PlaceOrderRequest,
     @Res({ passthrough: true }) response: Response,
   ) {
+    const customerId = orderingCustomer(caller, request.customerId);
     const key = idempotencyKeyPipe.transform(idempotencyKey);
-    const outcome = await this.placement.place(key, request, traceparent);
+    const outcome = await this.placement.place(customerId, key, request, traceparent);
     switch (outcome.kind) {
       case 'placed':
         response.status(outcome.order.status);
         return outcome.order.body;
+      case 'unknown-skus':
+        throw new ApiError(
+          422,
+          'UNKNOWN_SKU',
+          `No price in the catalog for ${outcome.skus.join(', ')}`,
+          outcome.skus.map((sku) => ({ path: 'items', message: `${sku} has no price in the catalog` })),
+        );
+      case 'price-changed':
+        throw new ApiError(
+          409,
+          'PRICE_CHANGED',
+          'A unitPrice given is not the catalog price; leave it out, or send the current one',
+          outcome.changed.map(({ index, sku, requested, current }) => ({
+            path: `items.${index}.unitPrice`,
+            message: `${sku} costs ${current}, not ${requested}`,
+          })),
+        );
       case 'total-too-large':
         throw ApiError.badRequest('Invalid request body: the order total is too large', [
           { path: 'items', message: 'total of quantity x unitPrice exceeds 9007199254740991' },
@@ -61,22 +90,55 @@ export class OrdersController {
   }
 
   @Get(':orderId')
-  @ApiOperation({ summary: 'One order with its status and, once cancelled, the reason' })
+  @Access('customer', 'admin')
+  @ApiOperation({
+    summary: 'One order with its status and, once cancelled, the reason; a customer sees only their own',
+  })
   async get(
+    @CurrentPrincipal() caller: Principal,
     @Param('orderId', new ZodValidationPipe(orderIdSchema, 'path', 'orderId')) orderId: string,
   ): Promise<OrderView> {
     const order = await this.queries.find(orderId);
-    if (!order) {
+    const customer = customerOf(caller);
+    // Another customer's order is not found, not forbidden: its existence is not the caller's to know.
+    if (!order || (customer !== undefined && order.customerId !== customer)) {
       throw ApiError.notFound(`No order ${orderId}`);
     }
     return order;
   }
 
   @Get()
-  @ApiOperation({ summary: 'Orders, newest first, filtered by customer and status' })
+  @Access('customer', 'admin')
+  @ApiOperation({ summary: "Orders, newest first, filtered by customer and status; a customer's are only their own" })
   list(
+    @CurrentPrincipal() caller: Principal,
     @Query(new ZodValidationPipe(listOrdersQuerySchema, 'query')) query: z.output<typeof listOrdersQuerySchema>,
   ): Promise<OrderView[]> {
-    return this.queries.list(query);
+    const customer = customerOf(caller);
+    if (customer !== undefined && query.customerId !== undefined && query.customerId !== customer) {
+      throw new ApiError(403, 'FORBIDDEN', 'A customer lists only their own orders', [
+        { path: 'customerId', message: "must be the token's customer, or left out" },
+      ]);
+    }
+    return this.queries.list(customer === undefined ? query : { ...query, customerId: customer });
   }
+}
+
+/** The customer an order is placed for: the token's; an admin names one in the body. */
+function orderingCustomer(caller: Principal, named: string | undefined): string {
+  const customer = customerOf(caller);
+  if (customer === undefined) {
+    if (named === undefined) {
+      throw ApiError.badRequest('Invalid request body: customerId is required with an admin token', [
+        { path: 'customerId', message: 'is required with an admin token' },
+      ]);
+    }
+    return named;
+  }
+  if (named !== undefined && named !== customer) {
+    throw new ApiError(403, 'FORBIDDEN', 'An order is placed for the customer the token names', [
+      { path: 'customerId', message: "must be the token's customer, or left out" },
+    ]);
+  }
+  return customer;
 }

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { customerOf, type Principal } from '@dtx/auth';
 import { customerIdSchema, orderIdSchema, setBalanceRequestSchema } from '@dtx/contracts';
 import { AccountsService, type AccountView, type PaymentView } from '@dtx/payment-feature';
-import { ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiError, CurrentPrincipal, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
 const setBalanceSchema = setBalanceRequestSchema;
@@ -10,11 +11,13 @@ const paymentsQuerySchema = z.strictObject({ orderId: orderIdSchema });
 const customerIdPipe = new ZodValidationPipe(customerIdSchema, 'path', 'customerId');
 
 @ApiTags('payments')
+@ApiBearerAuth()
 @Controller()
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Put('accounts/:customerId')
+  @Access('admin')
   @ApiOperation({ summary: "Set a customer's balance in minor units (admin, seed)" })
   @ApiBody({ schema: openApiSchema(setBalanceSchema) })
   async setBalance(
@@ -32,9 +35,15 @@ export class AccountsController {
   }
 
   @Get('accounts/:customerId')
-  @ApiOperation({ summary: 'Balance and the amount held by pending authorisations' })
-  async getAccount(@Param('customerId', customerIdPipe) customerId: string): Promise<AccountView> {
-    const account = await this.accounts.findAccount(customerId);
+  @Access('customer', 'admin')
+  @ApiOperation({ summary: 'Balance and the amount held by pending authorisations; a customer reads only their own' })
+  async getAccount(
+    @CurrentPrincipal() caller: Principal,
+    @Param('customerId', customerIdPipe) customerId: string,
+  ): Promise<AccountView> {
+    const customer = customerOf(caller);
+    const account =
+      customer === undefined || customer === customerId ? await this.accounts.findAccount(customerId) : undefined;
     if (!account) {
       throw ApiError.notFound(`No account for customer ${customerId}`);
     }
@@ -42,10 +51,12 @@ export class AccountsController {
   }
 
   @Get('payments')
-  @ApiOperation({ summary: "An order's payments" })
+  @Access('customer', 'admin')
+  @ApiOperation({ summary: "An order's payments; a customer sees those of their own orders only" })
   payments(
+    @CurrentPrincipal() caller: Principal,
     @Query(new ZodValidationPipe(paymentsQuerySchema, 'query')) query: z.output<typeof paymentsQuerySchema>,
   ): Promise<PaymentView[]> {
-    return this.accounts.paymentsOfOrder(query.orderId);
+    return this.accounts.paymentsOfOrder(query.orderId, customerOf(caller));
   }
 }

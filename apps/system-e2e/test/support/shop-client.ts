@@ -1,17 +1,26 @@
 import assert from 'node:assert/strict';
-import { ShopClient } from '@dtx/shop-client';
+import { localIssuer, type TokenRequest } from '@dtx/auth';
+import { issuedCredentials, ShopClient, type ShopCredentials } from '@dtx/shop-client';
 import type { RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
 
-/** The REST API of a running system, as a user's client would call it. */
+/** Tokens of the local issuer, the one the services of a test system trust. */
+export function testCredentials(): ShopCredentials {
+  return issuedCredentials({ issue: async (request: TokenRequest) => (await localIssuer()).issue(request) });
+}
+
+/** The REST API of a running system, as a user's client would call it: customers' tokens for their orders, an admin's for the rest. */
 export function shopClientOf(system: RunningSystem): ShopClient {
-  return new ShopClient({
-    order: system.url('order'),
-    inventory: system.url('inventory'),
-    payment: system.url('payment'),
-    orchestrator: system.url('orchestrator'),
-    coordinator: system.url('coordinator'),
-  });
+  return new ShopClient(
+    {
+      order: system.url('order'),
+      inventory: system.url('inventory'),
+      payment: system.url('payment'),
+      orchestrator: system.url('orchestrator'),
+      coordinator: system.url('coordinator'),
+    },
+    { credentials: testCredentials() },
+  );
 }
 
 /** Polls `probe` until `accept` holds for its value; returns that value. */

@@ -15,7 +15,8 @@ export const customerIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:@-]+$/, 'must be 1-128 characters of A-Z a-z 0-9 _ . : @ -');
 
-export const orderIdSchema = z.uuid();
+/** Lower-cased, so that an id compares equal however a client wrote it. */
+export const orderIdSchema = z.uuid().overwrite((id) => id.toLowerCase());
 
 export const orderLineSchema = z.strictObject({
   sku: skuSchema,

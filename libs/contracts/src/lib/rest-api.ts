@@ -14,7 +14,7 @@ import {
  * "Placing orders"). Answers are described with `z.object`, so a field a
  * service adds later does not make an older client reject the answer.
  *
- *   order         POST /orders, GET /orders/:orderId, GET /orders?customerId=&status=&limit=
+ *   order         POST /orders, GET /orders/:orderId, GET /orders?customerId=&status=&limit=, PUT|GET /catalog/:sku
  *   inventory     PUT|GET /inventory/:sku
  *   payment       PUT|GET /accounts/:customerId, GET /payments?orderId=
  *   orchestrator  GET /sagas/:sagaId, GET /sagas?orderId=
@@ -25,10 +25,22 @@ import {
 export const orderStatusSchema = z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
-/** The body of POST /orders; unknown fields are refused. Without a mode the order is orchestrated. */
+/** A line of POST /orders. Its price comes from the catalog; a `unitPrice` given must be the catalog's, else 409 PRICE_CHANGED. */
+export const requestedLineSchema = z.strictObject({
+  sku: skuSchema,
+  quantity: z.number().int().min(1).max(1000),
+  unitPrice: moneySchema.optional(),
+});
+export type RequestedLine = z.infer<typeof requestedLineSchema>;
+
+/**
+ * The body of POST /orders; unknown fields are refused. The customer is the
+ * token's: a `customerId`, if given, must be it (an admin's token must give
+ * one). Without a mode the order is orchestrated.
+ */
 export const placeOrderRequestSchema = z.strictObject({
-  customerId: customerIdSchema,
-  items: z.array(orderLineSchema).min(1, 'must have 1 to 50 items').max(50, 'must have 1 to 50 items'),
+  customerId: customerIdSchema.optional(),
+  items: z.array(requestedLineSchema).min(1, 'must have 1 to 50 items').max(50, 'must have 1 to 50 items'),
   mode: orderModeSchema.default('orchestration'),
 });
 /** What a client sends: the mode may be left out. */
@@ -70,6 +82,14 @@ export const listOrdersQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListOrdersQuery = z.input<typeof listOrdersQuerySchema>;
+
+/** The body of PUT /catalog/:sku (admin). */
+export const setPriceRequestSchema = z.strictObject({ unitPrice: moneySchema });
+export type SetPriceRequest = z.infer<typeof setPriceRequestSchema>;
+
+/** GET and PUT /catalog/:sku: the price orders are placed at. */
+export const catalogPriceSchema = z.object({ sku: skuSchema, unitPrice: moneySchema, updatedAt: z.iso.datetime() });
+export type CatalogPriceView = z.infer<typeof catalogPriceSchema>;
 
 /** The body of PUT /inventory/:sku. */
 export const setStockRequestSchema = z.strictObject({ available: z.number().int().min(0).max(2_147_483_647) });

@@ -25,15 +25,30 @@ export const twoPhaseParticipants = ['order', 'inventory', 'payment'] as const;
 export type TwoPhaseParticipantName = (typeof twoPhaseParticipants)[number];
 
 /** What each participant needs to do its part of an order. */
-export const twoPhaseWorkSchema = z.strictObject({
+const twoPhaseWorkFields = z.strictObject({
   orderId: orderIdSchema,
   customerId: customerIdSchema,
   items: z.array(orderLineSchema).min(1).max(50),
   total: moneySchema,
 });
+
+/** The total a participant charges or records is the items' own, never a number sent beside them. */
+function totalIsTheItems(work: { items: Array<{ quantity: number; unitPrice: number }>; total: number }): boolean {
+  return (
+    BigInt(work.total) === work.items.reduce((sum, item) => sum + BigInt(item.quantity) * BigInt(item.unitPrice), 0n)
+  );
+}
+const totalMismatch = { message: 'must be the sum of quantity x unitPrice over the items', path: ['total'] };
+
+export const twoPhaseWorkSchema = twoPhaseWorkFields.refine(totalIsTheItems, totalMismatch);
 export type TwoPhaseWork = z.infer<typeof twoPhaseWorkSchema>;
 
-export const beginTransactionSchema = twoPhaseWorkSchema.extend({ transactionId: z.uuid() });
+/** A 2PC transaction's id: its order's id, lower-cased before it is checked or stored. */
+export const transactionIdSchema = z.uuid().overwrite((id) => id.toLowerCase());
+
+export const beginTransactionSchema = twoPhaseWorkFields
+  .extend({ transactionId: transactionIdSchema })
+  .refine(totalIsTheItems, totalMismatch);
 export type BeginTransaction = z.infer<typeof beginTransactionSchema>;
 
 export const twoPhaseVoteSchema = z.discriminatedUnion('vote', [

@@ -1,8 +1,13 @@
 export * from './generated/prisma/client.js';
 export { createOrderDatabaseClient, type OrderDatabaseClient } from './lib/database-client.js';
 export {
+  catalogPrices,
+  findCatalogPrice,
+  findStoredAnswer,
   finishOrder,
   placeOrderOnce,
+  setCatalogPrice,
+  type CatalogPrice,
   type NewOrder,
   type OrderStatus,
   type StoredAnswer,

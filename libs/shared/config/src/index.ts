@@ -6,6 +6,7 @@ export {
   millisecondsVariable,
   portVariable,
   postgresUrlVariable,
+  serviceCredentialVariables,
   serviceEnvironmentSchema,
   serviceUrlVariable,
   serviceUrlsVariable,

@@ -3,6 +3,7 @@ export {
   KAFKA,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
+  TOKEN_VERIFIER,
   type DatabaseClient,
   type PlatformOptions,
 } from './lib/tokens.js';
@@ -14,3 +15,5 @@ export { ApiError, type ApiErrorBody, type ApiErrorDetail } from './http/api-err
 export { openApiSchema } from './http/openapi-schema.js';
 export { ZodValidationPipe, type InputSource } from './http/zod-validation.pipe.js';
 export { Messaging } from './messaging/messaging.js';
+export { Access, CurrentPrincipal, type Caller } from './auth/access.js';
+export { serviceTokensFor, type ServiceCredentialConfig } from './auth/authentication.js';

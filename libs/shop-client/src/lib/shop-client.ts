@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   accountSchema,
   apiErrorBodySchema,
+  catalogPriceSchema,
   faultSettingsSchema,
   orderViewSchema,
   paymentViewSchema,
@@ -11,6 +12,7 @@ import {
   transactionViewSchema,
   type Account,
   type ApiErrorBody,
+  type CatalogPriceView,
   type CrashPointRequest,
   type FaultSettings,
   type ListOrdersQuery,
@@ -24,6 +26,7 @@ import {
 } from '@dtx/contracts';
 import type { z } from 'zod';
 import { fetchTransport, sleep, type HttpTransport } from '@dtx/util';
+import type { ShopCredentials } from './credentials.js';
 
 export type ShopService = 'order' | 'inventory' | 'payment' | 'orchestrator' | 'coordinator';
 
@@ -47,6 +50,8 @@ export interface ShopClientOptions {
   validate?: boolean;
   /** Per request, unless a call says otherwise (default 30 s). */
   timeoutMs?: number;
+  /** The tokens sent; without them requests go without one (and get 401). */
+  credentials?: ShopCredentials;
 }
 
 export interface RequestOptions {
@@ -56,6 +61,8 @@ export interface RequestOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Sent without a token, even when the client has credentials. */
+  anonymous?: boolean;
 }
 
 /** Any answer: its status, its body (JSON parsed; text that is not JSON as it is; undefined when empty), its headers. */
@@ -124,13 +131,24 @@ export class ShopClient {
   private readonly validate: boolean;
   private readonly timeoutMs: number;
 
+  /**
+   * Requests carry an admin token, except an order placed for a customer
+   * (that customer's token) and every request of a client made by
+   * `asCustomer` (its customer's).
+   */
   constructor(
     private readonly urls: ShopUrls,
-    options: ShopClientOptions = {},
+    private readonly options: ShopClientOptions = {},
+    private readonly boundCustomer?: string,
   ) {
     this.transport = options.transport ?? fetchTransport();
     this.validate = options.validate ?? true;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** The same client acting as one customer: every request carries that customer's token. */
+  asCustomer(customerId: string): ShopClient {
+    return new ShopClient(this.urls, { ...this.options, transport: this.transport }, customerId);
   }
 
   /** POST /orders. */
@@ -140,6 +158,11 @@ export class ShopClient {
       headers['traceparent'] = options.traceparent;
     }
     const path = '/orders';
+    const customer = this.boundCustomer ?? request.customerId;
+    const credentials = this.options.credentials;
+    if (credentials && customer !== undefined) {
+      headers['authorization'] = `Bearer ${await credentials.customer(customer)}`;
+    }
     const answer = await this.request('order', 'POST', path, { json: request, headers, timeoutMs: options.timeoutMs });
     return { status: answer.status, body: this.expect(placeOrderAnswerSchema, 'POST', path, answer) };
   }
@@ -175,6 +198,16 @@ export class ShopClient {
       }
       await sleep(pollMs);
     }
+  }
+
+  /** PUT /catalog/:sku (admin): the price orders are placed at from now on. */
+  setPrice(sku: string, unitPrice: number): Promise<CatalogPriceView> {
+    return this.call(catalogPriceSchema, 'order', 'PUT', `/catalog/${encodeURIComponent(sku)}`, { unitPrice });
+  }
+
+  /** GET /catalog/:sku. */
+  getPrice(sku: string): Promise<CatalogPriceView> {
+    return this.call(catalogPriceSchema, 'order', 'GET', `/catalog/${encodeURIComponent(sku)}`);
   }
 
   /** PUT /inventory/:sku: the units available for new orders (reserved units stay reserved). */
@@ -235,11 +268,27 @@ export class ShopClient {
     const response = await this.transport.send({
       method,
       url: `${this.urlOf(service)}${path}`,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...options.headers },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(await this.authorization(options)),
+        ...options.headers,
+      },
       body,
       timeoutMs: options.timeoutMs ?? this.timeoutMs,
     });
     return { status: response.status, body: parseBody(response.text), headers: response.headers };
+  }
+
+  /** The Authorization header a request gets, unless it brings its own or is anonymous. */
+  private async authorization(options: RequestOptions): Promise<Record<string, string>> {
+    const credentials = this.options.credentials;
+    const ownHeader = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+    if (!credentials || options.anonymous || ownHeader) {
+      return {};
+    }
+    const token =
+      this.boundCustomer === undefined ? await credentials.admin() : await credentials.customer(this.boundCustomer);
+    return { authorization: `Bearer ${token}` };
   }
 
   /** Closes the transport's sockets, if it keeps any. */

@@ -1,3 +1,4 @@
+import type { ServiceTokens } from '@dtx/auth';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SQL_POOL } from '@dtx/service-platform';
 import type pg from 'pg';
@@ -10,6 +11,8 @@ import { COORDINATOR_OPTIONS, TwoPhaseCoordinator } from './two-phase-coordinato
 
 export interface CoordinatorFeatureOptions {
   participantUrls: ParticipantUrls;
+  /** The coordinator's own tokens, for the participants. */
+  serviceTokens: ServiceTokens;
   prepareTimeoutMs: number;
   phaseTwoRetryIntervalMs: number;
   maxConcurrentTransactions: number;
@@ -23,10 +26,14 @@ export class CoordinatorFeatureModule {
       providers: [
         {
           provide: ParticipantClient,
-          useValue: new ParticipantClient(options.participantUrls, {
-            prepareTimeoutMs: options.prepareTimeoutMs,
-            decisionTimeoutMs: options.prepareTimeoutMs,
-          }),
+          useValue: new ParticipantClient(
+            options.participantUrls,
+            {
+              prepareTimeoutMs: options.prepareTimeoutMs,
+              decisionTimeoutMs: options.prepareTimeoutMs,
+            },
+            options.serviceTokens,
+          ),
         },
         { provide: RECOVERY_OPTIONS, useValue: { intervalMs: options.phaseTwoRetryIntervalMs } },
         { provide: COORDINATOR_OPTIONS, useValue: { maxConcurrentTransactions: options.maxConcurrentTransactions } },

@@ -48,6 +48,7 @@ describe('ParticipantClient with two replicas of a participant', () => {
     const client = new ParticipantClient(
       { order: [secondUrl], inventory: [secondUrl], payment: [firstUrl, secondUrl] },
       { prepareTimeoutMs: 5_000, decisionTimeoutMs: 5_000 },
+      { token: () => Promise.resolve('coordinator-token') },
     );
     const [warmUp, transactionId] = [randomUUID(), randomUUID()];
     assert.deepEqual(await client.prepare('payment', warmUp, work), { vote: 'YES' });

@@ -1,3 +1,4 @@
+import type { ServiceTokens } from '@dtx/auth';
 import {
   twoPhaseAckSchema,
   twoPhaseVoteSchema,
@@ -38,6 +39,8 @@ export class ParticipantClient {
   constructor(
     private readonly urls: ParticipantUrls,
     private readonly options: { prepareTimeoutMs: number; decisionTimeoutMs: number },
+    /** The coordinator's own identity: the only caller the participants' /2pc routes accept. */
+    private readonly tokens: ServiceTokens,
   ) {}
 
   /**
@@ -101,11 +104,12 @@ export class ParticipantClient {
     timeoutMs: number,
     trace?: TraceHeaders,
   ): Promise<z.output<Schema>> {
+    const authorization = `Bearer ${await this.tokens.token()}`;
     const response = await this.reachReplica(this.urls[participant], (url) =>
       this.transport.send({
         method: 'POST',
         url: `${url}/2pc/transactions/${transactionId}/${action}`,
-        headers: { 'content-type': 'application/json', ...trace },
+        headers: { 'content-type': 'application/json', authorization, ...trace },
         body: JSON.stringify(body),
         timeoutMs,
       }),

@@ -1,3 +1,4 @@
+import type { ServiceTokens } from '@dtx/auth';
 import { transactionViewSchema, type BeginTransaction, type TransactionView } from '@dtx/contracts';
 import { activeTraceHeaders } from '@dtx/telemetry';
 import { errorMessage, KeepAliveTransport, type HttpResponse } from '@dtx/util';
@@ -12,16 +13,21 @@ const SOCKETS = 256;
 export class CoordinatorClient {
   private readonly transport = new KeepAliveTransport({ maxSockets: SOCKETS });
 
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    /** The order service's own identity: the only caller the coordinator lets start a transaction. */
+    private readonly tokens: ServiceTokens,
+  ) {}
 
   /** Runs (or joins) the order's transaction and returns it once decided. */
   async decide(request: BeginTransaction, timeoutMs: number): Promise<TransactionView> {
     let response: HttpResponse;
     try {
+      const authorization = `Bearer ${await this.tokens.token()}`;
       response = await this.transport.send({
         method: 'POST',
         url: `${this.baseUrl}/transactions`,
-        headers: { 'content-type': 'application/json', ...activeTraceHeaders() },
+        headers: { 'content-type': 'application/json', authorization, ...activeTraceHeaders() },
         body: JSON.stringify(request),
         timeoutMs,
       });

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { Messaging } from '@dtx/service-platform';
 import { TwoPhaseParticipantModule } from '@dtx/two-phase';
+import { CatalogService } from './catalog.service.js';
 import { orderHandlers } from './order-handlers.js';
 import { OrderMetrics } from './order-metrics.js';
 import { OrderPlacementService } from './order-placement.service.js';
@@ -31,12 +32,13 @@ export class OrderFeatureModule implements OnModuleInit {
       ],
       providers: [
         { provide: TWO_PHASE_ORDER_OPTIONS, useValue: twoPhaseOrders },
+        CatalogService,
         OrderPlacementService,
         OrderQueriesService,
         OrderMetrics,
         TwoPhaseOrders,
       ],
-      exports: [OrderPlacementService, OrderQueriesService],
+      exports: [CatalogService, OrderPlacementService, OrderQueriesService],
     };
   }
 

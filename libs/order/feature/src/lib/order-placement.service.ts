@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { outgoing } from '@dtx/outbox';
-import { placeOrderOnce, type NewOrder, type StoredAnswer } from '@dtx/order-data-access';
+import {
+  catalogPrices,
+  findStoredAnswer,
+  placeOrderOnce,
+  type NewOrder,
+  type StoredAnswer,
+} from '@dtx/order-data-access';
 import { PgExecutor, type SqlExecutor } from '@dtx/sql';
 import { Messaging, SQL_POOL } from '@dtx/service-platform';
 import type pg from 'pg';
 import { activeTraceHeaders, activeTraceId } from '@dtx/telemetry';
-import { orderTotal, requestFingerprint, type PlaceOrderRequest } from './order-request.js';
+import {
+  orderTotal,
+  priceLines,
+  requestFingerprint,
+  type PlaceOrderRequest,
+  type PricedLines,
+} from './order-request.js';
 import { traceContextForRequest } from './trace-context.js';
 import { TwoPhaseOrders, type TwoPhaseOutcome } from './two-phase-orders.service.js';
 
@@ -28,6 +40,10 @@ export type PlaceOrderOutcome =
   | { kind: 'total-too-large' }
   /** The key was used before with another body. */
   | { kind: 'idempotency-key-reused' }
+  /** A line's SKU, or several, has no price in the catalog. */
+  | Extract<PricedLines, { kind: 'unknown-skus' }>
+  /** A price the client gave is not the catalog's. */
+  | Extract<PricedLines, { kind: 'price-changed' }>
   /** A 2PC order the coordinator did not decide within the answer timeout; it stays PENDING. */
   | { kind: 'undecided'; orderId: string; detail: string };
 
@@ -58,8 +74,27 @@ export class OrderPlacementService {
     this.database = new PgExecutor(pool);
   }
 
-  async place(idempotencyKey: string, request: PlaceOrderRequest, traceparent?: string): Promise<PlaceOrderOutcome> {
-    const total = orderTotal(request.items);
+  /** Places `customerId`'s order (the caller's, as its token says), priced from the catalog. */
+  async place(
+    customerId: string,
+    idempotencyKey: string,
+    request: PlaceOrderRequest,
+    traceparent?: string,
+  ): Promise<PlaceOrderOutcome> {
+    const requestHash = requestFingerprint(customerId, request);
+    const priced = priceLines(
+      request.items,
+      await catalogPrices(
+        this.database,
+        request.items.map((line) => line.sku),
+      ),
+    );
+    if (priced.kind !== 'priced') {
+      // A replay of a request placed before the price changed still gets its first answer.
+      const earlier = await findStoredAnswer(this.database, customerId, idempotencyKey);
+      return earlier ? this.replay(earlier, requestHash, request) : priced;
+    }
+    const total = orderTotal(priced.lines);
     if (total === undefined) {
       return { kind: 'total-too-large' };
     }
@@ -69,14 +104,13 @@ export class OrderPlacementService {
       status: 202,
       body: { orderId, status: 'PENDING', mode: request.mode, traceId: trace.traceId },
     };
-    const requestHash = requestFingerprint(request);
 
     const storedAnswer = { requestHash, ...answer };
     const order: NewOrder = {
       orderId,
-      customerId: request.customerId,
+      customerId,
       mode: request.mode,
-      items: request.items,
+      items: priced.lines,
       total,
       traceId: trace.traceId,
     };
@@ -86,21 +120,23 @@ export class OrderPlacementService {
         : await this.placeWithEvent(idempotencyKey, storedAnswer, order, trace);
 
     if (earlier) {
-      if (earlier.requestHash !== requestHash) {
-        return { kind: 'idempotency-key-reused' };
-      }
-      const stored = earlier as StoredAnswer & PlacedOrder;
-      return request.mode === '2pc'
-        ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId))
-        : { kind: 'placed', order: stored };
+      return this.replay(earlier, requestHash, request);
     }
     if (request.mode !== '2pc') {
       return { kind: 'placed', order: answer };
     }
-    return this.answerTwoPhase(
-      answer,
-      await this.twoPhase.decide({ orderId, customerId: request.customerId, items: request.items, total }),
-    );
+    return this.answerTwoPhase(answer, await this.twoPhase.decide({ orderId, customerId, items: priced.lines, total }));
+  }
+
+  /** The first answer for the key, if this is the same request again; a 2PC order's waits for its decision. */
+  private async replay(earlier: StoredAnswer, requestHash: string, request: PlaceOrderRequest) {
+    if (earlier.requestHash !== requestHash) {
+      return { kind: 'idempotency-key-reused' } as const;
+    }
+    const stored = earlier as StoredAnswer & PlacedOrder;
+    return request.mode === '2pc'
+      ? this.answerTwoPhase(stored, await this.twoPhase.resume(stored.body.orderId))
+      : ({ kind: 'placed', order: stored } as const);
   }
 
   /** A saga order: the order and its OrderCreated event, in one transaction. */

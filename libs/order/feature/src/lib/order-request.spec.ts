@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { orderTotal, placeOrderSchema, requestFingerprint } from './order-request.js';
+import { orderTotal, placeOrderSchema, priceLines, requestFingerprint } from './order-request.js';
 
 describe('placeOrderSchema', () => {
   const valid = { customerId: 'c-1', items: [{ sku: 'A', quantity: 2, unitPrice: 150 }] };
@@ -51,7 +51,61 @@ describe('requestFingerprint', () => {
     const request = placeOrderSchema.parse({ customerId: 'c-1', items: [{ sku: 'A', quantity: 1, unitPrice: 5 }] });
     const reordered = placeOrderSchema.parse({ items: [{ unitPrice: 5, quantity: 1, sku: 'A' }], customerId: 'c-1' });
     const other = placeOrderSchema.parse({ customerId: 'c-1', items: [{ sku: 'A', quantity: 2, unitPrice: 5 }] });
-    assert.equal(requestFingerprint(request), requestFingerprint(reordered));
-    assert.notEqual(requestFingerprint(request), requestFingerprint(other));
+    assert.equal(requestFingerprint('c-1', request), requestFingerprint('c-1', reordered));
+    assert.notEqual(requestFingerprint('c-1', request), requestFingerprint('c-1', other));
+    assert.notEqual(requestFingerprint('c-1', request), requestFingerprint('c-2', request));
+  });
+
+  it('tells a price left out from a price given', () => {
+    const priced = placeOrderSchema.parse({ items: [{ sku: 'A', quantity: 1, unitPrice: 5 }] });
+    const unpriced = placeOrderSchema.parse({ items: [{ sku: 'A', quantity: 1 }] });
+    assert.notEqual(requestFingerprint('c-1', priced), requestFingerprint('c-1', unpriced));
+  });
+});
+
+describe('priceLines', () => {
+  const catalog = new Map([
+    ['A', 150],
+    ['B', 20],
+  ]);
+
+  it("prices every line from the catalog, whether or not the client gave the catalog's price", () => {
+    assert.deepEqual(
+      priceLines(
+        [
+          { sku: 'A', quantity: 2 },
+          { sku: 'B', quantity: 1, unitPrice: 20 },
+        ],
+        catalog,
+      ),
+      {
+        kind: 'priced',
+        lines: [
+          { sku: 'A', quantity: 2, unitPrice: 150 },
+          { sku: 'B', quantity: 1, unitPrice: 20 },
+        ],
+      },
+    );
+  });
+
+  it('names the lines whose client price is not the catalog price', () => {
+    assert.deepEqual(priceLines([{ sku: 'A', quantity: 1, unitPrice: 1 }], catalog), {
+      kind: 'price-changed',
+      changed: [{ index: 0, sku: 'A', requested: 1, current: 150 }],
+    });
+  });
+
+  it('names the SKUs with no price, once each', () => {
+    assert.deepEqual(
+      priceLines(
+        [
+          { sku: 'Z', quantity: 1 },
+          { sku: 'Z', quantity: 2 },
+          { sku: 'A', quantity: 1 },
+        ],
+        catalog,
+      ),
+      { kind: 'unknown-skus', skus: ['Z'] },
+    );
   });
 });

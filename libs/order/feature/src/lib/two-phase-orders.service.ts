@@ -1,3 +1,4 @@
+import type { ServiceTokens } from '@dtx/auth';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { decisionOf, type TransactionView, type TwoPhaseWork } from '@dtx/contracts';
 import { findUnfinishedTwoPhaseOrders, type OrderDatabaseClient } from '@dtx/order-data-access';
@@ -11,6 +12,8 @@ export const TWO_PHASE_ORDER_OPTIONS = Symbol('TWO_PHASE_ORDER_OPTIONS');
 
 export interface TwoPhaseOrderOptions {
   coordinatorUrl: string;
+  /** The order service's own tokens, for the coordinator. */
+  serviceTokens: ServiceTokens;
   /** How long a POST waits for the decision before answering 504. */
   answerTimeoutMs: number;
 }
@@ -40,7 +43,7 @@ export class TwoPhaseOrders implements OnApplicationBootstrap, OnApplicationShut
     private readonly queries: OrderQueriesService,
     private readonly logger: PinoLogger,
   ) {
-    this.coordinator = new CoordinatorClient(options.coordinatorUrl);
+    this.coordinator = new CoordinatorClient(options.coordinatorUrl, options.serviceTokens);
   }
 
   /**

@@ -55,8 +55,16 @@ export async function setBalance(tx: SqlTransaction, customerId: string, balance
   return { kind: 'set', account: { customerId, balance: Number(row.balance), reserved: Number(row.reserved) } };
 }
 
-export async function paymentsOfOrder(database: PaymentDatabaseClient, orderId: string): Promise<PaymentView[]> {
-  const payments = await database.payment.findMany({ where: { orderId }, orderBy: { createdAt: 'asc' } });
+/** An order's payments; with `customerId`, only if the order is that customer's. */
+export async function paymentsOfOrder(
+  database: PaymentDatabaseClient,
+  orderId: string,
+  customerId?: string,
+): Promise<PaymentView[]> {
+  const payments = await database.payment.findMany({
+    where: { orderId, ...(customerId === undefined ? {} : { customerId }) },
+    orderBy: { createdAt: 'asc' },
+  });
   return payments.map((payment) => ({
     paymentId: payment.id,
     orderId: payment.orderId,

@@ -33,7 +33,8 @@ export class AccountsService {
     return this.transaction((tx) => setBalance(tx, customerId, balance));
   }
 
-  paymentsOfOrder(orderId: string): Promise<PaymentView[]> {
-    return paymentsOfOrder(this.database, orderId);
+  /** An order's payments; with `customerId`, only if the order is that customer's. */
+  paymentsOfOrder(orderId: string, customerId?: string): Promise<PaymentView[]> {
+    return paymentsOfOrder(this.database, orderId, customerId);
   }
 }

@@ -50,6 +50,39 @@ export const logLevelVariable = z
 const optionalMillisecondsVariable = (defaultValue: number) =>
   z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(3_600_000).default(defaultValue);
 
+const optionalText = z.string().min(1).optional();
+
+/**
+ * Who may call: bearer tokens are checked against the issuer's public keys,
+ * from an OpenID Connect provider's JWKS URL (a cluster) or the local
+ * issuer's JWKS file (`.local/auth/jwks.json`, a developer's machine).
+ */
+const authenticationVariables = {
+  AUTH_ISSUER: z.string().min(1).default('dtx-local'),
+  AUTH_AUDIENCE: z.string().min(1).default('dtx'),
+  AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  AUTH_JWKS_FILE: optionalText,
+  /** The client id (`client_id` claim) of the coordinator's own tokens: the only caller the 2PC participant routes accept. */
+  AUTH_COORDINATOR_CLIENT_ID: z.string().min(1).default('coordinator'),
+  /** The client id of the order service's own tokens: the only caller that may start a 2PC transaction. */
+  AUTH_ORDER_CLIENT_ID: z.string().min(1).default('order'),
+};
+
+/**
+ * How a service that calls another (order → coordinator, coordinator → the
+ * 2PC participants) gets its own token: from an OpenID Connect provider by the
+ * client-credentials grant (AUTH_TOKEN_URL, AUTH_CLIENT_ID, AUTH_CLIENT_SECRET
+ * or AUTH_CLIENT_SECRET_FILE), or, where the project is its own issuer, by
+ * signing it with the local key (AUTH_SIGNING_KEY_FILE).
+ */
+export const serviceCredentialVariables = {
+  AUTH_TOKEN_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  AUTH_CLIENT_ID: optionalText,
+  AUTH_CLIENT_SECRET: optionalText,
+  AUTH_CLIENT_SECRET_FILE: optionalText,
+  AUTH_SIGNING_KEY_FILE: optionalText,
+};
+
 /** The variables every service reads; each service extends this with its own. */
 export const serviceEnvironmentSchema = (defaultPort: number) =>
   z.object({
@@ -113,6 +146,7 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .min(1)
       .max(10_000)
       .default(100),
+    ...authenticationVariables,
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()

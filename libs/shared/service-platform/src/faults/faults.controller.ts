@@ -4,9 +4,11 @@ import { FaultInjector, type FaultSettings } from '@dtx/inbox';
 import { faultSettingsSchema } from '@dtx/contracts';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { ZodValidationPipe } from '../http/zod-validation.pipe.js';
+import { Access } from '../auth/access.js';
 
 /** PUT /admin/faults: only registered when ENABLE_FAULT_INJECTION=true. */
 @ApiTags('admin')
+@Access('admin')
 @Controller('admin/faults')
 export class FaultsController {
   constructor(private readonly faults: FaultInjector) {}

@@ -2,8 +2,10 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { ReadinessIndicators } from './readiness-indicators.js';
+import { Access } from '../auth/access.js';
 
 @ApiTags('health')
+@Access('anyone')
 @Controller('health')
 export class HealthController {
   constructor(

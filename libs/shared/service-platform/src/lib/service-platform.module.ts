@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
 import type { Kafka } from 'kafkajs';
@@ -7,6 +7,8 @@ import { FaultInjector } from '@dtx/inbox';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { createSqlPool } from '@dtx/sql';
 import type pg from 'pg';
+import { AccessGuard } from '../auth/access.js';
+import { tokenVerifierFor } from '../auth/authentication.js';
 import { FaultsController } from '../faults/faults.controller.js';
 import { ApiExceptionFilter } from '../http/api-exception.filter.js';
 import { Messaging } from '../messaging/messaging.js';
@@ -22,6 +24,7 @@ import {
   SERVICE_PLATFORM_OPTIONS,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
+  TOKEN_VERIFIER,
   type DatabaseClient,
   type PlatformOptions,
 } from './tokens.js';
@@ -105,6 +108,8 @@ export class ServicePlatformModule {
         },
         { provide: FaultInjector, useFactory: () => new FaultInjector() },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        { provide: TOKEN_VERIFIER, useFactory: () => tokenVerifierFor(options.config) },
+        { provide: APP_GUARD, useClass: AccessGuard },
         ServiceLifecycle,
         ReadinessIndicators,
         ConnectionCloser,

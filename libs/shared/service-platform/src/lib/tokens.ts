@@ -23,6 +23,9 @@ export const SQL_POOL = Symbol('SQL_POOL');
  */
 export const SQL_PHASE_TWO_POOL = Symbol('SQL_PHASE_TWO_POOL');
 
+/** Injection token of the TokenVerifier (@dtx/auth) that checks the bearer tokens of REST calls. */
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+
 /** Injection token of the service's kafkajs client. */
 export const KAFKA = Symbol('KAFKA');
 

@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { MetricsRegistry } from './metrics-registry.js';
+import { Access } from '../auth/access.js';
 
 @ApiTags('metrics')
+@Access('anyone')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: MetricsRegistry) {}

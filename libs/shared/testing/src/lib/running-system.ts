@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureLocalKeys, localKeysDirectory } from '@dtx/auth';
 import { freePorts } from './free-port.js';
 import { repositoryRoot, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
@@ -57,6 +58,8 @@ export async function startSystem(
   options: { environment?: Record<string, string>; replicas?: Partial<Record<ServiceName, number>> } = {},
 ): Promise<RunningSystem> {
   const { kafkaBrokers } = await testInfrastructure();
+  // Tokens of the local issuer (what the tests' clients send) are what the services accept.
+  const keys = await ensureLocalKeys(localKeysDirectory());
   const topicPrefix = `${uniqueName('t')}.`;
   const databases = new Map<ServiceName, TestDatabase>();
   const replicaCount = (service: ServiceName) => Math.max(1, options.replicas?.[service] ?? 1);
@@ -80,6 +83,8 @@ export async function startSystem(
     KAFKA_BROKERS: kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ENABLE_FAULT_INJECTION: 'true',
+    AUTH_JWKS_FILE: keys.jwksFile,
+    AUTH_SIGNING_KEY_FILE: keys.privateKeyFile,
     ...options.environment,
   });
   const start = async (service: ServiceName, replica: number) => {

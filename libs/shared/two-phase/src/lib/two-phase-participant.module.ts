@@ -12,8 +12,9 @@ import {
   type DynamicModule,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  transactionIdSchema,
   twoPhaseAbortSchema,
   twoPhaseWorkSchema,
   type TwoPhaseAbort,
@@ -24,6 +25,7 @@ import {
 } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
 import {
+  Access,
   ApiError,
   MetricsRegistry,
   openApiSchema,
@@ -34,7 +36,6 @@ import {
 import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
 import { Gauge } from 'prom-client';
-import { z } from 'zod';
 import {
   PreparedTransactions,
   ProtocolViolation,
@@ -168,10 +169,21 @@ function phaseTwoAnswer(outcome: PhaseTwoOutcome): TwoPhaseAck {
   }
 }
 
-const transactionIdPipe = new ZodValidationPipe(z.uuid(), 'path', 'transactionId');
+const transactionIdPipe = new ZodValidationPipe(transactionIdSchema, 'path', 'transactionId');
+
+/** A 2PC transaction is its order's: its id is the order id (the coordinator's, so a request naming another order is refused). */
+function ensureTheOrders(transactionId: string, orderId: string): void {
+  if (transactionId !== orderId) {
+    throw new ApiError(422, 'TRANSACTION_MISMATCH', `Transaction ${transactionId} is not order ${orderId}'s`, [
+      { path: 'orderId', message: 'must be the transaction id' },
+    ]);
+  }
+}
 
 /** The participant's end of the 2PC protocol; the coordinator is its only caller. */
 @ApiTags('two-phase commit (participant)')
+@ApiBearerAuth()
+@Access('coordinator')
 @Controller('2pc')
 export class TwoPhaseParticipantController {
   constructor(private readonly participant: TwoPhaseParticipant) {}
@@ -187,6 +199,7 @@ export class TwoPhaseParticipantController {
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
     @Headers() trace: Partial<TraceHeaders>,
   ) {
+    ensureTheOrders(transactionId, work.orderId);
     return this.participant.prepare(transactionId, work, trace);
   }
 
@@ -211,10 +224,12 @@ export class TwoPhaseParticipantController {
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
     @Headers() trace: Partial<TraceHeaders>,
   ) {
+    ensureTheOrders(transactionId, abort.orderId);
     return phaseTwoAnswer(await this.participant.abort(transactionId, abort, trace));
   }
 
   @Get('prepared')
+  @Access('coordinator', 'admin')
   @ApiOperation({
     summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)",
   })
