@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { OrderMode } from '@dtx/contracts';
-import { KeepAliveTransport, ShopClient, type ShopService } from '@dtx/shop-client';
+import { localIssuer } from '@dtx/auth';
+import { issuedCredentials, KeepAliveTransport, ShopClient, type ShopService } from '@dtx/shop-client';
 import { SERVICE_NAMES, startSystem, testInfrastructure, type RunningSystem } from '@dtx/testing';
 import { errorMessage, sleep } from '@dtx/util';
 import type { BenchConfig } from './bench-config.js';
@@ -85,6 +86,7 @@ export async function runMode(
   const loadAtStart = loadAverage();
   const owned = shared ? undefined : await startBenchSystem(mode, join(config.outDir, 'logs'));
   const { system, startSeconds: systemStartSeconds } = (shared ?? owned) as BenchSystem;
+  const credentials = issuedCredentials(await localIssuer());
   // Keep-alive sockets, and no answer validation: the load generator must not become the bottleneck.
   const api = new ShopClient(
     {
@@ -94,7 +96,13 @@ export async function runMode(
       orchestrator: system.url('orchestrator'),
       coordinator: system.url('coordinator'),
     },
-    { transport: new KeepAliveTransport({ maxSockets: config.maxSockets }), validate: false, timeoutMs: 10_000 },
+    {
+      transport: new KeepAliveTransport({ maxSockets: config.maxSockets }),
+      validate: false,
+      timeoutMs: 10_000,
+      // Each customer's own token, as the services' clients would send it.
+      credentials,
+    },
   );
   const tracker = new FinalStateTracker(system.databaseUrl('order'), {
     pollIntervalMs: config.pollIntervalMs,
@@ -111,6 +119,8 @@ export async function runMode(
     await waitUntilReady(api, SERVICE_NAMES);
     const catalog = catalogOf(config.catalog);
     await seedCatalog(api, catalog);
+    // Signed now, not while the load runs: a token is issued once per customer and then reused.
+    await Promise.all([...catalog.customers, ...catalog.poorCustomers].map((customer) => credentials.customer(customer)));
     progress(
       `${mode}: system up (started in ${systemStartSeconds}s${shared ? ', shared by every mode' : ''}); seeded ${catalog.skus.length + 1} SKUs and ${catalog.customers.length + catalog.poorCustomers.length} customers`,
     );

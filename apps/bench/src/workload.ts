@@ -1,4 +1,4 @@
-import type { OrderLine } from '@dtx/contracts';
+import type { RequestedLine } from '@dtx/contracts';
 import type { ShopClient } from '@dtx/shop-client';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -19,7 +19,8 @@ export interface Catalog {
 
 export interface PlannedOrder {
   customerId: string;
-  items: OrderLine[];
+  /** Priced by the order service from the catalog, as a client that does not choose prices sends them. */
+  items: RequestedLine[];
   /** Placed by a customer whose balance cannot cover it. */
   expectDecline: boolean;
 }
@@ -43,9 +44,19 @@ export function catalogOf(shape: CatalogShape): Catalog {
   };
 }
 
-/** Seeds stock and balances over REST, a few requests at a time. */
+/** A SKU's catalog price, 1.00 to 99.99: fixed by its name, so that runs are repeatable. */
+export function priceOf(sku: string): number {
+  let hash = 0;
+  for (const character of sku) {
+    hash = (hash * 31 + character.charCodeAt(0)) % 9_900;
+  }
+  return 100 + hash;
+}
+
+/** Seeds prices, stock and balances over REST, a few requests at a time. */
 export async function seedCatalog(api: ShopClient, catalog: Catalog, concurrency = 16): Promise<void> {
   const tasks: (() => Promise<unknown>)[] = [
+    ...[...catalog.skus, catalog.hotSku].map((sku) => () => api.setPrice(sku, priceOf(sku))),
     ...[...catalog.skus, catalog.hotSku].map((sku) => () => api.setStock(sku, AMPLE_STOCK)),
     ...catalog.customers.map((customer) => () => api.setBalance(customer, AMPLE_BALANCE)),
     ...catalog.poorCustomers.map((customer) => () => api.setBalance(customer, 0)),
@@ -61,15 +72,15 @@ export async function seedCatalog(api: ShopClient, catalog: Catalog, concurrency
 
 const pick = <T>(random: SeededRandom, values: readonly T[]): T => values[random.below(values.length)] as T;
 
-function orderLines(random: SeededRandom, skus: readonly string[]): OrderLine[] {
+function orderLines(random: SeededRandom, skus: readonly string[]): RequestedLine[] {
   const first = pick(random, skus);
-  const lines: OrderLine[] = [{ sku: first, quantity: 1 + random.below(3), unitPrice: 100 + random.below(9_900) }];
+  const lines: RequestedLine[] = [{ sku: first, quantity: 1 + random.below(3) }];
   if (skus.length > 1 && random.chance(0.3)) {
     let second = pick(random, skus);
     while (second === first) {
       second = pick(random, skus);
     }
-    lines.push({ sku: second, quantity: 1 + random.below(3), unitPrice: 100 + random.below(9_900) });
+    lines.push({ sku: second, quantity: 1 + random.below(3) });
   }
   return lines;
 }
@@ -90,7 +101,7 @@ export function mixedOrders(catalog: Catalog, random: SeededRandom, options: { d
 export function hotSkuOrders(catalog: Catalog, random: SeededRandom): OrderPlanner {
   return () => ({
     customerId: pick(random, catalog.customers),
-    items: [{ sku: catalog.hotSku, quantity: 1, unitPrice: 100 + random.below(9_900) }],
+    items: [{ sku: catalog.hotSku, quantity: 1 }],
     expectDecline: false,
   });
 }

@@ -1,5 +1,6 @@
 import { auditSystem } from '@dtx/audit';
-import { ShopClient } from '@dtx/shop-client';
+import { localIssuer } from '@dtx/auth';
+import { issuedCredentials, ShopClient, type ShopCredentials } from '@dtx/shop-client';
 import { SERVICE_NAMES, startSystem, type RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
 import pg from 'pg';
@@ -64,8 +65,13 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    await seed(system);
-    const placer = new FailoverPlacer(system.urls('order'), { deadlineMs: 120_000, requestTimeoutMs: 15_000 });
+    const credentials = issuedCredentials(await localIssuer());
+    await seed(system, credentials);
+    const placer = new FailoverPlacer(system.urls('order'), {
+      deadlineMs: 120_000,
+      requestTimeoutMs: 15_000,
+      credentials,
+    });
     const count = Math.round(settings.placeSeconds * settings.ordersPerSecond);
     const begin = Date.now();
     log(`placing ${count} orders over ${settings.placeSeconds} s`);
@@ -120,13 +126,13 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
   }
 }
 
-async function seed(system: RunningSystem): Promise<void> {
-  const shop = new ShopClient({
-    order: system.url('order'),
-    inventory: system.url('inventory'),
-    payment: system.url('payment'),
-  });
+async function seed(system: RunningSystem, credentials: ShopCredentials): Promise<void> {
+  const shop = new ShopClient(
+    { order: system.url('order'), inventory: system.url('inventory'), payment: system.url('payment') },
+    { credentials },
+  );
   await Promise.all([
+    ...[...catalog.skus, catalog.soldOutSku].map((sku) => shop.setPrice(sku, catalog.unitPrice)),
     ...catalog.skus.map((sku) => shop.setStock(sku, catalog.stockPerSku)),
     shop.setStock(catalog.soldOutSku, 0),
     ...catalog.customers.map((customer) => shop.setBalance(customer, catalog.balance)),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ShopClient } from '@dtx/shop-client';
+import { ShopClient, type ShopCredentials } from '@dtx/shop-client';
 import { errorMessage, sleep } from '@dtx/util';
 import type { PlannedOrder } from './order-plan.js';
 
@@ -31,9 +31,11 @@ export class FailoverPlacer {
 
   constructor(
     orderUrls: string[],
-    private readonly options: { deadlineMs: number; requestTimeoutMs: number },
+    private readonly options: { deadlineMs: number; requestTimeoutMs: number; credentials: ShopCredentials },
   ) {
-    this.clients = orderUrls.map((order) => new ShopClient({ order }, { timeoutMs: options.requestTimeoutMs }));
+    this.clients = orderUrls.map(
+      (order) => new ShopClient({ order }, { timeoutMs: options.requestTimeoutMs, credentials: options.credentials }),
+    );
   }
 
   async place(order: PlannedOrder): Promise<Placement> {

@@ -1,4 +1,4 @@
-import type { OrderLine, OrderMode } from '@dtx/contracts';
+import type { OrderMode, RequestedLine } from '@dtx/contracts';
 
 /** What the chaos run expects of an order if no fault got in its way. */
 export type ExpectedOutcome = 'CONFIRMED' | 'PAYMENT_DECLINED' | 'OUT_OF_STOCK';
@@ -7,7 +7,7 @@ export interface PlannedOrder {
   index: number;
   mode: OrderMode;
   customerId: string;
-  items: OrderLine[];
+  items: RequestedLine[];
   expected: ExpectedOutcome;
 }
 
@@ -21,6 +21,8 @@ export const catalog = {
   soldOutSku: 'CHAOS-SOLD-OUT',
   stockPerSku: 1_000_000,
   balance: 1_000_000_000,
+  /** Every SKU's catalog price. */
+  unitPrice: 250,
 };
 
 const MODES: readonly OrderMode[] = ['choreography', 'orchestration', '2pc'];
@@ -39,5 +41,5 @@ export function planOrder(index: number): PlannedOrder {
       ? catalog.poorCustomer
       : (catalog.customers[index % catalog.customers.length] ?? '');
   const sku = expected === 'OUT_OF_STOCK' ? catalog.soldOutSku : (catalog.skus[index % catalog.skus.length] ?? '');
-  return { index, mode, customerId, items: [{ sku, quantity: 1 + (index % 3), unitPrice: 250 }], expected };
+  return { index, mode, customerId, items: [{ sku, quantity: 1 + (index % 3) }], expected };
 }

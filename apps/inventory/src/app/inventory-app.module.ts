@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createInventoryDatabaseClient } from '@dtx/inventory-data-access';
 import { InventoryFeatureModule, prepareStockSale } from '@dtx/inventory-feature';
-import { ServicePlatformModule } from '@dtx/service-platform';
-import { TwoPhaseParticipantModule } from '@dtx/two-phase';
+import { ServicePlatformModule, serviceTokensFor } from '@dtx/service-platform';
+import { TwoPhaseParticipantModule, unknownTransactionOptions } from '@dtx/two-phase';
 import type { InventoryConfig } from './inventory.config.js';
 import { InventoryController } from './inventory.controller.js';
 
@@ -22,6 +22,7 @@ export class InventoryAppModule {
           participant: 'inventory',
           lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           prepare: prepareStockSale,
+          unknownTransactions: unknownTransactionOptions(config, serviceTokensFor(config, 'inventory')),
         }),
       ],
       controllers: [InventoryController],

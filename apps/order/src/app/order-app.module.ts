@@ -19,6 +19,7 @@ export class OrderAppModule {
         }),
         OrderFeatureModule.register({
           twoPhaseLockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
+          unknownTransactionTimeoutMs: config.TWO_PC_UNKNOWN_TRANSACTION_TIMEOUT_MS,
           coordinatorUrl: config.COORDINATOR_URL,
           serviceTokens: serviceTokensFor(config, config.AUTH_ORDER_CLIENT_ID),
           answerTimeoutMs: config.TWO_PC_ANSWER_TIMEOUT_MS,

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createPaymentDatabaseClient } from '@dtx/payment-data-access';
 import { PaymentFeatureModule, prepareCharge } from '@dtx/payment-feature';
-import { ServicePlatformModule } from '@dtx/service-platform';
-import { TwoPhaseParticipantModule } from '@dtx/two-phase';
+import { ServicePlatformModule, serviceTokensFor } from '@dtx/service-platform';
+import { TwoPhaseParticipantModule, unknownTransactionOptions } from '@dtx/two-phase';
 import type { PaymentConfig } from './payment.config.js';
 import { AccountsController } from './accounts.controller.js';
 
@@ -22,6 +22,7 @@ export class PaymentAppModule {
           participant: 'payment',
           lockTimeoutMs: config.TWO_PC_LOCK_TIMEOUT_MS,
           prepare: prepareCharge,
+          unknownTransactions: unknownTransactionOptions(config, serviceTokensFor(config, 'payment')),
         }),
       ],
       controllers: [AccountsController],

@@ -10,6 +10,14 @@ export {
   TwoPhaseParticipant,
   TwoPhaseParticipantController,
   TwoPhaseParticipantModule,
+  UNKNOWN_TO_COORDINATOR,
   type PhaseTwoOutcome,
   type TwoPhaseParticipantOptions,
 } from './lib/two-phase-participant.module.js';
+export {
+  CoordinatorLookup,
+  unknownTransactionOptions,
+  type CoordinatorKnowledge,
+  type UnknownTransactionConfig,
+  type UnknownTransactionOptions,
+} from './lib/unknown-transactions.js';

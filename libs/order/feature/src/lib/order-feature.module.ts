@@ -11,6 +11,8 @@ import { TWO_PHASE_ORDER_OPTIONS, TwoPhaseOrders, type TwoPhaseOrderOptions } fr
 
 export interface OrderFeatureOptions extends TwoPhaseOrderOptions {
   twoPhaseLockTimeoutMs: number;
+  /** Prepared transactions the coordinator does not know are rolled back once this old. */
+  unknownTransactionTimeoutMs: number;
 }
 
 /** Orders in every mode; in 2PC mode the order service is also a participant. */
@@ -19,7 +21,7 @@ export class OrderFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   static register(options: OrderFeatureOptions): DynamicModule {
-    const { twoPhaseLockTimeoutMs, ...twoPhaseOrders } = options;
+    const { twoPhaseLockTimeoutMs, unknownTransactionTimeoutMs, ...twoPhaseOrders } = options;
     return {
       module: OrderFeatureModule,
       imports: [
@@ -28,6 +30,11 @@ export class OrderFeatureModule implements OnModuleInit {
           lockTimeoutMs: twoPhaseLockTimeoutMs,
           prepare: prepareOrderConfirmation,
           afterAbort: recordOrderAbort,
+          unknownTransactions: {
+            coordinatorUrl: options.coordinatorUrl,
+            serviceTokens: options.serviceTokens,
+            timeoutMs: unknownTransactionTimeoutMs,
+          },
         }),
       ],
       providers: [

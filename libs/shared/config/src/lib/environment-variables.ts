@@ -181,4 +181,9 @@ export const serviceUrlsVariable = (defaultUrl: string) =>
 export const twoPhaseParticipantVariables = {
   /** How long a prepare waits for a row lock before voting NO; shorter than the coordinator's PREPARE_TIMEOUT_MS. */
   TWO_PC_LOCK_TIMEOUT_MS: millisecondsVariable(2_000),
+  /** Where a participant asks about a transaction it prepared long ago (and the order service starts its 2PC orders). */
+  COORDINATOR_URL: serviceUrlVariable('http://127.0.0.1:3005'),
+  /** A prepared transaction this old that the coordinator does not know is rolled back. */
+  TWO_PC_UNKNOWN_TRANSACTION_TIMEOUT_MS: millisecondsVariable(60_000),
+  ...serviceCredentialVariables,
 };

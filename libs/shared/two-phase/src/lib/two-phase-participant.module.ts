@@ -10,6 +10,7 @@ import {
   Param,
   Post,
   type DynamicModule,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -35,13 +36,15 @@ import {
 } from '@dtx/service-platform';
 import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
-import { Gauge } from 'prom-client';
+import { PinoLogger } from 'nestjs-pino';
+import { Counter, Gauge } from 'prom-client';
 import {
   PreparedTransactions,
   ProtocolViolation,
   TryAgainLater,
   type PendingPreparedTransaction,
 } from './prepared-transactions.js';
+import { CoordinatorLookup, type UnknownTransactionOptions } from './unknown-transactions.js';
 
 export interface TwoPhaseParticipantOptions {
   participant: TwoPhaseParticipantName;
@@ -51,7 +54,12 @@ export interface TwoPhaseParticipantOptions {
   prepare: (tx: SqlTransaction, work: TwoPhaseWork) => Promise<TwoPhaseVote>;
   /** Local writes that record an abort, if the participant keeps any. */
   afterAbort?: (tx: SqlTransaction, abort: TwoPhaseAbort) => Promise<void>;
+  /** Prepared transactions the coordinator does not know are rolled back once this old. */
+  unknownTransactions: UnknownTransactionOptions;
 }
+
+/** Why a prepared transaction the coordinator never heard of was rolled back (the abort's reason). */
+export const UNKNOWN_TO_COORDINATOR = 'UNKNOWN_TO_COORDINATOR';
 
 const OPTIONS = Symbol('TWO_PHASE_PARTICIPANT_OPTIONS');
 
@@ -62,22 +70,35 @@ export type PhaseTwoOutcome =
   | { kind: 'protocol-violation'; message: string };
 
 @Injectable()
-export class TwoPhaseParticipant implements OnModuleInit {
+export class TwoPhaseParticipant implements OnModuleInit, OnModuleDestroy {
   private readonly transactions: PreparedTransactions;
+  private readonly coordinator: CoordinatorLookup;
+  private sweep: NodeJS.Timeout | undefined;
+  private rolledBackUnknown: Counter | undefined;
 
   constructor(
     @Inject(OPTIONS) private readonly options: TwoPhaseParticipantOptions,
     @Inject(SQL_POOL) pool: pg.Pool,
     @Inject(SQL_PHASE_TWO_POOL) phaseTwoPool: pg.Pool,
     private readonly registry: MetricsRegistry,
+    private readonly logger: PinoLogger,
   ) {
     this.transactions = new PreparedTransactions(pool, options.participant, {
       lockTimeoutMs: options.lockTimeoutMs,
       phaseTwoPool,
     });
+    this.coordinator = new CoordinatorLookup(options.unknownTransactions);
   }
 
   onModuleInit(): void {
+    this.rolledBackUnknown = new Counter({
+      name: 'dtx_2pc_unknown_transactions_rolled_back_total',
+      help: 'Prepared transactions rolled back because the coordinator did not know them',
+      registers: [this.registry],
+    });
+    const { timeoutMs } = this.options.unknownTransactions;
+    this.sweep = setInterval(() => void this.rollBackUnknown(), Math.min(10_000, Math.max(100, timeoutMs / 2)));
+    this.sweep.unref();
     const transactions = this.transactions;
     new Gauge({
       name: 'dtx_2pc_prepared_transactions',
@@ -124,6 +145,43 @@ export class TwoPhaseParticipant implements OnModuleInit {
 
   pending(): Promise<PendingPreparedTransaction[]> {
     return this.transactions.pending();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweep);
+  }
+
+  /**
+   * Rolls back each prepared transaction older than the timeout that the
+   * coordinator says it does not know: no decision will ever come for it, and
+   * it holds its locks (and one of the cluster's max_prepared_transactions).
+   * One the coordinator knows, or cannot be asked about, is left to it.
+   */
+  async rollBackUnknown(): Promise<number> {
+    const cutoff = Date.now() - this.options.unknownTransactions.timeoutMs;
+    let rolledBack = 0;
+    try {
+      for (const pending of await this.transactions.pending()) {
+        if (pending.preparedAt.getTime() > cutoff || (await this.coordinator.knows(pending.transactionId)) !== 'unknown') {
+          continue;
+        }
+        const outcome = await this.abort(pending.transactionId, {
+          orderId: pending.transactionId,
+          reason: UNKNOWN_TO_COORDINATOR,
+        });
+        if (outcome.kind === 'acknowledged') {
+          rolledBack++;
+          this.rolledBackUnknown?.inc();
+          this.logger.warn(
+            { transactionId: pending.transactionId, preparedAt: pending.preparedAt },
+            'rolled back a prepared transaction the coordinator does not know',
+          );
+        }
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not check prepared transactions with the coordinator; next time');
+    }
+    return rolledBack;
   }
 
   /** A span in the coordinator's trace: the protocol's requests get no HTTP span that would carry it (see @dtx/telemetry). */
