@@ -95,6 +95,7 @@ export async function runMode(
       payment: system.url('payment'),
       orchestrator: system.url('orchestrator'),
       coordinator: system.url('coordinator'),
+      admin: { coordinator: system.adminUrl('coordinator') },
     },
     {
       transport: new KeepAliveTransport({ maxSockets: config.maxSockets }),
@@ -120,7 +121,9 @@ export async function runMode(
     const catalog = catalogOf(config.catalog);
     await seedCatalog(api, catalog);
     // Signed now, not while the load runs: a token is issued once per customer and then reused.
-    await Promise.all([...catalog.customers, ...catalog.poorCustomers].map((customer) => credentials.customer(customer)));
+    await Promise.all(
+      [...catalog.customers, ...catalog.poorCustomers].map((customer) => credentials.customer(customer)),
+    );
     progress(
       `${mode}: system up (started in ${systemStartSeconds}s${shared ? ', shared by every mode' : ''}); seeded ${catalog.skus.length + 1} SKUs and ${catalog.customers.length + catalog.poorCustomers.length} customers`,
     );

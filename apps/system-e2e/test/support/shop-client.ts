@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { localIssuer, type TokenRequest } from '@dtx/auth';
-import { issuedCredentials, ShopClient, type ShopCredentials } from '@dtx/shop-client';
+import { issuedCredentials, ShopClient, type ShopCredentials, type ShopUrls } from '@dtx/shop-client';
 import type { RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
 
@@ -18,9 +18,21 @@ export function shopClientOf(system: RunningSystem): ShopClient {
       payment: system.url('payment'),
       orchestrator: system.url('orchestrator'),
       coordinator: system.url('coordinator'),
+      admin: adminUrlsOf(system),
     },
     { credentials: testCredentials() },
   );
+}
+
+/** Where each service of the system serves fault injection (its admin port). */
+export function adminUrlsOf(system: RunningSystem): ShopUrls['admin'] {
+  return {
+    order: system.adminUrl('order'),
+    inventory: system.adminUrl('inventory'),
+    payment: system.adminUrl('payment'),
+    orchestrator: system.adminUrl('orchestrator'),
+    coordinator: system.adminUrl('coordinator'),
+  };
 }
 
 /** Polls `probe` until `accept` holds for its value; returns that value. */

@@ -17,3 +17,4 @@ export { ZodValidationPipe, type InputSource } from './http/zod-validation.pipe.
 export { Messaging } from './messaging/messaging.js';
 export { Access, CurrentPrincipal, type Caller } from './auth/access.js';
 export { serviceTokensFor, type ServiceCredentialConfig } from './auth/authentication.js';
+export { purgeExpiredRecords, type RetentionPeriods } from './retention/records-purge.js';

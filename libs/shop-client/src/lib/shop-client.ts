@@ -37,6 +37,8 @@ export interface ShopUrls {
   payment?: string;
   orchestrator?: string;
   coordinator?: string;
+  /** Where each service serves /admin/* (fault injection), if not at its own URL: its admin port. */
+  admin?: Partial<Record<ShopService, string>>;
 }
 
 export interface ShopClientOptions {
@@ -267,7 +269,7 @@ export class ShopClient {
     const body = options.rawBody ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
     const response = await this.transport.send({
       method,
-      url: `${this.urlOf(service)}${path}`,
+      url: `${path.startsWith('/admin/') ? this.adminUrlOf(service) : this.urlOf(service)}${path}`,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(await this.authorization(options)),
@@ -324,8 +326,12 @@ export class ShopClient {
     }
   }
 
+  private adminUrlOf(service: ShopService): string {
+    return this.urls.admin?.[service]?.replace(/\/+$/, '') ?? this.urlOf(service);
+  }
+
   private urlOf(service: ShopService): string {
-    const url = this.urls[service];
+    const url = this.urls[service] as string | undefined;
     if (url === undefined) {
       throw new Error(`ShopClient: no URL for the ${service} service`);
     }

@@ -52,6 +52,30 @@ const optionalMillisecondsVariable = (defaultValue: number) =>
 
 const optionalText = z.string().min(1).optional();
 
+/** How long bookkeeping rows are kept before the purge deletes them (README, "Retention"). */
+const retentionVariables = {
+  /** At least a day, so that a client repeating a request the next day still gets its first answer. */
+  IDEMPOTENCY_KEY_RETENTION_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .int()
+    .min(24, 'must be at least 24 (keys are kept at least a day)')
+    .max(24 * 365)
+    .default(48),
+  /** Inbox rows, participant steps and 2PC outcomes: longer than a message can be delivered again (the topics keep 7 days). */
+  MESSAGE_RECORD_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int()
+    .min(8)
+    .max(3650)
+    .default(14),
+  PURGE_INTERVAL_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int()
+    .min(1_000)
+    .max(86_400_000)
+    .default(3_600_000),
+};
+
 /**
  * Who may call: bearer tokens are checked against the issuer's public keys,
  * from an OpenID Connect provider's JWKS URL (a cluster) or the local
@@ -97,6 +121,13 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .regex(/^[A-Za-z0-9._-]*$/, 'may only contain A-Z a-z 0-9 . _ -')
       .default(''),
     ENABLE_FAULT_INJECTION: booleanVariable.default(false),
+    /** Where fault injection (/admin/*) answers when enabled, and nothing else does; PORT + 1000 by default. */
+    ADMIN_PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535')
+      .optional(),
     /** The most connections the service's one pool opens (the relay's LISTEN connection comes on top). */
     DATABASE_POOL_SIZE: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(1_000).default(10),
     /** A statement running longer is cancelled; 0 turns the limit off. */
@@ -147,6 +178,7 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .max(10_000)
       .default(100),
     ...authenticationVariables,
+    ...retentionVariables,
     SHUTDOWN_TIMEOUT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()

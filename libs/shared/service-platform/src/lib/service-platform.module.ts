@@ -16,6 +16,7 @@ import { HealthController } from '../health/health.controller.js';
 import { ReadinessIndicators } from '../health/readiness-indicators.js';
 import { MetricsController } from '../metrics/metrics.controller.js';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { RecordsPurge } from '../retention/records-purge.service.js';
 import { loggerParams } from './logging.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 import {
@@ -114,6 +115,7 @@ export class ServicePlatformModule {
         ReadinessIndicators,
         ConnectionCloser,
         Messaging,
+        RecordsPurge,
       ],
       exports: [DATABASE, SQL_POOL, SQL_PHASE_TWO_POOL, KAFKA, MetricsRegistry, ServiceLifecycle, Messaging],
     };

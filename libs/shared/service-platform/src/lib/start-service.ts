@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -5,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnvironment } from '@dtx/config';
 import { shutdownTelemetry } from '@dtx/telemetry';
 import { Logger } from 'nestjs-pino';
+import { listenOnAdminPort, separateAdminRoutes } from './admin-port.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
 export interface StartServiceOptions {
@@ -27,10 +29,17 @@ export async function startService(options: StartServiceOptions): Promise<INestA
   app.useLogger(logger);
   app.flushLogs();
   publishOpenApi(app, options);
-  stopOnSignals(app, logger, options);
-  await app.listen(options.config.PORT, options.config.HOST);
+  const { PORT, HOST, ENABLE_FAULT_INJECTION } = options.config;
+  const adminPort = options.config.ADMIN_PORT ?? PORT + 1000;
+  if (ENABLE_FAULT_INJECTION) {
+    separateAdminRoutes(app, adminPort);
+  }
+  await app.listen(PORT, HOST);
+  const adminServer = ENABLE_FAULT_INJECTION ? await listenOnAdminPort(app, adminPort, HOST) : undefined;
+  stopOnSignals(app, logger, options, adminServer);
   logger.log(
-    `${options.serviceName} listening on http://${options.config.HOST}:${options.config.PORT}`,
+    `${options.serviceName} listening on http://${HOST}:${PORT}` +
+      (adminServer ? `, fault injection on http://${HOST}:${adminPort}/admin` : ''),
     'startService',
   );
   return app;
@@ -48,7 +57,12 @@ function publishOpenApi(app: INestApplication, options: StartServiceOptions): vo
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
-function stopOnSignals(app: INestApplication, logger: Logger, options: StartServiceOptions): void {
+function stopOnSignals(
+  app: INestApplication,
+  logger: Logger,
+  options: StartServiceOptions,
+  adminServer: Server | undefined,
+): void {
   const stop = async (signal: NodeJS.Signals) => {
     const lifecycle = app.get(ServiceLifecycle);
     if (!lifecycle.acceptingWork) {
@@ -61,6 +75,8 @@ function stopOnSignals(app: INestApplication, logger: Logger, options: StartServ
       process.exit(1);
     }, options.config.SHUTDOWN_TIMEOUT_MS).unref();
     try {
+      adminServer?.closeAllConnections();
+      adminServer?.close();
       await app.close();
       await shutdownTelemetry();
       logger.log('stopped cleanly', 'shutdown');

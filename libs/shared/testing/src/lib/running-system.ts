@@ -20,6 +20,8 @@ export interface RunningSystem {
   url(service: ServiceName, replica?: number): string;
   /** The base URLs of every replica of a service. */
   urls(service: ServiceName): string[];
+  /** Where a replica serves fault injection (/admin/*): its admin port. */
+  adminUrl(service: ServiceName, replica?: number): string;
   databaseUrl(service: ServiceName): string;
   process(service: ServiceName, replica?: number): ServiceProcess;
   /** SIGKILL, as a crash would. */
@@ -68,12 +70,15 @@ export async function startSystem(
   const keyOf = (service: ServiceName, replica: number) => `${service} ${replica}`;
 
   const urlOf = (service: ServiceName, replica = 1) => `http://127.0.0.1:${ports.get(keyOf(service, replica)) ?? 0}`;
+  const adminUrlOf = (service: ServiceName, replica = 1) =>
+    `http://127.0.0.1:${ports.get(`${keyOf(service, replica)} admin`) ?? 0}`;
   const urlsOf = (service: ServiceName) =>
     Array.from({ length: services.includes(service) ? replicaCount(service) : 1 }, (_, index) =>
       urlOf(service, index + 1),
     );
   const environmentOf = (service: ServiceName, replica: number) => ({
     PORT: String(ports.get(keyOf(service, replica))),
+    ADMIN_PORT: String(ports.get(`${keyOf(service, replica)} admin`)),
     // Where the 2PC protocol reaches the other services of this system.
     COORDINATOR_URL: urlOf('coordinator'),
     ORDER_SERVICE_URL: urlsOf('order').join(','),
@@ -97,8 +102,11 @@ export async function startSystem(
   const replicas = services.flatMap((service) =>
     Array.from({ length: replicaCount(service) }, (_, index) => ({ service, replica: index + 1 })),
   );
-  const chosen = await freePorts(replicas.length);
-  replicas.forEach(({ service, replica }, index) => ports.set(keyOf(service, replica), chosen[index] ?? 0));
+  const chosen = await freePorts(replicas.length * 2);
+  replicas.forEach(({ service, replica }, index) => {
+    ports.set(keyOf(service, replica), chosen[2 * index] ?? 0);
+    ports.set(`${keyOf(service, replica)} admin`, chosen[2 * index + 1] ?? 0);
+  });
   await Promise.all(replicas.map(({ service, replica }) => start(service, replica)));
 
   const processOf = (service: ServiceName, replica = 1) => {
@@ -113,6 +121,7 @@ export async function startSystem(
     topicPrefix,
     url: urlOf,
     urls: urlsOf,
+    adminUrl: adminUrlOf,
     databaseUrl: (service) => databases.get(service)?.url ?? '',
     process: processOf,
     kill: (service, replica) => processOf(service, replica).kill(),

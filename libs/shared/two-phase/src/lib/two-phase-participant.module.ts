@@ -162,7 +162,10 @@ export class TwoPhaseParticipant implements OnModuleInit, OnModuleDestroy {
     let rolledBack = 0;
     try {
       for (const pending of await this.transactions.pending()) {
-        if (pending.preparedAt.getTime() > cutoff || (await this.coordinator.knows(pending.transactionId)) !== 'unknown') {
+        if (
+          pending.preparedAt.getTime() > cutoff ||
+          (await this.coordinator.knows(pending.transactionId)) !== 'unknown'
+        ) {
           continue;
         }
         const outcome = await this.abort(pending.transactionId, {
