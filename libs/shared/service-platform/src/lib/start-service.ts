@@ -52,6 +52,7 @@ function publishOpenApi(app: INestApplication, options: StartServiceOptions): vo
       .setTitle(`${options.serviceName} service`)
       .setDescription(options.description)
       .setVersion(options.config.SERVICE_VERSION)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
