@@ -1,8 +1,4 @@
-import {
-  millisecondsVariable,
-  serviceEnvironmentSchema,
-  twoPhaseParticipantVariables,
-} from '@dtx/config';
+import { millisecondsVariable, serviceEnvironmentSchema, twoPhaseParticipantVariables } from '@dtx/config';
 import type { z } from 'zod';
 
 /** Environment variables of the order service (see README, "Configuration"). */
