@@ -21,6 +21,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
   it('confirms an order: stock sold, money captured', async () => {
     const [sku, customer] = [unique('sku'), unique('alice')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 1_250);
     await shop.setBalance(customer, 10_000);
 
     const placed = await shop.placeOrder({
@@ -56,6 +57,8 @@ describe('orders by choreography: order, inventory and payment as processes on P
     const [plenty, scarce, customer] = [unique('sku'), unique('sku'), unique('bob')];
     await shop.setStock(plenty, 10);
     await shop.setStock(scarce, 1);
+    await shop.setPrice(plenty, 100);
+    await shop.setPrice(scarce, 100);
     await shop.setBalance(customer, 10_000);
 
     const placed = await shop.placeOrder({
@@ -79,6 +82,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
   it('cancels an order the balance cannot cover, and gives the reserved stock back', async () => {
     const [sku, customer] = [unique('sku'), unique('carol')];
     await shop.setStock(sku, 4);
+    await shop.setPrice(sku, 1_000);
     await shop.setBalance(customer, 999);
 
     const placed = await shop.placeOrder({
@@ -102,11 +106,12 @@ describe('orders by choreography: order, inventory and payment as processes on P
   });
 
   it('finds an order right after POST (read-your-writes)', async () => {
-    const customer = unique('dave');
+    const [sku, customer] = [unique('sku'), unique('dave')];
+    await shop.setPrice(sku, 1);
     const placed = await shop.placeOrder({
       customerId: customer,
       mode: 'choreography',
-      items: [{ sku: unique('sku'), quantity: 1, unitPrice: 1 }],
+      items: [{ sku, quantity: 1, unitPrice: 1 }],
     });
     const order = await shop.getOrder(placed.body.orderId);
     assert.equal(order.orderId, placed.body.orderId);
@@ -121,14 +126,16 @@ describe('orders by choreography: order, inventory and payment as processes on P
       items: [{ sku, quantity: 1, unitPrice: 10 }],
     };
     const key = unique('key');
+    await shop.setPrice(sku, 10);
+    const asCustomer = shop.asCustomer(customer);
 
     const first = await shop.placeOrder(body, { idempotencyKey: key });
     const replays = await Promise.all([1, 2, 3].map(() => shop.placeOrder(body, { idempotencyKey: key })));
-    const reordered = await shop.request('order', 'POST', '/orders', {
+    const reordered = await asCustomer.request('order', 'POST', '/orders', {
       rawBody: `{"items":[{"unitPrice":10,"quantity":1,"sku":"${sku}"}],"mode":"choreography","customerId":"${customer}"}`,
       headers: { 'Idempotency-Key': key },
     });
-    const otherBody = await shop.request('order', 'POST', '/orders', {
+    const otherBody = await asCustomer.request('order', 'POST', '/orders', {
       json: { ...body, items: [{ sku, quantity: 2, unitPrice: 10 }] },
       headers: { 'Idempotency-Key': key },
     });
@@ -145,6 +152,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
   it('50 concurrent orders for the last 10 units: exactly 10 confirmed, stock 0, the rest OUT_OF_STOCK', async () => {
     const sku = unique('hot');
     await shop.setStock(sku, 10);
+    await shop.setPrice(sku, 500);
     const customers = Array.from({ length: 50 }, (_, index) => unique(`racer${index}`));
     await Promise.all(customers.map((customer) => shop.setBalance(customer, 1_000)));
 
@@ -180,6 +188,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
   it('never overdraws a balance under concurrent orders of one customer', async () => {
     const [sku, customer] = [unique('sku'), unique('frank')];
     await shop.setStock(sku, 100);
+    await shop.setPrice(sku, 300);
     await shop.setBalance(customer, 5 * 300);
 
     const placed = await Promise.all(
@@ -206,6 +215,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
   it('answers every malformed request with a 4xx naming the field, and changes nothing', async () => {
     const [sku, customer] = [unique('sku'), unique('mallory')];
     await shop.setStock(sku, 7);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 700);
     const line = { sku, quantity: 1, unitPrice: 100 };
     const order = (overrides: Record<string, unknown>) => ({
@@ -231,7 +241,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
         'body',
       ],
       ['an array body', post([order({})]), 400, 'body'],
-      ['customerId missing', post({ mode: 'choreography', items: [line] }), 400, 'customerId'],
+      ['customerId missing with an admin token', post({ mode: 'choreography', items: [line] }), 400, 'customerId'],
       ['customerId a number', post(order({ customerId: 42 })), 400, 'customerId'],
       ['no items', post(order({ items: [] })), 400, 'items'],
       ['51 items', post(order({ items: Array.from({ length: 51 }, () => line) })), 400, 'items'],
@@ -278,6 +288,18 @@ describe('orders by choreography: order, inventory and payment as processes on P
         400,
         'balance',
       ],
+      [
+        'a negative price',
+        shop.request('order', 'PUT', `/catalog/${sku}`, { json: { unitPrice: -1 } }),
+        400,
+        'unitPrice',
+      ],
+      [
+        'a price as a string',
+        shop.request('order', 'PUT', `/catalog/${sku}`, { json: { unitPrice: '100' } }),
+        400,
+        'unitPrice',
+      ],
       ['payments without orderId', shop.request('payment', 'GET', '/payments'), 400, 'orderId'],
       ['payments of a malformed orderId', shop.request('payment', 'GET', '/payments?orderId=zzz'), 400, 'orderId'],
       [
@@ -300,6 +322,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
 
     assert.deepEqual(await shop.listOrders({ customerId: customer, limit: 200 }), []);
     assert.deepEqual(await shop.getStock(sku), { sku, available: 7, reserved: 0 });
+    assert.equal((await shop.getPrice(sku)).unitPrice, 100);
     assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 700, reserved: 0 });
   });
 });

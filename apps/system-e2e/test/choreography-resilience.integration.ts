@@ -57,6 +57,8 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     const [sku, scarce, rich, poor] = [unique('sku'), unique('scarce'), unique('rich'), unique('poor')];
     await shop.setStock(sku, 10);
     await shop.setStock(scarce, 0);
+    await shop.setPrice(sku, 1_000);
+    await shop.setPrice(scarce, 1_000);
     await shop.setBalance(rich, 10_000);
     await shop.setBalance(poor, 0);
     const placed = await Promise.all([
@@ -199,6 +201,7 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     ]);
     const [sku, customer] = [unique('sku'), unique('after-poison')];
     await shop.setStock(sku, 1);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 100);
     const placed = await shop.placeOrder({
       customerId: customer,
@@ -223,6 +226,7 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     const sku = unique('crash');
     const customers = Array.from({ length: 40 }, (_, index) => unique(`crash${index}`));
     await shop.setStock(sku, 25);
+    await shop.setPrice(sku, 500);
     await Promise.all(customers.map((customer) => shop.setBalance(customer, 500)));
 
     const placing = customers.map((customerId) =>
@@ -256,6 +260,7 @@ describe('choreography under duplicates, poison messages and crashes', () => {
   it('a payment handler failing by fault injection dead-letters the message, with the reason; nothing is lost silently', async () => {
     const [sku, customer] = [unique('sku'), unique('faulty')];
     await shop.setStock(sku, 3);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 1_000);
     const faults = await shop.request('payment', 'PUT', '/admin/faults', { json: { delayMs: 0, failRate: 1 } });
     assert.equal(faults.status, 200);

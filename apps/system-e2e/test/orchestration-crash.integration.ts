@@ -25,6 +25,7 @@ describe('orchestration survives a crash of the orchestrator', () => {
     const sku = unique('kill');
     const customers = Array.from({ length: 100 }, (_, index) => unique(`k${index}`));
     await shop.setStock(sku, 60);
+    await shop.setPrice(sku, 400);
     await Promise.all(customers.map((customer) => shop.setBalance(customer, 1_000)));
 
     const placed = await Promise.all(

@@ -34,6 +34,7 @@ describe('orchestration: payment paused for several step deadlines while hundred
   it('no command is sent twice, no order is cancelled with TIMEOUT, and all are final within 60 s of the resume', async () => {
     const [sku, customer] = [`sku-${randomUUID()}`, `ada-${randomUUID()}`];
     await shop.setStock(sku, ORDERS);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, ORDERS * 100);
     const payment = system.process('payment').pid;
 

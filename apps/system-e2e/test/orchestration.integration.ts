@@ -35,6 +35,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('confirms an order placed without a mode (orchestration is the default)', async () => {
     const [sku, customer] = [unique('sku'), unique('olga')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 1_500);
     await shop.setBalance(customer, 10_000);
     const placed = await shop.placeOrder({ customerId: customer, items: [{ sku, quantity: 2, unitPrice: 1_500 }] });
     assert.equal(placed.body.mode, 'orchestration');
@@ -85,6 +86,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('out of stock: the order is rejected, nothing else to undo', async () => {
     const [sku, customer] = [unique('sku'), unique('pete')];
     await shop.setStock(sku, 1);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 10_000);
     const placed = await shop.placeOrder({
       customerId: customer,
@@ -108,6 +110,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('payment declined: the stock is released, then the order rejected', async () => {
     const [sku, customer] = [unique('sku'), unique('quinn')];
     await shop.setStock(sku, 3);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 50);
     const placed = await shop.placeOrder({
       customerId: customer,
@@ -203,6 +206,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('a reply for a finished saga is recorded and ignored (fencing), and changes nothing', async () => {
     const [sku, customer] = [unique('sku'), unique('sam')];
     await shop.setStock(sku, 2);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 1_000);
     const placed = await shop.placeOrder({
       customerId: customer,
@@ -245,6 +249,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('a participant slower than the step allows: given up with TIMEOUT and compensated, its late reply fenced off', async () => {
     const [sku, customer] = [unique('sku'), unique('tess')];
     await shop.setStock(sku, 6);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 1_000);
     const orderId = await withFaults(system, [{ service: 'inventory', delayMs: 5_000, failRate: 0 }], async () => {
       const placed = await shop.placeOrder({
@@ -282,6 +287,7 @@ describe('orders by orchestration: the orchestrator drives order, inventory and 
   it('a compensation that fails again and again is retried until it succeeds', async () => {
     const [sku, customer] = [unique('sku'), unique('uma')];
     await shop.setStock(sku, 2);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 10);
     const orderId = await withFaults(system, [{ service: 'payment', delayMs: 1_000, failRate: 0 }], async () => {
       const placed = await shop.placeOrder({

@@ -6,7 +6,7 @@ import { ShopClient } from '@dtx/shop-client';
 import { SERVICE_NAMES, startSystem, type RunningSystem } from '@dtx/testing';
 import { sleep } from '@dtx/util';
 import { assertAuditClean } from './support/audit.js';
-import { shopClientOf } from './support/shop-client.js';
+import { shopClientOf, testCredentials } from './support/shop-client.js';
 
 const MODES: readonly OrderMode[] = ['choreography', 'orchestration', '2pc'];
 
@@ -23,9 +23,13 @@ describe('two replicas of payment, one killed mid-run', () => {
   it('both replicas serve; after one is killed the other takes its partitions: every order final, every invariant holds', async () => {
     const [sku, customer, poor] = [`sku-${randomUUID()}`, `rich-${randomUUID()}`, `poor-${randomUUID()}`];
     await shop.setStock(sku, 10_000);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 10_000_000);
     await shop.setBalance(poor, 0);
-    const secondReplica = new ShopClient({ order: system.url('order'), payment: system.url('payment', 2) });
+    const secondReplica = new ShopClient(
+      { order: system.url('order'), payment: system.url('payment', 2) },
+      { credentials: testCredentials() },
+    );
     assert.equal(
       (await secondReplica.getAccount(customer)).balance,
       10_000_000,

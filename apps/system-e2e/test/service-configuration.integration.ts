@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { SERVICE_NAMES, spawnService, type ServiceName } from '@dtx/testing';
+import { ensureLocalKeys, localKeysDirectory } from '@dtx/auth';
+import { freePort, SERVICE_NAMES, spawnService, type ServiceName } from '@dtx/testing';
 
 async function exitOf(service: ServiceName, environment: Record<string, string>) {
   const child = spawnService(service, environment);
@@ -24,6 +25,19 @@ describe('bad configuration stops a service at start-up, naming the variable', (
       const { code, stderr } = await exitOf(service, environment);
       assert.equal(code, 1);
       assert.match(stderr, /DATABASE_URL: is required/);
+    });
+  }
+
+  for (const service of SERVICE_NAMES) {
+    it(`${service}: no JWKS to check tokens against: it does not start`, async () => {
+      const keys = await ensureLocalKeys(localKeysDirectory());
+      const { code, stderr } = await exitOf(service, {
+        ...validEnvironment,
+        PORT: String(await freePort()),
+        AUTH_SIGNING_KEY_FILE: keys.privateKeyFile,
+      });
+      assert.equal(code, 1);
+      assert.match(stderr, /AUTH_JWKS_URL: is required/);
     });
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ensureLocalKeys, localKeysDirectory } from '@dtx/auth';
 import {
   freePort,
   SERVICE_NAMES,
@@ -15,6 +16,12 @@ import { sleep } from '@dtx/util';
 interface HealthReport {
   status: 'ok' | 'error';
   details: Record<string, { status: 'up' | 'down'; message?: string }>;
+}
+
+/** Where a service finds the keys its callers' tokens are checked against, and signs its own with. */
+async function authEnvironment(): Promise<Record<string, string>> {
+  const keys = await ensureLocalKeys(localKeysDirectory());
+  return { AUTH_JWKS_FILE: keys.jwksFile, AUTH_SIGNING_KEY_FILE: keys.privateKeyFile };
 }
 
 async function readiness(service: ServiceProcess): Promise<{ httpStatus: number; report: HealthReport }> {
@@ -51,6 +58,7 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
           PORT: String(port),
           DATABASE_URL: postgres.databaseUrl(serviceDatabaseName(name)),
           KAFKA_BROKERS: kafkaBrokers.join(','),
+          ...(await authEnvironment()),
         }),
       );
     }
@@ -124,6 +132,7 @@ describe('a service whose Kafka brokers do not answer', () => {
       PORT: String(await freePort()),
       DATABASE_URL: postgres.databaseUrl('inventory'),
       KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
+      ...(await authEnvironment()),
     });
   });
 

@@ -45,6 +45,7 @@ describe('one trace per order, across HTTP, the outbox, Kafka and every service'
   async function tracedOrder(mode: OrderMode, balance: number, expected: string[]) {
     const [sku, customer] = [unique('sku'), unique('trace')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, balance);
     const placed = await shop.placeOrder({ customerId: customer, mode, items: [{ sku, quantity: 1, unitPrice: 100 }] });
     assert.ok(placed.body.traceId, JSON.stringify(placed.body));
@@ -281,6 +282,7 @@ describe('the trace of a compensated order, fetched back from the real Jaeger', 
   it('holds every service and every compensation span under the traceId that POST /orders returned', async () => {
     const [sku, customer] = [unique('sku'), unique('jaeger')];
     await shop.setStock(sku, 1);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 1);
     const placed = await shop.placeOrder({
       customerId: customer,

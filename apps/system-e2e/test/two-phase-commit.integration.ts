@@ -5,7 +5,7 @@ import type { ApiErrorBody, PlaceOrderRequest } from '@dtx/contracts';
 import type { ShopClient } from '@dtx/shop-client';
 import { startSystem, type RunningSystem } from '@dtx/testing';
 import { eventually, shopClientOf } from './support/shop-client.js';
-import { finishedTransaction, preparedTransactions, queryDatabase } from './support/two-phase.js';
+import { asCoordinator, finishedTransaction, preparedTransactions, queryDatabase } from './support/two-phase.js';
 
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -22,6 +22,7 @@ describe('orders by two-phase commit: all three databases commit together or not
   it('confirms an order: 201 once decided, and stock, payment and order are committed by then', async () => {
     const [sku, customer] = [unique('sku'), unique('ada')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 1_500);
     await shop.setBalance(customer, 10_000);
 
     const placed = await shop.placeOrder({
@@ -57,6 +58,7 @@ describe('orders by two-phase commit: all three databases commit together or not
   it('out of stock: inventory votes NO, the answer is 200 CANCELLED, and no database keeps anything of it', async () => {
     const [sku, customer] = [unique('sku'), unique('bo')];
     await shop.setStock(sku, 1);
+    await shop.setPrice(sku, 100);
     await shop.setBalance(customer, 10_000);
 
     const placed = await shop.placeOrder({
@@ -89,6 +91,7 @@ describe('orders by two-phase commit: all three databases commit together or not
   it('payment declined: payment votes NO and the stock the order would have taken is untouched', async () => {
     const [sku, customer] = [unique('sku'), unique('cy')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 500);
     await shop.setBalance(customer, 100);
 
     const placed = await shop.placeOrder({
@@ -115,6 +118,7 @@ describe('orders by two-phase commit: all three databases commit together or not
   it('replaying the request with the same Idempotency-Key returns the same outcome and runs nothing again', async () => {
     const [sku, customer, key] = [unique('sku'), unique('di'), unique('key')];
     await shop.setStock(sku, 5);
+    await shop.setPrice(sku, 700);
     await shop.setBalance(customer, 10_000);
     const order: PlaceOrderRequest = {
       customerId: customer,
@@ -136,6 +140,7 @@ describe('orders by two-phase commit: all three databases commit together or not
     // hold one of the two rows the other waits for, and both would end with LOCK_TIMEOUT (2PC blocks).
     const [sku, customers] = [unique('sku'), [unique('ed'), unique('flo')]];
     await shop.setStock(sku, 1);
+    await shop.setPrice(sku, 100);
     for (const customer of customers) {
       await shop.setBalance(customer, 10_000);
     }
@@ -168,29 +173,24 @@ describe('orders by two-phase commit: all three databases commit together or not
     const transactionId = randomUUID();
     const [sku, customer] = [unique('sku'), unique('fay')];
     await shop.setStock(sku, 5);
-    const inventory = system.url('inventory');
-    const abort = await fetch(`${inventory}/2pc/transactions/${transactionId}/abort`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderId: transactionId, reason: 'TIMEOUT' }),
+    const transaction = `/2pc/transactions/${transactionId}`;
+    const abort = await asCoordinator(system, 'inventory', `${transaction}/abort`, {
+      orderId: transactionId,
+      reason: 'TIMEOUT',
     });
-    assert.deepEqual(await abort.json(), { outcome: 'ABORTED' });
+    assert.deepEqual(abort.body, { outcome: 'ABORTED' });
 
-    const prepare = await fetch(`${inventory}/2pc/transactions/${transactionId}/prepare`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        orderId: transactionId,
-        customerId: customer,
-        items: [{ sku, quantity: 1, unitPrice: 1 }],
-        total: 1,
-      }),
+    const prepare = await asCoordinator(system, 'inventory', `${transaction}/prepare`, {
+      orderId: transactionId,
+      customerId: customer,
+      items: [{ sku, quantity: 1, unitPrice: 1 }],
+      total: 1,
     });
 
-    assert.deepEqual(await prepare.json(), { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
+    assert.deepEqual(prepare.body, { vote: 'NO', reason: 'ABORTED_BEFORE_PREPARE' });
     assert.deepEqual(await shop.getStock(sku), { sku, available: 5, reserved: 0 });
     assert.deepEqual(await preparedTransactions(system), []);
-    const commit = await fetch(`${inventory}/2pc/transactions/${transactionId}/commit`, { method: 'POST' });
+    const commit = await asCoordinator(system, 'inventory', `${transaction}/commit`);
     assert.equal(commit.status, 409, 'an aborted transaction cannot be committed');
   });
 

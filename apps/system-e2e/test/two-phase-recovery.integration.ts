@@ -36,7 +36,8 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
   /**
    * A 2PC order for 2 units at 1,000 each, placed in the background, by a
    * customer who can pay; the SKU's stock is set to `stock` first unless
-   * that is undefined.
+   * that is undefined. The price is in the order service's catalog, which
+   * no prepared transaction locks.
    */
   async function placeInBackground(
     sku: string,
@@ -46,6 +47,7 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     if (stock !== undefined) {
       await shop.setStock(sku, stock);
     }
+    await shop.setPrice(sku, 1_000);
     await shop.setBalance(customer, 10_000);
     const placed = shop.placeOrder(
       { customerId: customer, mode: '2pc', items: [{ sku, quantity: 2, unitPrice: 1_000 }] },
@@ -173,6 +175,7 @@ describe('two-phase commit survives a killed coordinator or participant, and blo
     const sagaSku = unique('sku');
     const sagaCustomer = unique('saga');
     await shop.setStock(sagaSku, 10);
+    await shop.setPrice(sagaSku, 100);
     await shop.setBalance(sagaCustomer, 10_000);
     const saga = await shop.placeOrder({
       customerId: sagaCustomer,

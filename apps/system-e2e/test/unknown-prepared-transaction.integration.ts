@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { localIssuer } from '@dtx/auth';
 import { startSystem, type RunningSystem } from '@dtx/testing';
 import { eventually, shopClientOf } from './support/shop-client.js';
-import { preparedTransactions } from './support/two-phase.js';
+import { asCoordinator, preparedTransactions } from './support/two-phase.js';
 
 /**
  * A transaction prepared on a participant that the coordinator never logged
@@ -27,15 +26,13 @@ describe('a prepared transaction the coordinator does not know', () => {
     const sku = `sku-${randomUUID().slice(0, 8)}`;
     await shop.setStock(sku, 5);
     const orderId = randomUUID();
-    const coordinatorToken = await (await localIssuer()).issue({
-      subject: 'service:coordinator',
-      clientId: 'coordinator',
-    });
 
     // Prepared as the coordinator would, but the coordinator has no record of it.
-    const vote = await shop.request('inventory', 'POST', `/2pc/transactions/${orderId}/prepare`, {
-      headers: { authorization: `Bearer ${coordinatorToken}` },
-      json: { orderId, customerId: 'c-1', items: [{ sku, quantity: 2, unitPrice: 10 }], total: 20 },
+    const vote = await asCoordinator(system, 'inventory', `/2pc/transactions/${orderId}/prepare`, {
+      orderId,
+      customerId: 'c-1',
+      items: [{ sku, quantity: 2, unitPrice: 10 }],
+      total: 20,
     });
     assert.equal(vote.status, 200, JSON.stringify(vote.body));
     assert.deepEqual(vote.body, { vote: 'YES' });

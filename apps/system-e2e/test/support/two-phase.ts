@@ -1,5 +1,6 @@
+import { localIssuer } from '@dtx/auth';
 import type { CrashPoint, TransactionView } from '@dtx/contracts';
-import { ShopApiError } from '@dtx/shop-client';
+import { ShopApiError, type RawAnswer } from '@dtx/shop-client';
 import type { RunningSystem } from '@dtx/testing';
 import pg from 'pg';
 import { eventually, shopClientOf } from './shop-client.js';
@@ -73,4 +74,22 @@ export function armCrashPoint(
   action: { action: 'kill' } | { action: 'pause'; pauseMs: number } = { action: 'kill' },
 ): Promise<void> {
   return shopClientOf(system).armCrashPoint({ point, ...action });
+}
+
+/** A token of the coordinator's own service identity: the only caller the participants' /2pc routes accept. */
+export async function coordinatorToken(): Promise<string> {
+  return (await localIssuer()).issue({ subject: 'service:coordinator', clientId: 'coordinator' });
+}
+
+/** POST to a participant's 2PC route as the coordinator does: with its token, and `json` as the body if given. */
+export async function asCoordinator(
+  system: RunningSystem,
+  participant: 'order' | 'inventory' | 'payment',
+  path: string,
+  json?: unknown,
+): Promise<RawAnswer> {
+  return shopClientOf(system).request(participant, 'POST', path, {
+    json,
+    headers: { authorization: `Bearer ${await coordinatorToken()}` },
+  });
 }
