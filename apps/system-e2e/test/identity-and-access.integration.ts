@@ -282,6 +282,17 @@ describe('identity and access: every REST route checks a bearer token, its role 
     assert.equal(nobody.status, 400, JSON.stringify(nobody.body));
     assert.ok(errorOf(nobody).details?.some((detail) => detail.path === 'customerId'));
 
+    // A subject the provider may issue but that is no customer id here: refused before anything is written.
+    const foreignSubject = await shop.request('order', 'POST', '/orders', {
+      json: { mode: '2pc', items: [{ sku, quantity: 1 }] },
+      headers: {
+        'Idempotency-Key': unique('key'),
+        authorization: `Bearer ${await issuer.issue({ subject: 'auth0|4f1c2a' })}`,
+      },
+    });
+    assert.equal(foreignSubject.status, 403, JSON.stringify(foreignSubject.body));
+    assert.equal(errorOf(foreignSubject).details?.[0]?.path, 'sub');
+
     assert.equal(await ordersOf(alice), 1);
     assert.equal(await ordersOf(bob), 0);
     await assertNothingChanged();
@@ -339,11 +350,15 @@ describe('identity and access: every REST route checks a bearer token, its role 
     assert.equal(errorOf(stale).error, 'PRICE_CHANGED');
     assert.deepEqual(
       errorOf(stale).details?.map((detail) => detail.path),
-      ['items.0.unitPrice'],
+      ['items[0].unitPrice'],
     );
     const unknown = await post([{ sku: unique('nosuch'), quantity: 1 }]);
     assert.equal(unknown.status, 422, JSON.stringify(unknown.body));
     assert.equal(errorOf(unknown).error, 'UNKNOWN_SKU');
+    assert.deepEqual(
+      errorOf(unknown).details?.map((detail) => detail.path),
+      ['items[0].sku'],
+    );
     assert.equal(await ordersOf(erin), ordersBefore, 'a refused order creates nothing');
     assert.equal((await shop.getStock(pricedSku)).available, 6);
 

@@ -18,6 +18,7 @@ export {
   orderLineSchema,
   orderModeSchema,
   skuSchema,
+  uuidSchema,
   type OrderLine,
   type OrderMode,
 } from './lib/primitives.js';

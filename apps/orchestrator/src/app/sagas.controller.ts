@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { orderIdSchema } from '@dtx/contracts';
+import { orderIdSchema, uuidSchema } from '@dtx/contracts';
 import { SagaQueriesService, type SagaView } from '@dtx/orchestrator-feature';
 import { Access, ApiError, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
@@ -16,7 +16,7 @@ export class SagasController {
 
   @Get(':sagaId')
   @ApiOperation({ summary: 'A saga with its state and step history (attempts, times, outcomes)' })
-  async get(@Param('sagaId', new ZodValidationPipe(z.uuid(), 'path', 'sagaId')) sagaId: string): Promise<SagaView> {
+  async get(@Param('sagaId', new ZodValidationPipe(uuidSchema, 'path', 'sagaId')) sagaId: string): Promise<SagaView> {
     const saga = await this.sagas.find(sagaId);
     if (!saga) {
       throw ApiError.notFound(`No saga ${sagaId}`);

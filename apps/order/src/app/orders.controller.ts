@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { customerOf, type Principal } from '@dtx/auth';
-import { listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
+import { customerIdSchema, listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
 import {
   idempotencyKeySchema,
   OrderPlacementService,
@@ -56,7 +56,11 @@ export class OrdersController {
           422,
           'UNKNOWN_SKU',
           `No price in the catalog for ${outcome.skus.join(', ')}`,
-          outcome.skus.map((sku) => ({ path: 'items', message: `${sku} has no price in the catalog` })),
+          request.items.flatMap(({ sku }, index) =>
+            outcome.skus.includes(sku)
+              ? [{ path: `items[${index}].sku`, message: `${sku} has no price in the catalog` }]
+              : [],
+          ),
         );
       case 'price-changed':
         throw new ApiError(
@@ -64,7 +68,7 @@ export class OrdersController {
           'PRICE_CHANGED',
           'A unitPrice given is not the catalog price; leave it out, or send the current one',
           outcome.changed.map(({ index, sku, requested, current }) => ({
-            path: `items.${index}.unitPrice`,
+            path: `items[${index}].unitPrice`,
             message: `${sku} costs ${current}, not ${requested}`,
           })),
         );
@@ -134,6 +138,12 @@ function orderingCustomer(caller: Principal, named: string | undefined): string 
       ]);
     }
     return named;
+  }
+  if (!customerIdSchema.safeParse(customer).success) {
+    // A subject the provider may issue but that is not a customer id here (too long, `|` in it, ...).
+    throw new ApiError(403, 'FORBIDDEN', "The token's subject is not a customer id this system accepts", [
+      { path: 'sub', message: 'must be 1-128 characters of A-Z a-z 0-9 _ . : @ -' },
+    ]);
   }
   if (named !== undefined && named !== customer) {
     throw new ApiError(403, 'FORBIDDEN', 'An order is placed for the customer the token names', [

@@ -15,8 +15,10 @@ export const customerIdSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:@-]+$/, 'must be 1-128 characters of A-Z a-z 0-9 _ . : @ -');
 
-/** Lower-cased, so that an id compares equal however a client wrote it. */
-export const orderIdSchema = z.uuid().overwrite((id) => id.toLowerCase());
+/** A UUID, lower-cased, so that an id compares equal however a client wrote it. */
+export const uuidSchema = z.uuid().overwrite((id) => id.toLowerCase());
+
+export const orderIdSchema = uuidSchema;
 
 export const orderLineSchema = z.strictObject({
   sku: skuSchema,

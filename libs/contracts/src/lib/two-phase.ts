@@ -5,6 +5,7 @@ import {
   moneySchema,
   orderIdSchema,
   orderLineSchema,
+  uuidSchema,
 } from './primitives.js';
 
 /**
@@ -44,7 +45,7 @@ export const twoPhaseWorkSchema = twoPhaseWorkFields.refine(totalIsTheItems, tot
 export type TwoPhaseWork = z.infer<typeof twoPhaseWorkSchema>;
 
 /** A 2PC transaction's id: its order's id, lower-cased before it is checked or stored. */
-export const transactionIdSchema = z.uuid().overwrite((id) => id.toLowerCase());
+export const transactionIdSchema = uuidSchema;
 
 export const beginTransactionSchema = twoPhaseWorkFields
   .extend({ transactionId: transactionIdSchema })

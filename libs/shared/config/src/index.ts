@@ -6,6 +6,8 @@ export {
   millisecondsVariable,
   portVariable,
   postgresUrlVariable,
+  requireJwks,
+  requireServiceCredentials,
   serviceCredentialVariables,
   serviceEnvironmentSchema,
   serviceUrlVariable,

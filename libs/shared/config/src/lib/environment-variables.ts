@@ -219,3 +219,48 @@ export const twoPhaseParticipantVariables = {
   TWO_PC_UNKNOWN_TRANSACTION_TIMEOUT_MS: millisecondsVariable(60_000),
   ...serviceCredentialVariables,
 };
+
+interface AuthenticationSettings {
+  AUTH_JWKS_URL?: string | undefined;
+  AUTH_JWKS_FILE?: string | undefined;
+}
+
+/** A service's final schema refines with this: it checks tokens against a JWKS, from a URL or a file. */
+export function requireJwks(config: AuthenticationSettings, context: z.RefinementCtx): void {
+  if (!config.AUTH_JWKS_URL && !config.AUTH_JWKS_FILE) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_JWKS_URL'],
+      message:
+        "is required (the OpenID Connect provider's JWKS URL), or AUTH_JWKS_FILE (the local issuer's .local/auth/jwks.json)",
+    });
+  }
+}
+
+interface CredentialSettings {
+  AUTH_TOKEN_URL?: string | undefined;
+  AUTH_CLIENT_ID?: string | undefined;
+  AUTH_CLIENT_SECRET?: string | undefined;
+  AUTH_CLIENT_SECRET_FILE?: string | undefined;
+  AUTH_SIGNING_KEY_FILE?: string | undefined;
+}
+
+/** Refines the schema of a service that calls another: it can get its own token. */
+export function requireServiceCredentials(config: CredentialSettings, context: z.RefinementCtx): void {
+  if (config.AUTH_TOKEN_URL) {
+    if (!config.AUTH_CLIENT_SECRET && !config.AUTH_CLIENT_SECRET_FILE) {
+      context.addIssue({
+        code: 'custom',
+        path: ['AUTH_CLIENT_SECRET'],
+        message: 'is required with AUTH_TOKEN_URL (or AUTH_CLIENT_SECRET_FILE)',
+      });
+    }
+  } else if (!config.AUTH_SIGNING_KEY_FILE) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AUTH_TOKEN_URL'],
+      message:
+        'is required to call other services (with AUTH_CLIENT_ID and AUTH_CLIENT_SECRET), or AUTH_SIGNING_KEY_FILE where the project is its own issuer',
+    });
+  }
+}
