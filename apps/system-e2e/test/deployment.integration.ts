@@ -175,7 +175,11 @@ function peerVariables(
   service: ServiceName,
   expected: Map<ServiceName, Expected>,
 ): { variable: string; peer: ServiceName; port: number }[] {
-  const config = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
+  const own = readFileSync(join(root, 'apps', service, `src/app/${service}.config.ts`), 'utf8');
+  // A 2PC participant's peer (the coordinator) is declared with the variables every participant shares.
+  const shared = readFileSync(join(root, 'libs/shared/config/src/lib/environment-variables.ts'), 'utf8');
+  const participantVariables = /export const twoPhaseParticipantVariables = \{[^}]*\};/.exec(shared)?.[0] ?? '';
+  const config = own.includes('twoPhaseParticipantVariables') ? `${own}\n${participantVariables}` : own;
   return [...config.matchAll(/(\w+): serviceUrls?Variable\('http:\/\/127\.0\.0\.1:(\d+)'\)/g)].map((match) => {
     const port = Number(match[2]);
     const peer = [...expected].find(([, wanted]) => wanted.port === port)?.[0];
