@@ -23,7 +23,7 @@ SERVICES=(order inventory payment orchestrator coordinator)
 READER_ROLE=dtx_reader
 # What every session of a runtime role starts with. A service's pool sends its own
 # DATABASE_*_TIMEOUT_MS on each connection, which win; these hold for any other session.
-RUNTIME_ROLE_SETTINGS=(statement_timeout=30s lock_timeout=10s idle_in_transaction_session_timeout=60s)
+RUNTIME_ROLE_SETTINGS=(statement_timeout=30s lock_timeout=10s idle_in_transaction_session_timeout=1min)
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/pg-bin.sh"
 
