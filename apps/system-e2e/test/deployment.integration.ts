@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@dtx/contracts';
 import { repositoryRoot, RUNTIME_ROLE_SETTINGS, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
+import { canConnect, OUTSIDE, selects, type NetworkPolicySpec, type Pod } from './support/network-policies.js';
 
 /*
  * The deployment files (Dockerfile, docker-compose.yml, k8s/) checked offline:
@@ -87,6 +88,35 @@ function runtimeRoleSettingsIn(text: string): Record<string, string> {
   return Object.fromEntries(
     [...text.matchAll(/ALTER ROLE \S+ SET (\w+) = '([^']+)'/g)].map((match) => [match[1] ?? '', match[2] ?? '']),
   );
+}
+
+/**
+ * The pods an overlay makes, by name: its Deployments', StatefulSets' and Jobs' pod templates,
+ * and the pods the operators make from a CloudNativePG Cluster and a Strimzi Kafka.
+ */
+function podsOf(objects: K8sObject[]): Map<string, Pod> {
+  const pods = new Map<string, Pod>();
+  for (const object of objects) {
+    const spec = object.spec as Record<string, unknown> | undefined;
+    if (['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) {
+      const template = spec?.['template'] as PodTemplate;
+      const ports = Object.fromEntries(
+        template.spec.containers.flatMap((container) =>
+          (container.ports ?? []).flatMap((port) => (port.name ? [[port.name, port.containerPort]] : [])),
+        ),
+      );
+      pods.set(object.metadata.name, { labels: template.metadata?.labels ?? {}, ports });
+    } else if (object.kind === 'Cluster') {
+      const inherited = (spec?.['inheritedMetadata'] as { labels?: Record<string, string> } | undefined)?.labels;
+      pods.set(object.metadata.name, { labels: { 'cnpg.io/cluster': object.metadata.name, ...inherited } });
+    } else if (object.kind === 'Kafka') {
+      const kafka = spec?.['kafka'] as { template?: { pod?: { metadata?: { labels?: Record<string, string> } } } };
+      pods.set(object.metadata.name, {
+        labels: { 'strimzi.io/cluster': object.metadata.name, ...kafka.template?.pod?.metadata?.labels },
+      });
+    }
+  }
+  return pods;
 }
 
 /** Ports and databases of the README's "Services and ports" table. */
@@ -450,6 +480,75 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name),
           [],
         );
+      });
+
+      it('network policies: everything denied but the connections the system uses', () => {
+        const policies = objects
+          .filter((object) => object.kind === 'NetworkPolicy')
+          .map((object) => object.spec as unknown as NetworkPolicySpec);
+        const pods = podsOf(objects);
+        const pod = (name: string) => {
+          const found = pods.get(name);
+          assert.ok(found, `no pod ${name}`);
+          return found;
+        };
+        const withRole = (role: string) => {
+          const found = [...pods.values()].filter((candidate) => candidate.labels['dtx.io/network-role'] === role);
+          assert.equal(found.length, 1, `pods of network role ${role}`);
+          return found[0] as Pod;
+        };
+        const postgres = withRole('postgres');
+        const kafka = withRole('kafka');
+        const jaeger = pod('jaeger');
+        const migrate = pod('dtx-migrate');
+        const outside = OUTSIDE;
+        const portOf = (service: ServiceName) => expected.get(service)?.port ?? 0;
+        const open = (from: Pod | typeof OUTSIDE, to: Pod, port: number, why: string) =>
+          assert.ok(canConnect(policies, from, to, port), `should be open: ${why}`);
+        const closed = (from: Pod | typeof OUTSIDE, to: Pod, port: number, why: string) =>
+          assert.ok(!canConnect(policies, from, to, port), `should be closed: ${why}`);
+        const participants: ServiceName[] = ['order', 'inventory', 'payment'];
+
+        open(outside, pod('order'), 3001, 'the REST entry');
+        for (const service of SERVICE_NAMES.filter((name) => name !== 'order')) {
+          closed(outside, pod(service), portOf(service), `anyone -> ${service}`);
+        }
+        closed(outside, pod('order'), 3006, 'the console, from anywhere but the admins’ namespaces');
+        for (const service of SERVICE_NAMES) {
+          open(pod(service), postgres, 5432, `${service} -> PostgreSQL`);
+          open(pod(service), kafka, 9092, `${service} -> Kafka`);
+          open(pod(service), jaeger, 4318, `${service} -> Jaeger OTLP`);
+          for (const other of SERVICE_NAMES.filter((name) => name !== service)) {
+            const used =
+              (service === 'coordinator' && participants.includes(other)) ||
+              (service === 'order' && other === 'coordinator');
+            (used ? open : closed)(pod(service), pod(other), portOf(other), `${service} -> ${other}`);
+          }
+        }
+        open(migrate, postgres, 5432, 'the migration Job -> PostgreSQL');
+        closed(migrate, kafka, 9092, 'the migration Job -> Kafka');
+        closed(migrate, pod('order'), 3001, 'the migration Job -> order');
+        closed(outside, postgres, 5432, 'anyone -> PostgreSQL');
+        closed(outside, kafka, 9092, 'anyone -> Kafka');
+        closed(postgres, pod('order'), 3001, 'PostgreSQL -> order');
+        closed(jaeger, pod('order'), 3001, 'Jaeger -> order');
+
+        const everyPod = { labels: {} };
+        assert.ok(
+          policies.some(
+            (policy) =>
+              selects(policy.podSelector, everyPod.labels) &&
+              Object.keys(policy.podSelector).length === 0 &&
+              (policy.egress ?? []).some((rule) =>
+                rule.ports?.some((port) => port.port === 53 && port.protocol === 'UDP'),
+              ),
+          ),
+          'every pod may ask the cluster DNS',
+        );
+        const console = objects.find(
+          (object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'order-console-from-admins',
+        );
+        assert.match(JSON.stringify(console?.spec), /"dtx.io\/console-access":"true".*"port":3006/);
       });
     });
   }
