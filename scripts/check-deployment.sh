@@ -10,6 +10,9 @@
 #                        against the Kubernetes JSON schemas (each version in K8S_VERSIONS)
 #                        and the Strimzi and CloudNativePG CRD schemas; an object without
 #                        a schema is an error
+#   4. network policies  of each rendered overlay (infra/deploy-check/network_policies.py): a
+#                        default deny, every pod opened by a policy of its own, no selector
+#                        that matches no pod
 #
 # Writes, for the tests (apps/system-e2e/test/deployment.integration.ts):
 #   .local/deploy-check/out/compose.json             the normalised compose project
@@ -29,6 +32,7 @@ OUT="$STATE/out"
 SCHEMAS="$STATE/schemas"
 K8S_VERSIONS="${K8S_VERSIONS:-1.33.0 1.35.0}"
 CNPG_VERSION="v1.30.1"
+CNPG_CRDS=(clusters databases scheduledbackups)
 OVERLAYS=(dev prod)
 
 export GOMODCACHE="$STATE/gomodcache" GOCACHE="$STATE/gocache" GOFLAGS=-modcacherw GOTOOLCHAIN=local
@@ -116,15 +120,16 @@ strimzi_schemas() {
 }
 
 cloudnativepg_schemas() {
-  local stamp="$SCHEMAS/.cnpg-stamp" want dir file json_dir="$STATE/cnpg"
-  want="$(fingerprint "$TOOLS_SRC/schemas.py"; echo "$CNPG_VERSION")"
+  local stamp="$SCHEMAS/.cnpg-stamp" want dir name file json_dir="$STATE/cnpg"
+  want="$(fingerprint "$TOOLS_SRC/schemas.py"; echo "$CNPG_VERSION ${CNPG_CRDS[*]}")"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
   echo "check-deployment: fetching CloudNativePG $CNPG_VERSION's CRDs (Go module github.com/cloudnative-pg/cloudnative-pg)"
   dir="$(cd "$TOOLS_SRC" && go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
   [[ -d "$dir/config/crd/bases" ]] || die "CloudNativePG's CRDs not found in $dir"
   rm -rf "$json_dir"
   mkdir -p "$json_dir"
-  for file in "$dir"/config/crd/bases/postgresql.cnpg.io_{clusters,databases}.yaml; do
+  for name in "${CNPG_CRDS[@]}"; do
+    file="$dir/config/crd/bases/postgresql.cnpg.io_$name.yaml"
     "$BIN/deploy-lint" yaml2json "$file" "$json_dir/$(basename "${file%.yaml}").json"
   done
   python3 "$TOOLS_SRC/schemas.py" crd "$SCHEMAS/crds" "$json_dir"/*.json
@@ -166,6 +171,11 @@ check_overlay() {
       fail "k8s/overlays/$overlay against Kubernetes $version"
     fi
   done
+  if python3 "$TOOLS_SRC/network_policies.py" "$OUT/k8s-$overlay.json"; then
+    pass "k8s/overlays/$overlay: network policies (default deny, every pod opened by its own, no stray selector)"
+  else
+    fail "k8s/overlays/$overlay: network policies"
+  fi
 }
 
 tools

@@ -62,11 +62,13 @@ format_check() {
 }
 
 migrate() {
-  local service
+  local service url
   for service in "${SERVICES[@]}"; do
+    url="$(service_migration_database_url "$service")"
     # --service: the tables of the libraries it uses (libs/shared/*/migrations), then prisma/<service>/migrations.
-    node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
-      --database-url "$(service_database_url "$service")" --service "$service" --root "$REPO_ROOT"
+    # As the database's owner; then the runtime role may read and write the rows, nothing more.
+    node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" --database-url "$url" \
+      --service "$service" --root "$REPO_ROOT" --runtime-role "$(service_runtime_role "$service")"
   done
 }
 

@@ -48,7 +48,7 @@ print_urls() {
     port="$(service_port "$service")"
     printf '  %-13s http://127.0.0.1:%s   (OpenAPI: /docs, health: /health/ready, metrics: /metrics)\n' "$service" "$port"
   done
-  echo "  PostgreSQL    postgresql://postgres@127.0.0.1:$POSTGRES_PORT/<database>"
+  echo "  PostgreSQL    127.0.0.1:$POSTGRES_PORT, each service as <service>_runtime   (passwords: .local/postgres/credentials/)"
   echo "  Kafka         $KAFKA_BROKERS   (npm run inspect -- <orderId> follows one order's messages)"
   echo "  Jaeger        http://127.0.0.1:16686/api/traces/<traceId>   (query API; OTLP on 4317/4318)"
   echo

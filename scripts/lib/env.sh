@@ -36,9 +36,39 @@ service_database() {
   esac
 }
 
-# <SERVICE>_DATABASE_URL overrides the database of one service.
+# Passwords of the local cluster's roles, made by scripts/infra/postgres.sh (README, "PostgreSQL roles").
+POSTGRES_CREDENTIALS_DIR="${POSTGRES_STATE_DIR:-$REPO_ROOT/.local/postgres}/credentials"
+
+# <role> <database>: a URL of the local cluster that signs in as the role.
+local_database_url() {
+  local password
+  password="$(cat "$POSTGRES_CREDENTIALS_DIR/$1" 2> /dev/null)" \
+    || { echo "no password for the PostgreSQL role $1 in $POSTGRES_CREDENTIALS_DIR: run npm run infra:up" >&2; return 1; }
+  echo "postgresql://$1:$password@127.0.0.1:$POSTGRES_PORT/$2"
+}
+
+# What a service connects as: its runtime role. <SERVICE>_DATABASE_URL overrides it.
 service_database_url() {
   local variable
   variable="$(echo "$1" | tr '[:lower:]' '[:upper:]')_DATABASE_URL"
-  echo "${!variable:-postgresql://postgres@127.0.0.1:$POSTGRES_PORT/$(service_database "$1")}"
+  if [[ -n "${!variable:-}" ]]; then echo "${!variable}"; else local_database_url "$1_runtime" "$(service_database "$1")"; fi
+}
+
+# What a service's migrations run as: its database's owner. <SERVICE>_MIGRATION_DATABASE_URL overrides it.
+service_migration_database_url() {
+  local variable
+  variable="$(echo "$1" | tr '[:lower:]' '[:upper:]')_MIGRATION_DATABASE_URL"
+  if [[ -n "${!variable:-}" ]]; then echo "${!variable}"; else local_database_url "$1_owner" "$(service_database "$1")"; fi
+}
+
+# The role a service's migrations grant its rows to. <SERVICE>_RUNTIME_ROLE overrides it.
+service_runtime_role() {
+  local variable
+  variable="$(echo "$1" | tr '[:lower:]' '[:upper:]')_RUNTIME_ROLE"
+  echo "${!variable:-$1_runtime}"
+}
+
+# Read-only tools (npm run audit) read a service's database as dtx_reader.
+service_reader_database_url() {
+  local_database_url dtx_reader "$(service_database "$1")"
 }

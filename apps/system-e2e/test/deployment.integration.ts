@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@dtx/contracts';
-import { repositoryRoot, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
+import { repositoryRoot, RUNTIME_ROLE_SETTINGS, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
+import { canConnect, OUTSIDE, selects, type NetworkPolicySpec, type Pod } from './support/network-policies.js';
 
 /*
  * The deployment files (Dockerfile, docker-compose.yml, k8s/) checked offline:
@@ -62,10 +63,60 @@ interface Container {
 
 interface ComposeService {
   environment?: Record<string, string | null>;
-  ports?: { target: number; published?: string }[];
+  ports?: { target: number; published?: string; host_ip?: string }[];
   healthcheck?: { test?: string[] };
   depends_on?: Record<string, { condition: string }>;
   command?: string[] | null;
+  volumes?: { source?: string; target: string }[];
+}
+
+interface PodVolume {
+  name: string;
+  secret?: { secretName: string; items?: { key: string; path: string }[] };
+}
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string> };
+  spec: {
+    containers: (Container & { volumeMounts?: { name: string; mountPath: string }[] })[];
+    volumes?: PodVolume[];
+  };
+}
+
+/** The settings every runtime role starts with, as ALTER ROLE ... SET statements in a script. */
+function runtimeRoleSettingsIn(text: string): Record<string, string> {
+  return Object.fromEntries(
+    [...text.matchAll(/ALTER ROLE \S+ SET (\w+) = '([^']+)'/g)].map((match) => [match[1] ?? '', match[2] ?? '']),
+  );
+}
+
+/**
+ * The pods an overlay makes, by name: its Deployments', StatefulSets' and Jobs' pod templates,
+ * and the pods the operators make from a CloudNativePG Cluster and a Strimzi Kafka.
+ */
+function podsOf(objects: K8sObject[]): Map<string, Pod> {
+  const pods = new Map<string, Pod>();
+  for (const object of objects) {
+    const spec = object.spec as Record<string, unknown> | undefined;
+    if (['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) {
+      const template = spec?.['template'] as PodTemplate;
+      const ports = Object.fromEntries(
+        template.spec.containers.flatMap((container) =>
+          (container.ports ?? []).flatMap((port) => (port.name ? [[port.name, port.containerPort]] : [])),
+        ),
+      );
+      pods.set(object.metadata.name, { labels: template.metadata?.labels ?? {}, ports });
+    } else if (object.kind === 'Cluster') {
+      const inherited = (spec?.['inheritedMetadata'] as { labels?: Record<string, string> } | undefined)?.labels;
+      pods.set(object.metadata.name, { labels: { 'cnpg.io/cluster': object.metadata.name, ...inherited } });
+    } else if (object.kind === 'Kafka') {
+      const kafka = spec?.['kafka'] as { template?: { pod?: { metadata?: { labels?: Record<string, string> } } } };
+      pods.set(object.metadata.name, {
+        labels: { 'strimzi.io/cluster': object.metadata.name, ...kafka.template?.pod?.metadata?.labels },
+      });
+    }
+  }
+  return pods;
 }
 
 /** Ports and databases of the README's "Services and ports" table. */
@@ -270,10 +321,15 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         }
         assert.equal(environment['PORT'], String(port));
         assert.equal(environment['HOST'], '0.0.0.0');
-        assert.equal(new URL(environment['DATABASE_URL'] ?? '').pathname, `/${database}`);
+        const databaseUrl = new URL(environment['DATABASE_URL'] ?? '');
+        assert.equal(databaseUrl.pathname, `/${database}`);
+        assert.equal(databaseUrl.username, `${service}_runtime`, `${service} connects as its runtime role`);
         assert.ok(
-          definition.ports?.some((mapping) => mapping.target === port && mapping.published === String(port)),
-          `${service}: port ${port} not published as ${port}`,
+          definition.ports?.some(
+            (mapping) =>
+              mapping.target === port && mapping.published === String(port) && mapping.host_ip === '127.0.0.1',
+          ),
+          `${service}: port ${port} not published as 127.0.0.1:${port}`,
         );
         assert.match(
           (definition.healthcheck?.test ?? []).join(' '),
@@ -294,12 +350,13 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       }
     });
 
-    it('infrastructure: the migration step gets every database, PostgreSQL allows prepared transactions', () => {
+    it('infrastructure: the migration step gets every database as its owner, PostgreSQL allows prepared transactions', () => {
       const migrate = services['migrate']?.environment ?? {};
       for (const service of SERVICE_NAMES) {
-        const url = migrate[`${service.toUpperCase()}_DATABASE_URL`];
-        assert.ok(url, `migrate: ${service.toUpperCase()}_DATABASE_URL`);
+        const url = migrate[`${service.toUpperCase()}_MIGRATION_DATABASE_URL`];
+        assert.ok(url, `migrate: ${service.toUpperCase()}_MIGRATION_DATABASE_URL`);
         assert.equal(new URL(url).pathname, `/${expected.get(service)?.database}`);
+        assert.equal(new URL(url).username, `${service}_owner`);
       }
       assert.equal(services['migrate']?.depends_on?.['postgres']?.condition, 'service_healthy');
       assert.match((services['postgres']?.command ?? []).join(' '), /max_prepared_transactions=[1-9]/);
@@ -308,6 +365,36 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       assert.ok(
         services['jaeger']?.ports?.some((mapping) => mapping.target === 16686),
         'Jaeger UI on 16686',
+      );
+    });
+
+    it('every port is published on 127.0.0.1 only, and the Kafka UI is read-only', () => {
+      for (const [name, definition] of Object.entries(services)) {
+        for (const mapping of definition.ports ?? []) {
+          assert.equal(mapping.host_ip, '127.0.0.1', `${name}: port ${mapping.target} is published on every address`);
+        }
+      }
+      assert.equal(services['kafka-ui']?.environment?.['KAFKA_CLUSTERS_0_READONLY'], 'true');
+    });
+
+    it('PostgreSQL makes each service’s roles on first start, with the runtime roles’ timeouts of the harness', () => {
+      const postgres = services['postgres'];
+      const init = postgres?.volumes?.find((volume) => volume.target.startsWith('/docker-entrypoint-initdb.d/'));
+      assert.ok(init?.source?.endsWith('docker/postgres/init-roles.sh'), JSON.stringify(postgres?.volumes));
+      for (const service of SERVICE_NAMES) {
+        for (const role of ['OWNER', 'RUNTIME']) {
+          assert.ok(
+            postgres?.environment?.[`${service.toUpperCase()}_${role}_PASSWORD`],
+            `${service} ${role} password`,
+          );
+        }
+      }
+      const script = readFileSync(join(root, 'docker/postgres/init-roles.sh'), 'utf8');
+      assert.deepEqual(runtimeRoleSettingsIn(script), { ...RUNTIME_ROLE_SETTINGS });
+      assert.equal(
+        readFileSync(join(root, 'k8s/overlays/dev/postgres-init-roles.sh'), 'utf8'),
+        script,
+        'k8s/overlays/dev/postgres-init-roles.sh is a copy of docker/postgres/init-roles.sh',
       );
     });
   });
@@ -333,7 +420,8 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           }
           assert.equal(environment.get('PORT'), String(port));
           assert.equal(environment.get('HOST'), '0.0.0.0');
-          assert.match(environment.get('DATABASE_URL') ?? '', new RegExp(`^postgresql://.+:\\d+/${database}$`));
+          assert.match(environment.get('DATABASE_URL') ?? '', new RegExp(`^postgresql://.+:\\d+/${database}(\\?.*)?$`));
+          assert.equal(environment.get('DATABASE_USER'), `<secret dtx-postgres-${service}-runtime.username>`);
           assert.equal(container.livenessProbe?.httpGet?.path, '/health/live');
           assert.equal(container.readinessProbe?.httpGet?.path, '/health/ready');
           assert.equal(probePort(container, container.livenessProbe), port);
@@ -380,18 +468,91 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         );
       });
 
-      it('a migration Job sets every service database; no Secret is committed', () => {
+      it('a migration Job sets every service database, as its owner, and its runtime role; no Secret is committed', () => {
         const environment = containerEnvironment(objects, podContainer(named(objects, 'Job', 'dtx-migrate')));
         for (const service of SERVICE_NAMES) {
+          const prefix = service.toUpperCase();
           assert.match(
-            environment.get(`${service.toUpperCase()}_DATABASE_URL`) ?? '',
-            new RegExp(`/${expected.get(service)?.database}$`),
+            environment.get(`${prefix}_MIGRATION_DATABASE_URL`) ?? '',
+            new RegExp(
+              `^postgresql://<secret dtx-postgres-${service}-owner.username>:.+/${expected.get(service)?.database}(\\?.*)?$`,
+            ),
           );
+          assert.equal(environment.get(`${prefix}_RUNTIME_ROLE`), `<secret dtx-postgres-${service}-runtime.username>`);
         }
         assert.deepEqual(
           objects.filter((object) => object.kind === 'Secret').map((object) => object.metadata.name),
           [],
         );
+      });
+
+      it('network policies: everything denied but the connections the system uses', () => {
+        const policies = objects
+          .filter((object) => object.kind === 'NetworkPolicy')
+          .map((object) => object.spec as unknown as NetworkPolicySpec);
+        const pods = podsOf(objects);
+        const pod = (name: string) => {
+          const found = pods.get(name);
+          assert.ok(found, `no pod ${name}`);
+          return found;
+        };
+        const withRole = (role: string) => {
+          const found = [...pods.values()].filter((candidate) => candidate.labels['dtx.io/network-role'] === role);
+          assert.equal(found.length, 1, `pods of network role ${role}`);
+          return found[0] as Pod;
+        };
+        const postgres = withRole('postgres');
+        const kafka = withRole('kafka');
+        const jaeger = pod('jaeger');
+        const migrate = pod('dtx-migrate');
+        const outside = OUTSIDE;
+        const portOf = (service: ServiceName) => expected.get(service)?.port ?? 0;
+        const open = (from: Pod | typeof OUTSIDE, to: Pod, port: number, why: string) =>
+          assert.ok(canConnect(policies, from, to, port), `should be open: ${why}`);
+        const closed = (from: Pod | typeof OUTSIDE, to: Pod, port: number, why: string) =>
+          assert.ok(!canConnect(policies, from, to, port), `should be closed: ${why}`);
+        const participants: ServiceName[] = ['order', 'inventory', 'payment'];
+
+        open(outside, pod('order'), 3001, 'the REST entry');
+        for (const service of SERVICE_NAMES.filter((name) => name !== 'order')) {
+          closed(outside, pod(service), portOf(service), `anyone -> ${service}`);
+        }
+        closed(outside, pod('order'), 3006, 'the console, from anywhere but the admins’ namespaces');
+        for (const service of SERVICE_NAMES) {
+          open(pod(service), postgres, 5432, `${service} -> PostgreSQL`);
+          open(pod(service), kafka, 9092, `${service} -> Kafka`);
+          open(pod(service), jaeger, 4318, `${service} -> Jaeger OTLP`);
+          for (const other of SERVICE_NAMES.filter((name) => name !== service)) {
+            const used =
+              (service === 'coordinator' && participants.includes(other)) ||
+              (service === 'order' && other === 'coordinator');
+            (used ? open : closed)(pod(service), pod(other), portOf(other), `${service} -> ${other}`);
+          }
+        }
+        open(migrate, postgres, 5432, 'the migration Job -> PostgreSQL');
+        closed(migrate, kafka, 9092, 'the migration Job -> Kafka');
+        closed(migrate, pod('order'), 3001, 'the migration Job -> order');
+        closed(outside, postgres, 5432, 'anyone -> PostgreSQL');
+        closed(outside, kafka, 9092, 'anyone -> Kafka');
+        closed(postgres, pod('order'), 3001, 'PostgreSQL -> order');
+        closed(jaeger, pod('order'), 3001, 'Jaeger -> order');
+
+        const everyPod = { labels: {} };
+        assert.ok(
+          policies.some(
+            (policy) =>
+              selects(policy.podSelector, everyPod.labels) &&
+              Object.keys(policy.podSelector).length === 0 &&
+              (policy.egress ?? []).some((rule) =>
+                rule.ports?.some((port) => port.port === 53 && port.protocol === 'UDP'),
+              ),
+          ),
+          'every pod may ask the cluster DNS',
+        );
+        const console = objects.find(
+          (object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'order-console-from-admins',
+        );
+        assert.match(JSON.stringify(console?.spec), /"dtx.io\/console-access":"true".*"port":3006/);
       });
     });
   }
@@ -439,6 +600,92 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         assert.equal(spec.partitions, 3, topic);
         assert.equal(spec.config['min.insync.replicas'], 2, topic);
       }
+    });
+
+    it('TLS to PostgreSQL: every database URL verifies the server with CloudNativePG’s CA certificate, never its key', () => {
+      const workloads = [
+        ...SERVICE_NAMES.map((service) => named(objects, 'Deployment', service)),
+        named(objects, 'Job', 'dtx-migrate'),
+      ];
+      for (const workload of workloads) {
+        const template = (workload.spec as { template: PodTemplate }).template;
+        const [container] = template.spec.containers;
+        assert.ok(container);
+        const environment = containerEnvironment(objects, container);
+        const urls = [...environment].filter(([name]) => name.endsWith('DATABASE_URL')).map(([, url]) => url);
+        assert.ok(urls.length > 0, workload.metadata.name);
+        for (const url of urls) {
+          const parameters = new URL(url.replace(/<[^>]+>/g, 'x')).searchParams;
+          assert.equal(parameters.get('sslmode'), 'verify-full', `${workload.metadata.name}: ${url}`);
+          const certificate = parameters.get('sslrootcert') ?? '';
+          const mount: { name: string; mountPath: string } | undefined = container.volumeMounts?.find((candidate) =>
+            certificate.startsWith(`${candidate.mountPath}/`),
+          );
+          assert.ok(mount, `${workload.metadata.name}: nothing mounted at ${certificate}`);
+          const volume: PodVolume | undefined = template.spec.volumes?.find(
+            (candidate) => candidate.name === mount?.name,
+          );
+          assert.equal(volume?.secret?.secretName, 'dtx-postgres-ca');
+          assert.deepEqual(volume?.secret?.items, [{ key: 'ca.crt', path: 'ca.crt' }]);
+        }
+      }
+      const cluster = named(objects, 'Cluster', 'dtx-postgres').spec as { postgresql: { pg_hba: string[] } };
+      assert.ok(
+        cluster.postgresql.pg_hba.some((line) => /^hostnossl\s+all\s+all\s+0\.0\.0\.0\/0\s+reject$/.test(line)),
+      );
+    });
+
+    it('PostgreSQL roles: an owner and a runtime role per service, passwords from Secrets, owners own the databases', () => {
+      const cluster = named(objects, 'Cluster', 'dtx-postgres').spec as {
+        managed: { roles: { name: string; login: boolean; passwordSecret: { name: string } }[] };
+        bootstrap: { initdb: { database: string; owner: string; secret: { name: string }; postInitSQL: string[] } };
+      };
+      const roles = new Map(cluster.managed.roles.map((role) => [role.name, role]));
+      for (const service of SERVICE_NAMES) {
+        for (const kind of ['owner', 'runtime']) {
+          const role = roles.get(`${service}_${kind}`);
+          assert.equal(role?.login, true, `${service}_${kind}`);
+          assert.equal(role?.passwordSecret.name, `dtx-postgres-${service}-${kind}`);
+        }
+        const postInit = cluster.bootstrap.initdb.postInitSQL.filter((statement) =>
+          statement.includes(`${service}_runtime `),
+        );
+        assert.deepEqual(runtimeRoleSettingsIn(postInit.join('\n')), { ...RUNTIME_ROLE_SETTINGS }, service);
+      }
+      const owners = new Map([
+        [cluster.bootstrap.initdb.database, cluster.bootstrap.initdb.owner],
+        ...objects
+          .filter((object) => object.kind === 'Database')
+          .map((object) => object.spec as { name: string; owner: string })
+          .map(({ name, owner }) => [name, owner] as const),
+      ]);
+      for (const service of SERVICE_NAMES) {
+        assert.equal(owners.get(expected.get(service)?.database ?? ''), `${service}_owner`);
+      }
+      assert.equal(cluster.bootstrap.initdb.secret.name, 'dtx-postgres-order-owner');
+    });
+
+    it('backups: WAL archiving to an S3-compatible bucket with credentials from a Secret, a nightly base backup', () => {
+      const cluster = named(objects, 'Cluster', 'dtx-postgres').spec as {
+        backup: {
+          retentionPolicy: string;
+          barmanObjectStore: {
+            destinationPath: string;
+            s3Credentials: Record<string, { name: string; key: string }>;
+          };
+        };
+      };
+      assert.match(cluster.backup.barmanObjectStore.destinationPath, /^s3:\/\//);
+      assert.ok(cluster.backup.retentionPolicy);
+      for (const reference of Object.values(cluster.backup.barmanObjectStore.s3Credentials)) {
+        assert.equal(reference.name, 'dtx-postgres-backup-s3');
+      }
+      const scheduled = objects.filter((object) => object.kind === 'ScheduledBackup');
+      assert.equal(scheduled.length, 1);
+      const spec = scheduled[0]?.spec as { cluster: { name: string }; method: string; schedule: string };
+      assert.equal(spec.cluster.name, 'dtx-postgres');
+      assert.equal(spec.method, 'barmanObjectStore');
+      assert.equal(spec.schedule.split(' ').length, 6, 'CloudNativePG schedules have a seconds field');
     });
 
     it('CloudNativePG cluster with prepared transactions and every service database', () => {

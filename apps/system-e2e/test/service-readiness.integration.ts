@@ -56,7 +56,7 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
         name,
         await startServiceProcess(name, {
           PORT: String(port),
-          DATABASE_URL: postgres.databaseUrl(serviceDatabaseName(name)),
+          DATABASE_URL: await postgres.databaseUrlAs(`${name}_runtime`, serviceDatabaseName(name)),
           KAFKA_BROKERS: kafkaBrokers.join(','),
           ...(await authEnvironment()),
         }),
@@ -130,7 +130,7 @@ describe('a service whose Kafka brokers do not answer', () => {
     postgres = await startDisposablePostgres();
     service = await startServiceProcess('inventory', {
       PORT: String(await freePort()),
-      DATABASE_URL: postgres.databaseUrl('inventory'),
+      DATABASE_URL: await postgres.databaseUrlAs('inventory_runtime', 'inventory'),
       KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
       ...(await authEnvironment()),
     });

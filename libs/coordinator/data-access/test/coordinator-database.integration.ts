@@ -11,7 +11,7 @@ describe('coordinator database: generated client against the migrated schema', (
   let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('coordinator');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     client = createCoordinatorDatabaseClient(pool);
   });
   after(async () => {

@@ -29,7 +29,7 @@ describe('TransactionLog: one statement per step of a transaction', () => {
 
   before(async () => {
     database = await createMigratedTestDatabase('coordinator');
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 4 });
     log = new TransactionLog(pool);
   });
   after(async () => {

@@ -17,7 +17,7 @@ describe('inventory database: generated client against the migrated schema', () 
   let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('inventory');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     client = createInventoryDatabaseClient(pool);
   });
   after(async () => {

@@ -11,7 +11,7 @@ describe('orchestrator database: generated client against the migrated schema', 
   let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('orchestrator');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     client = createOrchestratorDatabaseClient(pool);
   });
   after(async () => {

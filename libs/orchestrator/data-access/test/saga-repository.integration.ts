@@ -34,7 +34,7 @@ describe('saga repository: the steps in flight and their timers', () => {
 
   before(async () => {
     database = await createMigratedTestDatabase('orchestrator');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     transaction = transactionRunner(pool);
   });
   after(async () => {

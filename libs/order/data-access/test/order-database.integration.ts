@@ -12,7 +12,7 @@ describe('order database: generated client against the migrated schema', () => {
   let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('order');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     client = createOrderDatabaseClient(pool);
   });
   after(async () => {

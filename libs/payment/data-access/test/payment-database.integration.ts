@@ -12,7 +12,7 @@ describe('payments database: generated client against the migrated schema', () =
   let pool: pg.Pool;
   before(async () => {
     database = await createMigratedTestDatabase('payment');
-    pool = new pg.Pool({ connectionString: database.url });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl });
     client = createPaymentDatabaseClient(pool);
   });
   after(async () => {

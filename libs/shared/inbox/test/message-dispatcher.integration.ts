@@ -88,14 +88,19 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     ({ kafkaBrokers: brokers } = await testInfrastructure());
     database = await createTestDatabase('inbox');
     await applyMigrations({
-      databaseUrl: database.url,
+      databaseUrl: database.ownerUrl,
       migrationsDirectories: serviceMigrationSources('inventory', repositoryRoot()),
+      runtimeRole: database.roles.runtime,
     });
-    pool = new pg.Pool({ connectionString: database.url, max: 5 });
-    await pool.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
-    await pool.query(
+    // Tables the owner adds after the migrations: the runtime role gets their rows (default privileges).
+    const owner = new pg.Client({ connectionString: database.ownerUrl });
+    await owner.connect();
+    await owner.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
+    await owner.query(
       'CREATE TABLE test_batch_effects (sequence bigserial, order_id uuid NOT NULL, transaction_id bigint NOT NULL)',
     );
+    await owner.end();
+    pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 5 });
     kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();

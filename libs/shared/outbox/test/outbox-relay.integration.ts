@@ -49,7 +49,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
   ) => {
     const relay = new OutboxRelay({
       pool,
-      databaseUrl: database.url,
+      databaseUrl: database.runtimeUrl,
       notifyChannel: outbox.notifyChannel,
       publish,
       logger: silentLogger,
@@ -75,10 +75,12 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     ({ kafkaBrokers: brokers } = await testInfrastructure());
     database = await createTestDatabase('outbox');
     await applyMigrations({
-      databaseUrl: database.url,
+      databaseUrl: database.ownerUrl,
       migrationsDirectories: serviceMigrationSources('order', repositoryRoot()),
+      runtimeRole: database.roles.runtime,
     });
-    pool = new pg.Pool({ connectionString: database.url, max: 5 });
+    // As a service: the relay LISTENs, takes its advisory lock and marks rows as the runtime role.
+    pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 5 });
     producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -377,7 +379,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     );
     const relay = new OutboxRelay({
       pool,
-      databaseUrl: database.url,
+      databaseUrl: database.runtimeUrl,
       notifyChannel: outbox.notifyChannel,
       publish: async () => undefined,
       logger: silentLogger,

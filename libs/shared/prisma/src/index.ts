@@ -20,3 +20,4 @@ export {
   type SchemaModule,
 } from './lib/schema-modules.js';
 export { pgAdapter } from './lib/pg-adapter.js';
+export { grantRuntimeAccess, RuntimeRoleRefusedError } from './lib/runtime-access.js';

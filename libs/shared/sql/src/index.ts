@@ -1,4 +1,4 @@
 export { inTransaction, PgExecutor, transactionRunner, withPooledClient } from './lib/pooled-client.js';
-export { createSqlPool, DEFAULT_POOL_SIZE, type SqlPoolOptions } from './lib/sql-pool.js';
+export { createSqlPool, DEFAULT_POOL_SIZE, sessionSettings, type SqlPoolOptions } from './lib/sql-pool.js';
 export type { SqlExecutor, SqlTransaction, TransactionRunner } from './lib/sql-transaction.js';
 export { isDatabaseUnavailable, isTransactionConflict } from './lib/database-unavailable.js';

@@ -1,4 +1,5 @@
-export { createTestDatabase, type TestDatabase } from './lib/test-database.js';
+export { createTestDatabase, RUNTIME_ROLE_SETTINGS, type TestDatabase } from './lib/test-database.js';
+export { removeLeftoverTestDatabases } from './lib/leftover-test-databases.js';
 export { testInfrastructure, type TestInfrastructure } from './lib/test-infrastructure.js';
 export { uniqueName } from './lib/unique-name.js';
 export {

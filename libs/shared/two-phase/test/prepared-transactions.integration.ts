@@ -24,7 +24,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   before(async () => {
     // Any participant's schema has the two_phase_participations table; a counter row stands in for business data.
     database = await createMigratedTestDatabase('inventory');
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 4 });
     await pool.query('INSERT INTO lamport_clock (id, value) VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET value = 0');
     transactions = new PreparedTransactions(pool, 'inventory', { lockTimeoutMs: 300 });
   });
@@ -151,8 +151,8 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
   });
 
   it('COMMIT PREPARED runs on a pool of its own: not behind prepares that hold every connection waiting for its lock', async () => {
-    const busy = new pg.Pool({ connectionString: database.url, max: 2 });
-    const phaseTwoPool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const busy = new pg.Pool({ connectionString: database.runtimeUrl, max: 2 });
+    const phaseTwoPool = new pg.Pool({ connectionString: database.runtimeUrl, max: 1 });
     const contended = new PreparedTransactions(busy, 'inventory', { lockTimeoutMs: 3_000, phaseTwoPool });
     try {
       const holder = randomUUID();
@@ -183,7 +183,7 @@ describe('PreparedTransactions: a participant on real PostgreSQL prepared transa
 
   it('a test database a run left with a prepared transaction is dropped all the same, the transaction rolled back', async () => {
     const leftBehind = await createMigratedTestDatabase('inventory');
-    const client = new pg.Client({ connectionString: leftBehind.url });
+    const client = new pg.Client({ connectionString: leftBehind.runtimeUrl });
     await client.connect();
     await client.query('BEGIN');
     await client.query('UPDATE lamport_clock SET value = value + 1 WHERE id = 1');

@@ -5,11 +5,14 @@ import { applyMigrations } from '../lib/offline-migrate.js';
 import { isMigratedService, SERVICE_SCHEMA_MODULES, serviceMigrationSources } from '../lib/schema-modules.js';
 
 const usage = [
-  'usage: dtx-migrate --database-url <postgresql://...> [--name <label>]',
+  'usage: dtx-migrate --database-url <postgresql://...> [--name <label>] [--runtime-role <role>]',
   '         (--service <name> [--root <repository root, default .>] | --migrations <folder>...)',
-  '  --service     the tables of the libraries the service uses, then prisma/<name>/migrations',
-  `                (${Object.keys(SERVICE_SCHEMA_MODULES).join(', ')})`,
-  '  --migrations  the folders given (repeat it), in that order',
+  '  --database-url  as the role that owns the database (it will own every table)',
+  '  --service       the tables of the libraries the service uses, then prisma/<name>/migrations',
+  `                  (${Object.keys(SERVICE_SCHEMA_MODULES).join(', ')})`,
+  '  --migrations    the folders given (repeat it), in that order',
+  '  --runtime-role  the role the service connects as: afterwards it may read and write the rows',
+  '                  of every table (and of tables added later), and nothing else',
 ].join('\n');
 
 const { values } = parseArgs({
@@ -19,6 +22,7 @@ const { values } = parseArgs({
     root: { type: 'string' },
     migrations: { type: 'string', multiple: true },
     name: { type: 'string' },
+    'runtime-role': { type: 'string' },
   },
 });
 
@@ -48,6 +52,7 @@ try {
   const report = await applyMigrations({
     databaseUrl,
     migrationsDirectories,
+    ...(values['runtime-role'] !== undefined ? { runtimeRole: values['runtime-role'] } : {}),
     log: (message) => console.log(`migrate ${label}: ${message}`),
   });
   console.log(`migrate ${label}: ${report.applied.length} applied, ${report.alreadyApplied.length} already applied`);

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { grantRuntimeAccess } from './runtime-access.js';
 
 /**
  * Applies Prisma-layout SQL migrations without Prisma's schema engine.
@@ -141,10 +142,15 @@ export type MigrationsLocation =
   | { migrationsDirectory: string; migrationsDirectories?: never }
   | { migrationsDirectories: readonly string[]; migrationsDirectory?: never };
 
-/** Applies every pending migration, each in its own transaction, under Prisma's migrate lock. */
+/**
+ * Applies every pending migration, each in its own transaction, under Prisma's migrate lock;
+ * then, given a runtime role, grants it what a service needs (see grantRuntimeAccess).
+ */
 export async function applyMigrations(
   options: MigrationsLocation & {
     databaseUrl: string;
+    /** The role the service connects as: may read and write rows, not change the schema. */
+    runtimeRole?: string;
     log?: (message: string) => void;
   },
 ): Promise<MigrationReport> {
@@ -165,6 +171,10 @@ export async function applyMigrations(
     for (const migration of pending) {
       await applyOne(client, migration);
       log(`applied ${migration.name}`);
+    }
+    if (options.runtimeRole !== undefined) {
+      await grantRuntimeAccess(client, options.runtimeRole);
+      log(`runtime role ${options.runtimeRole}: rows of every table, no schema changes`);
     }
     return {
       applied: pending.map((migration) => migration.name),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,8 +10,12 @@ const run = promisify(execFile);
 
 export interface DisposablePostgres {
   port: number;
-  /** URL of one of the service databases the cluster was created with (orders, inventory, ...). */
+  /** Where the script keeps the cluster's data, credentials and log. */
+  stateDirectory: string;
+  /** URL of one of the service databases the cluster was created with (orders, inventory, ...), as the superuser. */
   databaseUrl(database: string): string;
+  /** The same, as one of the roles the script made (order_runtime, order_owner, dtx_reader, ...), with its password. */
+  databaseUrlAs(role: string, database: string): Promise<string>;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops the cluster and deletes its files. */
@@ -33,7 +37,12 @@ export async function startDisposablePostgres(): Promise<DisposablePostgres> {
   await postgres('up');
   return {
     port,
+    stateDirectory,
     databaseUrl: (database) => `postgresql://postgres@127.0.0.1:${port}/${database}`,
+    databaseUrlAs: async (role, database) => {
+      const password = (await readFile(join(stateDirectory, 'credentials', role), 'utf8')).trim();
+      return `postgresql://${role}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+    },
     stop: () => postgres('down'),
     start: () => postgres('up'),
     destroy: async () => {

@@ -22,6 +22,7 @@ export interface RunningSystem {
   urls(service: ServiceName): string[];
   /** Where a replica serves fault injection (/admin/*): its admin port. */
   adminUrl(service: ServiceName, replica?: number): string;
+  /** The service's database as the superuser, for the test to look inside; the service itself connects as its runtime role. */
   databaseUrl(service: ServiceName): string;
   process(service: ServiceName, replica?: number): ServiceProcess;
   /** SIGKILL, as a crash would. */
@@ -33,19 +34,24 @@ export interface RunningSystem {
 }
 
 /**
- * Migrates a database the way a deployment does: with the offline migrate command,
- * which applies the tables of the libraries the service uses, then its own migrations.
+ * Migrates a database the way a deployment does: with the offline migrate command, as
+ * the database's owner, which applies the tables of the libraries the service uses, then
+ * its own migrations, and lets the runtime role read and write their rows.
  */
-async function migrate(service: ServiceName, databaseUrl: string): Promise<void> {
+async function migrate(service: ServiceName, database: TestDatabase): Promise<void> {
   const root = repositoryRoot();
   const cli = join(root, 'libs/shared/prisma/dist/src/cli/migrate.js');
-  await run(process.execPath, [cli, '--database-url', databaseUrl, '--service', service, '--root', root]);
+  await run(process.execPath, [
+    cli,
+    ...['--database-url', database.ownerUrl, '--service', service, '--root', root],
+    ...['--runtime-role', database.roles.runtime],
+  ]);
 }
 
-/** A fresh database of its own with a service's migrations applied. */
+/** A fresh database of its own with a service's migrations applied, ready for its runtime role. */
 export async function createMigratedTestDatabase(service: ServiceName): Promise<TestDatabase> {
   const database = await createTestDatabase(service);
-  await migrate(service, database.url);
+  await migrate(service, database);
   return database;
 }
 
@@ -84,7 +90,7 @@ export async function startSystem(
     ORDER_SERVICE_URL: urlsOf('order').join(','),
     INVENTORY_SERVICE_URL: urlsOf('inventory').join(','),
     PAYMENT_SERVICE_URL: urlsOf('payment').join(','),
-    DATABASE_URL: databases.get(service)?.url ?? '',
+    DATABASE_URL: databases.get(service)?.runtimeUrl ?? '',
     KAFKA_BROKERS: kafkaBrokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ENABLE_FAULT_INJECTION: 'true',

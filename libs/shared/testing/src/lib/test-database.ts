@@ -1,93 +1,88 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { databaseUrl } from './database-url.js';
+import { dropTestDatabase } from './drop-test-database.js';
+import { removeLeftoverTestDatabases, testRunMark } from './leftover-test-databases.js';
 import { testInfrastructure } from './test-infrastructure.js';
 import { uniqueName } from './unique-name.js';
 
+/**
+ * What every session of a runtime role starts with, as `ALTER ROLE ... SET`
+ * gives the local cluster's (scripts/infra/postgres.sh): a service's pool sends
+ * its own timeouts, which win; these hold for its other sessions.
+ */
+export const RUNTIME_ROLE_SETTINGS = {
+  statement_timeout: '30s',
+  lock_timeout: '10s',
+  idle_in_transaction_session_timeout: '1min',
+} as const;
+
 export interface TestDatabase {
   name: string;
+  /** As the superuser: for the test itself, to set things up and look inside. */
   url: string;
-  /** Drops the database, ending any connection still open to it. */
+  /** As the database's owner: what migrations run as. */
+  ownerUrl: string;
+  /** As the runtime role: what a service connects as (rows only, once migrated with `runtimeRole`). */
+  runtimeUrl: string;
+  roles: { owner: string; runtime: string };
+  /** Drops the database and its roles, ending any connection still open to it. */
   drop(): Promise<void>;
 }
 
+let leftoversRemoved: Promise<unknown> | undefined;
+
 /**
  * A fresh, empty database of its own for one test suite, so suites never see
- * each other's rows. Migrate it with `applyMigrations` from @dtx/prisma.
+ * each other's rows, with an owner role and a runtime role of its own, as a
+ * service's database has. Migrate it as the owner with `applyMigrations` from
+ * @dtx/prisma (`runtimeRole` grants the runtime role its rows). The first call
+ * of a process removes what killed runs left behind.
  */
 export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
   const { postgresAdminUrl } = await testInfrastructure();
+  leftoversRemoved ??= removeLeftoverTestDatabases(postgresAdminUrl);
+  await leftoversRemoved;
   const name = uniqueName(`test_${prefix}`);
-  await runAsAdmin(postgresAdminUrl, `CREATE DATABASE "${name}"`);
-  const url = databaseUrl(postgresAdminUrl, name);
+  const roles = { owner: `${name}_owner`, runtime: `${name}_runtime` };
+  if (roles.runtime.length > 63) {
+    throw new Error(`createTestDatabase: prefix ${prefix} is too long for PostgreSQL's 63-byte role names`);
+  }
+  const passwords = { owner: randomBytes(18).toString('base64url'), runtime: randomBytes(18).toString('base64url') };
+  await createDatabaseWithRoles(postgresAdminUrl, name, roles, passwords);
   return {
     name,
-    url,
-    drop: () => dropDatabase(postgresAdminUrl, name),
+    url: databaseUrl(postgresAdminUrl, name),
+    ownerUrl: databaseUrl(postgresAdminUrl, name, { user: roles.owner, password: passwords.owner }),
+    runtimeUrl: databaseUrl(postgresAdminUrl, name, { user: roles.runtime, password: passwords.runtime }),
+    roles,
+    drop: () => dropTestDatabase(postgresAdminUrl, name),
   };
 }
 
-/**
- * Drops a database once the connections being closed are gone (a pool's
- * `end()` resolves before its sockets have closed, and a connection the server
- * ends under a client that is still closing fails that client with 57P01);
- * whatever is still open after two seconds is ended by force.
- */
-async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+async function createDatabaseWithRoles(
+  adminUrl: string,
+  name: string,
+  roles: { owner: string; runtime: string },
+  passwords: { owner: string; runtime: string },
+): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
+  const identifier = (text: string) => client.escapeIdentifier(text);
+  const literal = (text: string) => client.escapeLiteral(text);
   try {
-    for (let waited = 0; waited < 2_000; waited += 50) {
-      const { rows } = await client.query<{ open: number }>(
-        'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
-        [name],
-      );
-      if ((rows[0]?.open ?? 0) === 0) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // The roles carry the mark of this process from the start; the database is found by its owner.
+    await client.query('BEGIN');
+    for (const role of ['owner', 'runtime'] as const) {
+      await client.query(`CREATE ROLE ${identifier(roles[role])} LOGIN PASSWORD ${literal(passwords[role])}`);
+      await client.query(`COMMENT ON ROLE ${identifier(roles[role])} IS ${literal(testRunMark())}`);
     }
-    await rollBackPreparedTransactions(adminUrl, name);
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(adminUrl: string, database: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-/**
- * A database holding prepared transactions cannot be dropped, and each keeps
- * one of the cluster's max_prepared_transactions: those a run left in doubt
- * (its coordinator stopped mid-protocol) are rolled back first. A prepared
- * transaction can only be ended from a session on its own database.
- */
-async function rollBackPreparedTransactions(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl(adminUrl, name) });
-  try {
-    await client.connect();
-  } catch {
-    return; // no such database (dropped already)
-  }
-  try {
-    const { rows } = await client.query<{ gid: string }>(
-      'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
-    );
-    for (const { gid } of rows) {
-      await client.query(`ROLLBACK PREPARED '${gid.replaceAll("'", "''")}'`);
+    for (const [setting, value] of Object.entries(RUNTIME_ROLE_SETTINGS)) {
+      await client.query(`ALTER ROLE ${identifier(roles.runtime)} SET ${setting} = ${literal(value)}`);
     }
-  } finally {
-    await client.end();
-  }
-}
-
-async function runAsAdmin(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
+    await client.query('COMMIT');
+    await client.query(`CREATE DATABASE ${identifier(name)} OWNER ${identifier(roles.owner)}`);
+    await client.query(`GRANT CONNECT ON DATABASE ${identifier(name)} TO ${identifier(roles.runtime)}`);
   } finally {
     await client.end();
   }
