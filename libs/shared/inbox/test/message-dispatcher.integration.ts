@@ -85,7 +85,8 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   };
 
   before(async () => {
-    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    brokers = kafkaBrokers;
     database = await createTestDatabase('inbox');
     await applyMigrations({
       databaseUrl: database.url,
@@ -96,7 +97,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     await pool.query(
       'CREATE TABLE test_batch_effects (sequence bigserial, order_id uuid NOT NULL, transaction_id bigint NOT NULL)',
     );
-    kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
+    kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers, security: kafkaAccess.security });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   });

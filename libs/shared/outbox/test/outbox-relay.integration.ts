@@ -72,14 +72,19 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     records.map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
 
   before(async () => {
-    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    brokers = kafkaBrokers;
     database = await createTestDatabase('outbox');
     await applyMigrations({
       databaseUrl: database.url,
       migrationsDirectories: serviceMigrationSources('order', repositoryRoot()),
     });
     pool = new pg.Pool({ connectionString: database.url, max: 5 });
-    producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({
+    producer = createKafkaClient({
+      clientId: uniqueName('outbox-test'),
+      brokers,
+      security: kafkaAccess.security,
+    }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { KafkaSecurity } from '@dtx/config';
 import { freePorts } from './free-port.js';
 import { repositoryRoot, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
@@ -13,6 +14,8 @@ const run = promisify(execFile);
 /** Services of one test suite: their own databases, their own topic names, their own ports. */
 export interface RunningSystem {
   brokers: string[];
+  /** How the tests' own Kafka clients sign in (the services sign in as their own users). */
+  kafkaSecurity: KafkaSecurity;
   /** Prepended to every topic name of this suite. */
   topicPrefix: string;
   /** The base URL of a service's replica (the first by default). */
@@ -56,7 +59,7 @@ export async function startSystem(
   services: ServiceName[],
   options: { environment?: Record<string, string>; replicas?: Partial<Record<ServiceName, number>> } = {},
 ): Promise<RunningSystem> {
-  const { kafkaBrokers } = await testInfrastructure();
+  const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
   const topicPrefix = `${uniqueName('t')}.`;
   const databases = new Map<ServiceName, TestDatabase>();
   const replicaCount = (service: ServiceName) => Math.max(1, options.replicas?.[service] ?? 1);
@@ -78,6 +81,7 @@ export async function startSystem(
     PAYMENT_SERVICE_URL: urlsOf('payment').join(','),
     DATABASE_URL: databases.get(service)?.url ?? '',
     KAFKA_BROKERS: kafkaBrokers.join(','),
+    ...kafkaAccess.serviceEnvironment(service),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ENABLE_FAULT_INJECTION: 'true',
     ...options.environment,
@@ -105,6 +109,7 @@ export async function startSystem(
   };
   return {
     brokers: kafkaBrokers,
+    kafkaSecurity: kafkaAccess.security,
     topicPrefix,
     url: urlOf,
     urls: urlsOf,
