@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   freePort,
+  grantKafkaAccess,
+  revokeKafkaAccess,
   SERVICE_NAMES,
   serviceDatabaseName,
   startDisposablePostgres,
   startServiceProcess,
   testInfrastructure,
+  uniqueName,
   type DisposablePostgres,
   type ServiceProcess,
 } from '@dtx/testing';
@@ -39,9 +42,11 @@ async function eventuallyReady(service: ServiceProcess, timeoutMs: number): Prom
 describe('the five services, each its own process, on a PostgreSQL cluster of this suite', () => {
   let postgres: DisposablePostgres;
   const services = new Map<string, ServiceProcess>();
+  const topicPrefix = `${uniqueName('ready')}.`;
 
   before(async () => {
-    const { kafkaBrokers } = await testInfrastructure();
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    await grantKafkaAccess(topicPrefix);
     postgres = await startDisposablePostgres();
     for (const name of SERVICE_NAMES) {
       const port = await freePort();
@@ -51,6 +56,8 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
           PORT: String(port),
           DATABASE_URL: postgres.databaseUrl(serviceDatabaseName(name)),
           KAFKA_BROKERS: kafkaBrokers.join(','),
+          KAFKA_TOPIC_PREFIX: topicPrefix,
+          ...kafkaAccess.serviceEnvironment(name),
         }),
       );
     }
@@ -59,6 +66,7 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
   after(async () => {
     await Promise.all([...services.values()].map((service) => service.kill()));
     await postgres?.destroy();
+    await revokeKafkaAccess(topicPrefix);
   });
 
   it('each is ready when its database and Kafka answer', async () => {

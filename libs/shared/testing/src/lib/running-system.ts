@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { KafkaSecurity } from '@dtx/config';
 import { freePorts } from './free-port.js';
+import { grantKafkaAccess, revokeKafkaAccess } from './kafka-access.js';
 import { repositoryRoot, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -90,6 +91,7 @@ export async function startSystem(
     processes.set(keyOf(service, replica), await startServiceProcess(service, environmentOf(service, replica)));
   };
 
+  await grantKafkaAccess(topicPrefix);
   for (const service of services) {
     databases.set(service, await createMigratedTestDatabase(service));
   }
@@ -123,6 +125,7 @@ export async function startSystem(
     shutdown: async () => {
       await Promise.all([...processes.values()].map((process) => process.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));
+      await revokeKafkaAccess(topicPrefix);
     },
   };
 }
