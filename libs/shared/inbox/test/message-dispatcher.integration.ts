@@ -17,7 +17,13 @@ import {
 import { sleep } from '@dtx/util';
 import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
-import { DeadLetterHeaders, FaultInjector, MessageDispatcher, type MessageHandlers } from '../src/index.js';
+import {
+  DEFAULT_MAX_LAMPORT_JUMP,
+  DeadLetterHeaders,
+  FaultInjector,
+  MessageDispatcher,
+  type MessageHandlers,
+} from '../src/index.js';
 
 describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -148,6 +154,43 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(emitted.correlationId, incoming.correlationId);
     assert.equal(emitted.source, 'inventory');
     assert.ok(emitted.lamport > incoming.lamport, `${emitted.lamport} > ${incoming.lamport}`);
+  });
+
+  it('dead-letters a message implausibly far ahead in Lamport time, leaving the clock as it was', async () => {
+    const lamportClock = async () =>
+      Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value);
+    const clockBefore = await lamportClock();
+    const farAhead = confirmation(randomUUID(), clockBefore + DEFAULT_MAX_LAMPORT_JUMP + 1);
+    const next = confirmation(randomUUID());
+    await send(farAhead);
+    await send(next, 1, farAhead.aggregateId);
+    const committing: MessageHandlers = {
+      OrderConfirmed: async ({ tx, message }) => {
+        await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        return [outgoing('StockCommitted', { orderId: message.payload.orderId, items: [] })];
+      },
+    };
+    startDispatcher(committing);
+    await until(async () => (await effects(next.payload.orderId)) === 1);
+    const [deadLetter] = await readTopics({ brokers, topics: [deadLetterTopic()], until: (read) => read.length >= 1 });
+
+    assert.equal(deadLetter?.key, farAhead.aggregateId);
+    assert.equal(deadLetter?.headers[DeadLetterHeaders.reason], 'LAMPORT_TOO_FAR_AHEAD');
+    assert.match(deadLetter?.headers[DeadLetterHeaders.error] ?? '', new RegExp(`Lamport time ${farAhead.lamport} is`));
+    assert.equal(await effects(farAhead.payload.orderId), 0);
+    assert.equal(
+      await lamportClock(),
+      Math.max(clockBefore, next.lamport) + 1,
+      'only the next message moved the clock, by the one message it caused',
+    );
+
+    // The bound is relative to the clock: once the clock has moved on, the same Lamport time is plausible.
+    await pool.query('UPDATE lamport_clock SET value = value + $1 WHERE id = 1', [DEFAULT_MAX_LAMPORT_JUMP]);
+    const later = confirmation(randomUUID(), farAhead.lamport);
+    await send(later);
+    await until(async () => (await effects(later.payload.orderId)) === 1);
+    await dispatcher?.stop();
+    assert.ok((await lamportClock()) > later.lamport);
   });
 
   it('sends a poison message to the dead-letter topic at once and goes on with the next one', async () => {

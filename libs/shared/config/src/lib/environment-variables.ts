@@ -184,6 +184,16 @@ const serviceEnvironmentObject = (defaultPort: number) =>
       .min(100, 'must be at least 100')
       .max(60000, 'must be at most 60000')
       .default(8000),
+    /**
+     * How far ahead of the service's Lamport clock a consumed message's Lamport time may be; one
+     * further ahead is dead-lettered (LAMPORT_TOO_FAR_AHEAD) and leaves the clock as it was. 0: no bound.
+     */
+    LAMPORT_MAX_JUMP: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(1_000_000),
   });
 
 /** The variables every service reads; each service extends this with its own. */
