@@ -53,6 +53,7 @@ interface Probe {
 interface Container {
   name: string;
   image: string;
+  command?: string[];
   volumeMounts?: { name: string; mountPath: string }[];
   ports?: { name?: string; containerPort: number }[];
   env?: EnvVar[];
@@ -418,6 +419,34 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       });
     });
   }
+
+  describe('k8s/overlays/dev: Kafka with SASL/SCRAM and ACLs', () => {
+    let objects: K8sObject[];
+    before(() => {
+      objects = readJson<K8sObject[]>('k8s-dev.json');
+    });
+
+    it('each service signs in as its own user with its password from dtx-kafka-credentials; a Job grants the ACLs as the admin', () => {
+      for (const service of SERVICE_NAMES) {
+        const environment = containerEnvironment(objects, podContainer(named(objects, 'Deployment', service)));
+        assert.equal(environment.get('KAFKA_SASL_MECHANISM'), 'scram-sha-512', service);
+        assert.equal(environment.get('KAFKA_USERNAME'), service);
+        assert.equal(environment.get('KAFKA_PASSWORD'), `<secret dtx-kafka-credentials.${service}>`);
+      }
+      const job = podContainer(named(objects, 'Job', 'dtx-kafka-access'));
+      assert.match((job.command ?? []).join(' '), /libs\/shared\/messaging\/dist\/src\/cli\/kafka-access\.js$/);
+      const environment = containerEnvironment(objects, job);
+      assert.equal(environment.get('KAFKA_USERNAME'), 'admin');
+      assert.equal(environment.get('KAFKA_PASSWORD'), '<secret dtx-kafka-credentials.admin>');
+      const broker = named(objects, 'StatefulSet', 'kafka').spec as {
+        template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } };
+      };
+      assert.ok(
+        broker.template.spec.volumes.some((volume) => volume.secret?.secretName === 'dtx-kafka-credentials'),
+        'the broker creates its users from the same Secret',
+      );
+    });
+  });
 
   describe('k8s/overlays/prod: Kafka and PostgreSQL through operators', () => {
     let objects: K8sObject[];
