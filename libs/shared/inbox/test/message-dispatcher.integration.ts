@@ -193,6 +193,28 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.ok((await lamportClock()) > later.lamport);
   });
 
+  it('measures the Lamport bound from the messages it reads without handling them too, and keeps its clock near them', async () => {
+    const lamportClock = async () =>
+      Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value);
+    const clockBefore = await lamportClock();
+    const orderId = randomUUID();
+    // Another flow's message (a type this consumer does not handle) moved its sender's clock on by 0.9 bounds.
+    const elsewhere = clockBefore + 0.9 * DEFAULT_MAX_LAMPORT_JUMP;
+    const unhandled = createMessage(
+      'OrderCancelled',
+      { orderId, mode: 'choreography', reason: 'OUT_OF_STOCK' },
+      { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport: elsewhere },
+    );
+    const handled = confirmation(orderId, elsewhere + 0.9 * DEFAULT_MAX_LAMPORT_JUMP);
+    await send(unhandled);
+    await send(handled);
+    startDispatcher(recordEffect);
+    await until(async () => (await effects(orderId)) === 1);
+    await dispatcher?.stop();
+
+    assert.ok((await lamportClock()) >= elsewhere, 'the clock was moved to what the consumer read');
+  });
+
   it('sends a poison message to the dead-letter topic at once and goes on with the next one', async () => {
     const goodOrder = randomUUID();
     await producer.send({
@@ -225,7 +247,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(byKey.get('bad-payload')?.headers[DeadLetterHeaders.reason], 'INVALID_PAYLOAD');
   });
 
-  it('skips, without parsing it, a message whose type header names a type it does not handle', async () => {
+  it('skips, without validating it, a message whose type header names a type it does not handle', async () => {
     const goodOrder = randomUUID();
     await producer.send({
       topic: topic(),

@@ -7,7 +7,7 @@ import {
   type MessageType,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
-import { readLamportClock, type Emission, type Outbox, type OutgoingMessage } from '@dtx/outbox';
+import { advanceLamportClock, readLamportClock, type Emission, type Outbox, type OutgoingMessage } from '@dtx/outbox';
 import { isDatabaseUnavailable, isTransactionConflict, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
@@ -134,9 +134,10 @@ export class MessageDispatcher {
   constructor(private readonly options: MessageDispatcherOptions) {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.deadLetters = new DeadLetterPublisher(options.producer, options.deadLetterTopic, options.consumerGroup);
-    this.lamportBound = new LamportBound(options.maxLamportJump ?? DEFAULT_MAX_LAMPORT_JUMP, () =>
-      options.transaction((tx) => readLamportClock(tx)),
-    );
+    this.lamportBound = new LamportBound(options.maxLamportJump ?? DEFAULT_MAX_LAMPORT_JUMP, {
+      read: () => options.transaction((tx) => readLamportClock(tx)),
+      advanceTo: (time) => options.transaction((tx) => advanceLamportClock(tx, time)),
+    });
   }
 
   /** Starts consuming in the background, retrying until Kafka answers. */
@@ -303,8 +304,11 @@ export class MessageDispatcher {
         } else {
           await this.deadLetter(delivery, 'LAMPORT_TOO_FAR_AHEAD', refusal, 0);
         }
+      } else if (read.lamport !== undefined) {
+        await this.lamportBound.read(read.lamport);
       }
     }
+    await this.lamportBound.keepClockNear();
     if (work.length === 0) {
       return;
     }
@@ -324,10 +328,10 @@ export class MessageDispatcher {
   /** Whether a message is for this consumer, and if so whether it can be handled. */
   private read(delivery: Delivery): ReadResult {
     // Topics carry types this consumer does not handle (the orchestrator reads every order event, say):
-    // the type header tells, so those are skipped without being parsed and validated.
+    // the type header tells, so those are skipped without being validated (read only for their Lamport time).
     const announced = headerValue(delivery.message.headers, MessageHeaders.messageType);
     if (announced !== undefined && isMessageType(announced) && !this.options.handlers[announced]) {
-      return { kind: 'ignored' };
+      return { kind: 'ignored', lamport: lamportOf(delivery.message.value) };
     }
     const parsed = parseMessage(delivery.message.value);
     if (!parsed.ok) {
@@ -344,7 +348,7 @@ export class MessageDispatcher {
     }
     const handler = this.options.handlers[message.type] as MessageHandler<MessageType> | undefined;
     if (!handler || handler.appliesTo?.(message) === false) {
-      return { kind: 'ignored' };
+      return { kind: 'ignored', lamport: message.lamport };
     }
     return { kind: 'handle', handling: { delivery, message, handler } };
   }
@@ -490,9 +494,20 @@ interface Handling {
 }
 
 type ReadResult =
-  | { kind: 'ignored' }
+  /** Not for this consumer; its Lamport time, if it has one, still tells how far the senders' clocks are. */
+  | { kind: 'ignored'; lamport?: number }
   | { kind: 'unreadable'; reason: DeadLetterReason; detail: string }
   | { kind: 'handle'; handling: Handling };
+
+/** The Lamport time of a message that is not validated: parsed only as JSON, undefined if it has none. */
+function lamportOf(value: Buffer | null): number | undefined {
+  try {
+    const lamport: unknown = (JSON.parse(value?.toString() ?? '') as { lamport?: unknown }).lamport;
+    return Number.isSafeInteger(lamport) && (lamport as number) > 0 ? (lamport as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function coordinatesOf({ topic, partition, message }: Delivery) {
   return { topic, partition, offset: message.offset };
