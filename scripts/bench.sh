@@ -31,4 +31,5 @@ else
 fi
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$default_postgres_url}"
 export TEST_KAFKA_BROKERS="${TEST_KAFKA_BROKERS:-$KAFKA_BROKERS}"
+export_test_kafka_credentials
 exec node --disable-warning=TimeoutNegativeWarning apps/bench/dist/src/main.js "$@"

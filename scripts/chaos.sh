@@ -15,4 +15,5 @@ bash scripts/run.sh build
 INFRA_JAEGER="${INFRA_JAEGER:-off}" bash scripts/infra.sh up
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:$POSTGRES_PORT/postgres}"
 export TEST_KAFKA_BROKERS="${TEST_KAFKA_BROKERS:-$KAFKA_BROKERS}"
+export_test_kafka_credentials
 exec node --enable-source-maps --disable-warning=TimeoutNegativeWarning apps/chaos/dist/src/main.js "$@"

@@ -92,9 +92,16 @@ find_java21() {
   return 1
 }
 
+STRIMZI_KINDS=(
+  io.strimzi.api.kafka.model.kafka.Kafka=kafka
+  io.strimzi.api.kafka.model.nodepool.KafkaNodePool=kafkanodepool
+  io.strimzi.api.kafka.model.topic.KafkaTopic=kafkatopic
+  io.strimzi.api.kafka.model.user.KafkaUser=kafkauser
+)
+
 strimzi_schemas() {
-  local libs="$STATE/strimzi/libs" crds="$STATE/strimzi/crds" stamp="$SCHEMAS/.strimzi-stamp" want java log
-  want="$(fingerprint "$TOOLS_SRC/strimzi/pom.xml" "$TOOLS_SRC/schemas.py")"
+  local libs="$STATE/strimzi/libs" crds="$STATE/strimzi/crds" stamp="$SCHEMAS/.strimzi-stamp" want java log kind
+  want="$(fingerprint "$TOOLS_SRC/strimzi/pom.xml" "$TOOLS_SRC/schemas.py"; echo "${STRIMZI_KINDS[*]}")"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
   command -v mvn > /dev/null || die "mvn not found (needed once to fetch Strimzi's API and CRD generator)"
   java="$(find_java21)" || die "no Java 21+ runtime found (Strimzi's CRD generator needs one; set JAVA_HOME)"
@@ -107,11 +114,11 @@ strimzi_schemas() {
     cat "$log" >&2
     die "could not fetch Strimzi's jars"
   fi
+  local outputs=()
+  for kind in "${STRIMZI_KINDS[@]}"; do outputs+=("${kind%%=*}=$crds/${kind#*=}.yaml"); done
   "$java" -cp "$libs/*" io.strimzi.crdgenerator.CrdGenerator \
     --crd-api-version v1 --api-versions v1 --storage-version v1 --yaml \
-    io.strimzi.api.kafka.model.kafka.Kafka="$crds/kafka.yaml" \
-    io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$crds/kafkanodepool.yaml" \
-    io.strimzi.api.kafka.model.topic.KafkaTopic="$crds/kafkatopic.yaml" > "$STATE/strimzi/crd-generator.log" 2>&1 \
+    "${outputs[@]}" > "$STATE/strimzi/crd-generator.log" 2>&1 \
     || { cat "$STATE/strimzi/crd-generator.log" >&2; die "Strimzi's CRD generator failed"; }
   local file
   for file in "$crds"/*.yaml; do "$BIN/deploy-lint" yaml2json "$file" "${file%.yaml}.json"; done

@@ -8,6 +8,7 @@
 #   run.sh format      Prettier: rewrite every file it formats
 #   run.sh format-check  Prettier: fail on any file it would change
 #   run.sh migrate     apply SQL migrations to every service database
+#   run.sh kafka-access  create the local deployment's topics and grant every Kafka user its ACLs
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 source "$REPO_ROOT/scripts/lib/deps.sh"
@@ -80,5 +81,6 @@ case "${1:-}" in
   format) format ;;
   format-check) format_check ;;
   migrate) migrate ;;
-  *) echo "usage: $0 generate|build|typecheck|lint|format|format-check|migrate" >&2; exit 2 ;;
+  kafka-access) grant_kafka_access ;;
+  *) echo "usage: $0 generate|build|typecheck|lint|format|format-check|migrate|kafka-access" >&2; exit 2 ;;
 esac

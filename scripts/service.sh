@@ -51,6 +51,7 @@ service_environment() {
   echo "PORT=$(replica_port "$1" "$2")"
   echo "DATABASE_URL=$(service_database_url "$1")"
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
+  kafka_client_environment "$1"
   echo "OTEL_SERVICE_NAME=$1"
   echo "KAFKA_TOPIC_PREFIX=${KAFKA_TOPIC_PREFIX:-}"
   echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
@@ -79,10 +80,17 @@ ensure_local_keys() {
   fi
 }
 
+# Before a service starts: its topics and ACLs (it may create neither itself). A broker that does
+# not answer yet is no reason not to start: the service waits for Kafka, and its ACLs come with the next start.
+ensure_kafka_access() {
+  grant_kafka_access || echo "service: could not grant Kafka access (see above); the services wait until they have it" >&2
+}
+
 run_service() {
   local entry
   entry="$(entry_point "$1")"
   ensure_local_keys
+  ensure_kafka_access
   # shellcheck disable=SC2046
   exec env $(service_environment "$1" 1) node "${NODE_FLAGS[@]}" "$entry"
 }
@@ -179,6 +187,7 @@ done
 case "$command" in
   run) [[ -n "$target" ]] && is_service "$target" || { echo "usage: $0 run <service>" >&2; exit 2; }; run_service "$target" ;;
   start)
+    ensure_kafka_access
     for service in $(targets "$target"); do
       for ((k = 1; k <= replicas; k++)); do start_service "$service" "$k"; done
     done

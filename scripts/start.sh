@@ -50,6 +50,7 @@ print_urls() {
   done
   echo "  PostgreSQL    127.0.0.1:$POSTGRES_PORT, each service as <service>_runtime   (passwords: .local/postgres/credentials/)"
   echo "  Kafka         $KAFKA_BROKERS   (npm run inspect -- <orderId> follows one order's messages)"
+  echo "                SASL/SCRAM-SHA-512; each user's password in .local/kafka/credentials/<user> (README, \"Kafka credentials and ACLs\")"
   echo "  Jaeger        http://127.0.0.1:16686/api/traces/<traceId>   (query API; OTLP on 4317/4318)"
   echo
   echo "Logs: .local/logs/<service>.log. Press Ctrl-C to stop."

@@ -10,6 +10,36 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 # The local token issuer's key pair (npm run -s token); services check tokens against its JWKS.
 export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$REPO_ROOT/.local/auth}"
 
+# Users of the local Kafka broker (scripts/infra/kafka.sh): the super user, a read-only
+# user for tools, and one per service; each password is a file in KAFKA_CREDENTIALS.
+KAFKA_USERS=(admin inspector "${SERVICES[@]}")
+KAFKA_CREDENTIALS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.local/kafka/credentials"
+
+# kafka_client_environment <user>: the variables a client of the local broker signs in with.
+kafka_client_environment() {
+  echo "KAFKA_SASL_MECHANISM=scram-sha-512"
+  echo "KAFKA_USERNAME=$1"
+  echo "KAFKA_PASSWORD_FILE=$KAFKA_CREDENTIALS/$1"
+}
+
+# grant_kafka_access: as the admin, creates the topics of the deployment KAFKA_TOPIC_PREFIX names
+# and grants each user its rights there (libs/shared/messaging/src/lib/kafka-acls.ts). Idempotent.
+grant_kafka_access() {
+  local cli="$REPO_ROOT/libs/shared/messaging/dist/src/cli/kafka-access.js"
+  [[ -f "$cli" ]] || { echo "kafka-access: not built; run npm run build" >&2; return 1; }
+  # shellcheck disable=SC2046
+  env $(kafka_client_environment admin) node "$cli" --brokers "$KAFKA_BROKERS" --prefix "${KAFKA_TOPIC_PREFIX:-}"
+}
+
+# The tests' own Kafka clients sign in as the local broker's admin; the services they start, as themselves.
+export_test_kafka_credentials() {
+  if [[ -z "${TEST_KAFKA_USERNAME:-}" && -z "${TEST_KAFKA_SASL_MECHANISM+set}" ]]; then
+    export TEST_KAFKA_SASL_MECHANISM=scram-sha-512 TEST_KAFKA_USERNAME=admin
+    export TEST_KAFKA_PASSWORD_FILE="$KAFKA_CREDENTIALS/admin"
+    export TEST_KAFKA_CREDENTIALS_DIR="${TEST_KAFKA_CREDENTIALS_DIR:-$KAFKA_CREDENTIALS}"
+  fi
+}
+
 is_service() {
   local candidate
   for candidate in "${SERVICES[@]}"; do [[ "$candidate" == "$1" ]] && return 0; done

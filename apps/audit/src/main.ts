@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { AUDITED_SERVICES, auditSystem, formatAuditReport, type AuditedService } from '@dtx/audit';
+import { kafkaSecurityFromEnvironment } from '@dtx/config';
 import { errorMessage } from '@dtx/util';
 
 const usage = `usage: npm run audit -- [--wait <seconds>] [--json] [--brokers host:port,...] [--prefix <topic prefix>]
@@ -9,7 +10,9 @@ Checks every order, SKU, account, database and dead letter of the system
 against its invariants, waiting up to --wait seconds (default 60) for the
 system to settle. Prints one line per violation and a summary (--json: the
 report as JSON). Exit code 0 without violations, 1 with, 2 if it cannot run.
-Database URLs default to <SERVICE>_DATABASE_URL.`;
+Database URLs default to <SERVICE>_DATABASE_URL. Signs in to Kafka with
+KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD or KAFKA_PASSWORD_FILE
+(npm run audit uses the local broker's read-only inspector user).`;
 
 const databaseOptions = Object.fromEntries(
   AUDITED_SERVICES.map((service) => [
@@ -56,6 +59,7 @@ try {
   const report = await auditSystem({
     databaseUrls,
     kafkaBrokers: values.brokers.split(','),
+    kafkaSecurity: kafkaSecurityFromEnvironment(),
     topicPrefix: values.prefix,
     waitSeconds,
     onWaiting: (violations, remainingMs) => {

@@ -94,6 +94,7 @@ export async function runChaos(settings: ChaosSettings, log: (line: string) => v
         SERVICE_NAMES.map((service) => [service, system.databaseUrl(service)]),
       ) as Record<(typeof SERVICE_NAMES)[number], string>,
       kafkaBrokers: system.brokers,
+      kafkaSecurity: system.kafkaSecurity,
       topicPrefix: system.topicPrefix,
       waitSeconds: 30,
     });

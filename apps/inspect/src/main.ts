@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ConfigurationError, kafkaSecurityFromEnvironment, type KafkaSecurity } from '@dtx/config';
 import { causalTimeline, formatEntry, type ObservedMessage } from '@dtx/inspection';
 import { readOrderMessages } from './order-messages.js';
 
@@ -6,7 +7,9 @@ const usage = `usage: npm run inspect -- <orderId> [--follow] [--json] [--broker
 
 Prints every Kafka message about one order, across all topics of the system,
 in causal order (causation chain, then Lamport time; never wall-clock time),
-flagging redelivered copies and dead-lettered messages.`;
+flagging redelivered copies and dead-lettered messages. Signs in to Kafka with
+KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD or KAFKA_PASSWORD_FILE
+(npm run inspect uses the local broker's read-only inspector user).`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,6 +27,14 @@ if (values.help || !orderId || !/^[0-9a-f-]{36}$/i.test(orderId)) {
   process.exit(values.help ? 0 : 2);
 }
 
+let security: KafkaSecurity;
+try {
+  security = kafkaSecurityFromEnvironment();
+} catch (error) {
+  console.error(error instanceof ConfigurationError ? error.message : String(error));
+  process.exit(2);
+}
+
 const stop = new AbortController();
 process.once('SIGINT', () => stop.abort());
 process.once('SIGTERM', () => stop.abort());
@@ -32,6 +43,7 @@ const startedAt = performance.now();
 let caughtUp = false;
 await readOrderMessages({
   brokers: (values.brokers ?? '').split(','),
+  security,
   prefix: values.prefix ?? '',
   orderId,
   follow: values.follow ?? false,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KafkaSecurity } from '@dtx/config';
 import type { ObservedMessage } from '@dtx/inspection';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
@@ -51,6 +52,7 @@ export function observe(topic: string, partition: number, message: KafkaMessage)
  */
 export async function readOrderMessages(options: {
   brokers: string[];
+  security: KafkaSecurity;
   prefix: string;
   orderId: string;
   follow: boolean;
@@ -59,7 +61,12 @@ export async function readOrderMessages(options: {
   onCaughtUp?: (messages: ObservedMessage[]) => void;
   signal?: AbortSignal;
 }): Promise<ObservedMessage[]> {
-  const kafka = new Kafka({ clientId: 'inspect', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: 'inspect',
+    brokers: options.brokers,
+    ...options.security,
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `inspect-${randomUUID()}`;

@@ -6,7 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { OrderView } from '@dtx/contracts';
 import type { ShopClient } from '@dtx/shop-client';
-import { readTopics, repositoryRoot, sendRecords, startSystem, type RunningSystem } from '@dtx/testing';
+import {
+  readTopics,
+  repositoryRoot,
+  sendRecords,
+  startSystem,
+  testInfrastructure,
+  type RunningSystem,
+} from '@dtx/testing';
 import { sleep } from '@dtx/util';
 import { counterTotal, messagesOf, type TrailMessage } from './support/kafka-trail.js';
 import { eventually, shopClientOf } from './support/shop-client.js';
@@ -149,15 +156,13 @@ describe('choreography under duplicates, poison messages and crashes', () => {
     const declined = orders[2];
     assert.ok(declined);
     const cli = join(repositoryRoot(), 'apps/inspect/dist/src/main.js');
-    const { stdout } = await run(process.execPath, [
-      cli,
-      declined.orderId,
-      '--json',
-      '--prefix',
-      system.topicPrefix,
-      '--brokers',
-      system.brokers.join(','),
-    ]);
+    // As npm run inspect does: signed in as the read-only inspector user.
+    const inspector = (await testInfrastructure()).kafkaAccess.serviceEnvironment('inspector');
+    const { stdout } = await run(
+      process.execPath,
+      [cli, declined.orderId, '--json', '--prefix', system.topicPrefix, '--brokers', system.brokers.join(',')],
+      { env: { PATH: process.env['PATH'] ?? '', ...inspector } },
+    );
     const timeline = JSON.parse(stdout) as {
       message: { type: string; causationId: string | null; id: string };
       depth: number;

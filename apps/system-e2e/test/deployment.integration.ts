@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { deadLetterTopic, Topics } from '@dtx/contracts';
+import { INSPECTOR_USER, inspectorAclRules, SERVICE_KAFKA_ACCESS, serviceAclRules, type AclRule } from '@dtx/messaging';
 import { repositoryRoot, RUNTIME_ROLE_SETTINGS, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
 import { canConnect, OUTSIDE, selects, type NetworkPolicySpec, type Pod } from './support/network-policies.js';
 
@@ -53,6 +54,8 @@ interface Probe {
 interface Container {
   name: string;
   image: string;
+  command?: string[];
+  volumeMounts?: { name: string; mountPath: string }[];
   ports?: { name?: string; containerPort: number }[];
   env?: EnvVar[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
@@ -255,6 +258,31 @@ function assertReachesPeer(
     `${service}: ${variable}=${value} should reach ${peer}:${port}`,
   );
 }
+
+/** A KafkaUser's ACLs, one line per operation, in the terms of the ACL table. */
+function kafkaUserRules(user: K8sObject): string[] {
+  const { acls } = (user.spec as { authorization: { acls: StrimziAcl[] } }).authorization;
+  return acls
+    .flatMap(({ resource, operations }) =>
+      operations.map((operation) =>
+        [
+          resource.type.toUpperCase(),
+          resource.name ?? 'kafka-cluster',
+          resource.patternType === 'prefix',
+          operation.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase(),
+        ].join(' '),
+      ),
+    )
+    .sort();
+}
+
+interface StrimziAcl {
+  resource: { type: string; name?: string; patternType?: string };
+  operations: string[];
+}
+
+const tableRules = (rules: AclRule[]) =>
+  rules.map((rule) => [rule.resource, rule.name, rule.prefixed, rule.operation].join(' ')).sort();
 
 describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the services', () => {
   let expected: Map<ServiceName, Expected>;
@@ -557,6 +585,34 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
     });
   }
 
+  describe('k8s/overlays/dev: Kafka with SASL/SCRAM and ACLs', () => {
+    let objects: K8sObject[];
+    before(() => {
+      objects = readJson<K8sObject[]>('k8s-dev.json');
+    });
+
+    it('each service signs in as its own user with its password from dtx-kafka-credentials; a Job grants the ACLs as the admin', () => {
+      for (const service of SERVICE_NAMES) {
+        const environment = containerEnvironment(objects, podContainer(named(objects, 'Deployment', service)));
+        assert.equal(environment.get('KAFKA_SASL_MECHANISM'), 'scram-sha-512', service);
+        assert.equal(environment.get('KAFKA_USERNAME'), service);
+        assert.equal(environment.get('KAFKA_PASSWORD'), `<secret dtx-kafka-credentials.${service}>`);
+      }
+      const job = podContainer(named(objects, 'Job', 'dtx-kafka-access'));
+      assert.match((job.command ?? []).join(' '), /libs\/shared\/messaging\/dist\/src\/cli\/kafka-access\.js$/);
+      const environment = containerEnvironment(objects, job);
+      assert.equal(environment.get('KAFKA_USERNAME'), 'admin');
+      assert.equal(environment.get('KAFKA_PASSWORD'), '<secret dtx-kafka-credentials.admin>');
+      const broker = named(objects, 'StatefulSet', 'kafka').spec as {
+        template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } };
+      };
+      assert.ok(
+        broker.template.spec.volumes.some((volume) => volume.secret?.secretName === 'dtx-kafka-credentials'),
+        'the broker creates its users from the same Secret',
+      );
+    });
+  });
+
   describe('k8s/overlays/prod: Kafka and PostgreSQL through operators', () => {
     let objects: K8sObject[];
     before(() => {
@@ -686,6 +742,61 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       assert.equal(spec.cluster.name, 'dtx-postgres');
       assert.equal(spec.method, 'barmanObjectStore');
       assert.equal(spec.schedule.split(' ').length, 6, 'CloudNativePG schedules have a seconds field');
+    });
+
+    it('Kafka: one TLS listener with SCRAM-SHA-512 and ACLs; a KafkaUser per service and the inspector, with the ACL table’s rights', () => {
+      const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as {
+        kafka: {
+          listeners: { port: number; tls: boolean; authentication?: { type: string } }[];
+          authorization?: { type: string };
+        };
+      };
+      assert.deepEqual(
+        kafka.kafka.listeners.map((listener) => [listener.port, listener.tls, listener.authentication?.type]),
+        [[9093, true, 'scram-sha-512']],
+      );
+      assert.equal(kafka.kafka.authorization?.type, 'simple');
+      const users = objects.filter((object) => object.kind === 'KafkaUser');
+      assert.deepEqual(
+        users.map((user) => user.metadata.name).sort(),
+        [...Object.keys(SERVICE_KAFKA_ACCESS), INSPECTOR_USER].sort(),
+      );
+      for (const user of users) {
+        const name = user.metadata.name;
+        const expected =
+          name === INSPECTOR_USER
+            ? inspectorAclRules()
+            : serviceAclRules('').filter((rule) => rule.principal === `User:${name}`);
+        assert.deepEqual(kafkaUserRules(user), tableRules(expected), name);
+        assert.equal((user.spec as { authentication: { type: string } }).authentication.type, 'scram-sha-512');
+      }
+    });
+
+    it('each service signs in to Kafka as its own user, with the password Strimzi keeps for it, over TLS trusting the cluster CA', () => {
+      const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as {
+        entityOperator: { userOperator: { secretPrefix: string } };
+      };
+      const secretPrefix = kafka.entityOperator.userOperator.secretPrefix;
+      for (const service of SERVICE_NAMES) {
+        const deployment = named(objects, 'Deployment', service);
+        const container = podContainer(deployment);
+        const environment = containerEnvironment(objects, container);
+        assert.equal(environment.get('KAFKA_SASL_MECHANISM'), 'scram-sha-512', service);
+        assert.equal(environment.get('KAFKA_USERNAME'), service);
+        assert.equal(environment.get('KAFKA_PASSWORD'), `<secret ${secretPrefix}${service}.password>`);
+        assert.equal(environment.get('KAFKA_SSL'), 'true');
+        assert.match(environment.get('KAFKA_BROKERS') ?? '', /^dtx-kafka-kafka-bootstrap:9093$/);
+        const caFile = environment.get('KAFKA_SSL_CA_FILE') ?? '';
+        const mount = container.volumeMounts?.find((candidate) => caFile.startsWith(`${candidate.mountPath}/`));
+        const volumes = (
+          deployment.spec as { template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } } }
+        ).template.spec.volumes;
+        assert.equal(
+          volumes.find((volume) => volume.name === mount?.name)?.secret?.secretName,
+          'dtx-kafka-cluster-ca-cert',
+          `${service}: ${caFile} comes from the cluster CA's Secret`,
+        );
+      }
     });
 
     it('CloudNativePG cluster with prepared transactions and every service database', () => {

@@ -36,7 +36,7 @@ describe('Nx module boundaries are enforced by lint', () => {
 
   it('a util library may not import a data-access library', async () => {
     const errors = await boundaryErrors(
-      'libs/shared/config/src/index.ts',
+      'libs/shared/inspection/src/index.ts',
       "import { createKafkaClient } from '@dtx/messaging';\nexport const y = createKafkaClient;\n",
     );
     assert.deepEqual(errors, ['A project tagged with "type:util" can only depend on libs tagged with "type:util"']);

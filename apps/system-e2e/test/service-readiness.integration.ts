@@ -3,11 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import { ensureLocalKeys, localKeysDirectory } from '@dtx/auth';
 import {
   freePort,
+  grantKafkaAccess,
+  revokeKafkaAccess,
   SERVICE_NAMES,
   serviceDatabaseName,
   startDisposablePostgres,
   startServiceProcess,
   testInfrastructure,
+  uniqueName,
   type DisposablePostgres,
   type ServiceProcess,
 } from '@dtx/testing';
@@ -46,9 +49,11 @@ async function eventuallyReady(service: ServiceProcess, timeoutMs: number): Prom
 describe('the five services, each its own process, on a PostgreSQL cluster of this suite', () => {
   let postgres: DisposablePostgres;
   const services = new Map<string, ServiceProcess>();
+  const topicPrefix = `${uniqueName('ready')}.`;
 
   before(async () => {
-    const { kafkaBrokers } = await testInfrastructure();
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    await grantKafkaAccess(topicPrefix);
     postgres = await startDisposablePostgres();
     for (const name of SERVICE_NAMES) {
       const port = await freePort();
@@ -59,6 +64,8 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
           DATABASE_URL: await postgres.databaseUrlAs(`${name}_runtime`, serviceDatabaseName(name)),
           KAFKA_BROKERS: kafkaBrokers.join(','),
           ...(await authEnvironment()),
+          KAFKA_TOPIC_PREFIX: topicPrefix,
+          ...kafkaAccess.serviceEnvironment(name),
         }),
       );
     }
@@ -67,6 +74,7 @@ describe('the five services, each its own process, on a PostgreSQL cluster of th
   after(async () => {
     await Promise.all([...services.values()].map((service) => service.kill()));
     await postgres?.destroy();
+    await revokeKafkaAccess(topicPrefix);
   });
 
   it('each is ready when its database and Kafka answer', async () => {

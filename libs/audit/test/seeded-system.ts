@@ -43,7 +43,7 @@ const perService = <Value>(make: (service: AuditedService) => Value) =>
   >;
 
 export async function seededSystem(): Promise<SeededSystem> {
-  const { kafkaBrokers } = await testInfrastructure();
+  const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
   const settled = await Promise.allSettled(AUDITED_SERVICES.map((service) => createMigratedTestDatabase(service)));
   const created = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = settled.find((result) => result.status === 'rejected');
@@ -148,7 +148,12 @@ export async function seededSystem(): Promise<SeededSystem> {
     throw error;
   });
 
-  const kafka = new Kafka({ clientId: uniqueName('audit-test'), brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: uniqueName('audit-test'),
+    brokers: kafkaBrokers,
+    ...kafkaAccess.security,
+    logLevel: logLevel.NOTHING,
+  });
   return {
     databases,
     sql,
@@ -160,6 +165,7 @@ export async function seededSystem(): Promise<SeededSystem> {
       auditSystem({
         databaseUrls: perService((service) => databases[service].url),
         kafkaBrokers,
+        kafkaSecurity: kafkaAccess.security,
         topicPrefix,
         waitSeconds,
       }),

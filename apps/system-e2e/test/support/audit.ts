@@ -13,6 +13,7 @@ export async function assertAuditClean(system: RunningSystem, waitSeconds = 30):
       coordinator: system.databaseUrl('coordinator'),
     },
     kafkaBrokers: system.brokers,
+    kafkaSecurity: system.kafkaSecurity,
     topicPrefix: system.topicPrefix,
     waitSeconds,
   });

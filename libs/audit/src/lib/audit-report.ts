@@ -1,3 +1,5 @@
+import type { KafkaSecurity } from '@dtx/config';
+
 /** The services whose databases the audit reads. */
 export type AuditedService = 'order' | 'inventory' | 'payment' | 'orchestrator' | 'coordinator';
 
@@ -13,6 +15,8 @@ export interface AuditOptions {
   /** `postgresql://` URL of each service's database. */
   databaseUrls: Record<AuditedService, string>;
   kafkaBrokers: string[];
+  /** How to sign in to Kafka (the read-only inspector user suffices); none for a PLAINTEXT broker. */
+  kafkaSecurity?: KafkaSecurity;
   /** Prepended to every topic name (KAFKA_TOPIC_PREFIX of the services); default empty. */
   topicPrefix?: string;
   /** How long to wait for the system to settle before reporting what is still wrong; default 60. */

@@ -50,7 +50,7 @@ export async function auditSystem(options: AuditOptions): Promise<AuditReport> {
       await sleep(Math.min(RECHECK_INTERVAL_MS, deadline - Date.now()));
       pass = await checkDatabases(databases);
     }
-    const letters = await readDeadLetters(options.kafkaBrokers, options.topicPrefix ?? '');
+    const letters = await readDeadLetters(options.kafkaBrokers, options.topicPrefix ?? '', options.kafkaSecurity);
     const accounted = accountForDeadLetters(letters, pass.orders, pass.violations);
     return {
       startedAt: startedAt.toISOString(),

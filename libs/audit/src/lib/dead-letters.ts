@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KafkaSecurity } from '@dtx/config';
 import type { ParseFailureReason } from '@dtx/contracts';
 import { deadLetterTopic } from '@dtx/contracts';
 import { DeadLetterHeaders } from '@dtx/inbox';
@@ -21,8 +22,12 @@ const PARSE_FAILURES: ReadonlySet<string> = new Set<ParseFailureReason>([
 ]);
 
 /** Every record of every service's dead-letter topic, from the beginning up to where each ends now. */
-export async function readDeadLetters(brokers: string[], topicPrefix: string): Promise<ReadDeadLetter[]> {
-  const kafka = new Kafka({ clientId: 'audit', brokers, logLevel: logLevel.NOTHING });
+export async function readDeadLetters(
+  brokers: string[],
+  topicPrefix: string,
+  security: KafkaSecurity = {},
+): Promise<ReadDeadLetter[]> {
+  const kafka = new Kafka({ clientId: 'audit', brokers, ...security, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `audit-${randomUUID()}`;

@@ -13,5 +13,7 @@ export {
   serviceUrlVariable,
   serviceUrlsVariable,
   twoPhaseParticipantVariables,
+  type KafkaSecuritySettings,
   type ServiceEnvironment,
 } from './lib/environment-variables.js';
+export { kafkaSecurityFromEnvironment, kafkaSecurityOf, type KafkaSecurity } from './lib/kafka-security.js';

@@ -17,7 +17,13 @@ import {
 import { sleep } from '@dtx/util';
 import type { Kafka, Producer } from 'kafkajs';
 import pg from 'pg';
-import { DeadLetterHeaders, FaultInjector, MessageDispatcher, type MessageHandlers } from '../src/index.js';
+import {
+  DEFAULT_MAX_LAMPORT_JUMP,
+  DeadLetterHeaders,
+  FaultInjector,
+  MessageDispatcher,
+  type MessageHandlers,
+} from '../src/index.js';
 
 describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and Kafka', () => {
   let database: TestDatabase;
@@ -85,7 +91,8 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   };
 
   before(async () => {
-    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    brokers = kafkaBrokers;
     database = await createTestDatabase('inbox');
     await applyMigrations({
       databaseUrl: database.ownerUrl,
@@ -101,7 +108,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     );
     await owner.end();
     pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 5 });
-    kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers });
+    kafka = createKafkaClient({ clientId: uniqueName('inbox-test'), brokers, security: kafkaAccess.security });
     producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
   });
@@ -154,6 +161,65 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.ok(emitted.lamport > incoming.lamport, `${emitted.lamport} > ${incoming.lamport}`);
   });
 
+  it('dead-letters a message implausibly far ahead in Lamport time, leaving the clock as it was', async () => {
+    const lamportClock = async () =>
+      Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value);
+    const clockBefore = await lamportClock();
+    const farAhead = confirmation(randomUUID(), clockBefore + DEFAULT_MAX_LAMPORT_JUMP + 1);
+    const next = confirmation(randomUUID());
+    await send(farAhead);
+    await send(next, 1, farAhead.aggregateId);
+    const committing: MessageHandlers = {
+      OrderConfirmed: async ({ tx, message }) => {
+        await tx.execute('INSERT INTO test_effects (order_id) VALUES ($1)', message.payload.orderId);
+        return [outgoing('StockCommitted', { orderId: message.payload.orderId, items: [] })];
+      },
+    };
+    startDispatcher(committing);
+    await until(async () => (await effects(next.payload.orderId)) === 1);
+    const [deadLetter] = await readTopics({ brokers, topics: [deadLetterTopic()], until: (read) => read.length >= 1 });
+
+    assert.equal(deadLetter?.key, farAhead.aggregateId);
+    assert.equal(deadLetter?.headers[DeadLetterHeaders.reason], 'LAMPORT_TOO_FAR_AHEAD');
+    assert.match(deadLetter?.headers[DeadLetterHeaders.error] ?? '', new RegExp(`Lamport time ${farAhead.lamport} is`));
+    assert.equal(await effects(farAhead.payload.orderId), 0);
+    assert.equal(
+      await lamportClock(),
+      Math.max(clockBefore, next.lamport) + 1,
+      'only the next message moved the clock, by the one message it caused',
+    );
+
+    // The bound is relative to the clock: once the clock has moved on, the same Lamport time is plausible.
+    await pool.query('UPDATE lamport_clock SET value = value + $1 WHERE id = 1', [DEFAULT_MAX_LAMPORT_JUMP]);
+    const later = confirmation(randomUUID(), farAhead.lamport);
+    await send(later);
+    await until(async () => (await effects(later.payload.orderId)) === 1);
+    await dispatcher?.stop();
+    assert.ok((await lamportClock()) > later.lamport);
+  });
+
+  it('measures the Lamport bound from the messages it reads without handling them too, and keeps its clock near them', async () => {
+    const lamportClock = async () =>
+      Number((await pool.query<{ value: string }>('SELECT value FROM lamport_clock WHERE id = 1')).rows[0]?.value);
+    const clockBefore = await lamportClock();
+    const orderId = randomUUID();
+    // Another flow's message (a type this consumer does not handle) moved its sender's clock on by 0.9 bounds.
+    const elsewhere = clockBefore + 0.9 * DEFAULT_MAX_LAMPORT_JUMP;
+    const unhandled = createMessage(
+      'OrderCancelled',
+      { orderId, mode: 'choreography', reason: 'OUT_OF_STOCK' },
+      { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport: elsewhere },
+    );
+    const handled = confirmation(orderId, elsewhere + 0.9 * DEFAULT_MAX_LAMPORT_JUMP);
+    await send(unhandled);
+    await send(handled);
+    startDispatcher(recordEffect);
+    await until(async () => (await effects(orderId)) === 1);
+    await dispatcher?.stop();
+
+    assert.ok((await lamportClock()) >= elsewhere, 'the clock was moved to what the consumer read');
+  });
+
   it('sends a poison message to the dead-letter topic at once and goes on with the next one', async () => {
     const goodOrder = randomUUID();
     await producer.send({
@@ -186,7 +252,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(byKey.get('bad-payload')?.headers[DeadLetterHeaders.reason], 'INVALID_PAYLOAD');
   });
 
-  it('skips, without parsing it, a message whose type header names a type it does not handle', async () => {
+  it('skips, without validating it, a message whose type header names a type it does not handle', async () => {
     const goodOrder = randomUUID();
     await producer.send({
       topic: topic(),

@@ -49,8 +49,12 @@ describe('kafkajs against the real broker', () => {
   let kafka: Kafka;
   let admin: Admin;
   before(async () => {
-    const { kafkaBrokers } = await testInfrastructure();
-    kafka = createKafkaClient({ clientId: uniqueName('kafka-test'), brokers: kafkaBrokers });
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    kafka = createKafkaClient({
+      clientId: uniqueName('kafka-test'),
+      brokers: kafkaBrokers,
+      security: kafkaAccess.security,
+    });
     admin = kafka.admin();
     await admin.connect();
   });

@@ -6,6 +6,7 @@ export {
   type OutboxOptions,
   type OutgoingMessage,
 } from './lib/outbox.js';
+export { advanceLamportClock, readLamportClock } from './lib/lamport-clock.js';
 export {
   OutboxRelay,
   publishWithProducer,

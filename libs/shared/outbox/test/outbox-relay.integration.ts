@@ -72,7 +72,8 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     records.map((record) => (JSON.parse(record.value ?? '{}') as { id: string }).id);
 
   before(async () => {
-    ({ kafkaBrokers: brokers } = await testInfrastructure());
+    const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+    brokers = kafkaBrokers;
     database = await createTestDatabase('outbox');
     await applyMigrations({
       databaseUrl: database.ownerUrl,
@@ -81,7 +82,11 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     });
     // As a service: the relay LISTENs, takes its advisory lock and marks rows as the runtime role.
     pool = new pg.Pool({ connectionString: database.runtimeUrl, max: 5 });
-    producer = createKafkaClient({ clientId: uniqueName('outbox-test'), brokers }).producer({
+    producer = createKafkaClient({
+      clientId: uniqueName('outbox-test'),
+      brokers,
+      security: kafkaAccess.security,
+    }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
     });

@@ -13,5 +13,7 @@ export { spawnService, startServiceProcess, type ServiceProcess } from './lib/se
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort, freePorts } from './lib/free-port.js';
 export { startSpanCollector, type CollectedSpan, type SpanCollector } from './lib/span-collector.js';
-export { readTopics, sendRecords, type ReadRecord } from './lib/kafka-reader.js';
+export { readTopics, sendRecords, testKafkaClient, type ReadRecord } from './lib/kafka-reader.js';
+export { grantKafkaAccess, revokeKafkaAccess } from './lib/kafka-access.js';
+export { testKafkaAccess, type TestKafkaAccess } from './lib/test-kafka.js';
 export { createMigratedTestDatabase, startSystem, type RunningSystem } from './lib/running-system.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { inventoryHandlers } from './inventory-handlers.js';
 
 describe('inventory subscriptions', () => {
@@ -8,5 +9,9 @@ describe('inventory subscriptions', () => {
     const handlers = inventoryHandlers();
     assert.ok(Object.keys(handlers).every(isMessageType));
     assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderEvents, Topics.inventoryCommands]));
+  });
+
+  it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
+    assert.deepEqual(new Set(topicsOf(inventoryHandlers())), new Set(SERVICE_KAFKA_ACCESS.inventory.reads));
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMessage, isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { orchestratorHandlers } from './orchestrator-handlers.js';
 
 describe('orchestrator subscriptions', () => {
@@ -21,5 +22,12 @@ describe('orchestrator subscriptions', () => {
       );
     assert.equal(handlers.OrderCreated?.appliesTo?.(created('orchestration')), true);
     assert.equal(handlers.OrderCreated?.appliesTo?.(created('choreography')), false);
+  });
+
+  it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
+    assert.deepEqual(
+      new Set(topicsOf(orchestratorHandlers({ start: async () => [], reply: async () => [] }))),
+      new Set(SERVICE_KAFKA_ACCESS.orchestrator.reads),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { orderHandlers } from './order-handlers.js';
 
 describe('order subscriptions', () => {
@@ -11,5 +12,9 @@ describe('order subscriptions', () => {
       new Set(topicsOf(handlers)),
       new Set([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands]),
     );
+  });
+
+  it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
+    assert.deepEqual(new Set(topicsOf(orderHandlers())), new Set(SERVICE_KAFKA_ACCESS.order.reads));
   });
 });

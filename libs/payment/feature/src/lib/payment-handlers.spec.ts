@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { paymentHandlers } from './payment-handlers.js';
 
 describe('payment subscriptions', () => {
@@ -11,5 +12,9 @@ describe('payment subscriptions', () => {
       new Set(topicsOf(handlers)),
       new Set([Topics.inventoryEvents, Topics.orderEvents, Topics.paymentCommands]),
     );
+  });
+
+  it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
+    assert.deepEqual(new Set(topicsOf(paymentHandlers())), new Set(SERVICE_KAFKA_ACCESS.payment.reads));
   });
 });

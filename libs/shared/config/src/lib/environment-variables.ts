@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 /** A TCP port number, given as a string in the environment. */
@@ -39,6 +40,70 @@ export const kafkaBrokersVariable = z
 export const booleanVariable = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** An optional variable; set but empty counts as unset (as `${VAR:-}` in compose files gives). */
+const optional = <Schema extends z.ZodType>(schema: Schema) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** A file the process can read, such as a mounted secret. */
+const readableFileVariable = z.string().refine(
+  (path) => {
+    try {
+      accessSync(path, constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must name a file this process can read' },
+);
+
+/**
+ * How a Kafka client signs in and whether it speaks TLS. Without a
+ * mechanism the client connects without SASL (a PLAINTEXT broker).
+ */
+export const kafkaSecurityVariables = {
+  KAFKA_SASL_MECHANISM: optional(
+    z.enum(['scram-sha-256', 'scram-sha-512'], { error: 'must be scram-sha-256 or scram-sha-512' }),
+  ),
+  KAFKA_USERNAME: optional(z.string()),
+  KAFKA_PASSWORD: optional(z.string()),
+  /** Read instead of KAFKA_PASSWORD: a mounted secret, or a file of the local broker's credentials. */
+  KAFKA_PASSWORD_FILE: optional(readableFileVariable),
+  KAFKA_SSL: booleanVariable.default(false),
+  /** PEM certificates the broker's certificate must chain to (a cluster CA); the system's CAs otherwise. */
+  KAFKA_SSL_CA_FILE: optional(readableFileVariable),
+};
+
+export type KafkaSecuritySettings = z.output<z.ZodObject<typeof kafkaSecurityVariables>>;
+
+/** The rules that span several of the Kafka security variables. */
+export function checkKafkaSecurity(settings: KafkaSecuritySettings, context: z.RefinementCtx): void {
+  const problem = (variable: keyof KafkaSecuritySettings, message: string) =>
+    context.addIssue({ code: 'custom', path: [variable], message });
+  const password = settings.KAFKA_PASSWORD !== undefined || settings.KAFKA_PASSWORD_FILE !== undefined;
+  if (settings.KAFKA_SASL_MECHANISM === undefined) {
+    if (settings.KAFKA_USERNAME !== undefined || password) {
+      problem('KAFKA_SASL_MECHANISM', 'is required with a Kafka username or password');
+    }
+  } else {
+    if (settings.KAFKA_USERNAME === undefined) {
+      problem('KAFKA_USERNAME', `is required with KAFKA_SASL_MECHANISM=${settings.KAFKA_SASL_MECHANISM}`);
+    }
+    if (!password) {
+      problem(
+        'KAFKA_PASSWORD',
+        `or KAFKA_PASSWORD_FILE is required with KAFKA_SASL_MECHANISM=${settings.KAFKA_SASL_MECHANISM}`,
+      );
+    }
+  }
+  if (settings.KAFKA_PASSWORD !== undefined && settings.KAFKA_PASSWORD_FILE !== undefined) {
+    problem('KAFKA_PASSWORD_FILE', 'may not be set together with KAFKA_PASSWORD');
+  }
+  if (settings.KAFKA_SSL_CA_FILE !== undefined && !settings.KAFKA_SSL) {
+    problem('KAFKA_SSL_CA_FILE', 'needs KAFKA_SSL=true');
+  }
+}
 
 export const logLevelVariable = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -107,14 +172,14 @@ export const serviceCredentialVariables = {
   AUTH_SIGNING_KEY_FILE: optionalText,
 };
 
-/** The variables every service reads; each service extends this with its own. */
-export const serviceEnvironmentSchema = (defaultPort: number) =>
+const serviceEnvironmentObject = (defaultPort: number) =>
   z.object({
     PORT: portVariable(defaultPort),
     HOST: z.string().min(1).default('127.0.0.1'),
     SERVICE_VERSION: z.string().min(1).default('0.1.0'),
     DATABASE_URL: postgresUrlVariable,
     KAFKA_BROKERS: kafkaBrokersVariable,
+    ...kafkaSecurityVariables,
     LOG_LEVEL: logLevelVariable,
     KAFKA_TOPIC_PREFIX: z
       .string()
@@ -185,7 +250,21 @@ export const serviceEnvironmentSchema = (defaultPort: number) =>
       .min(100, 'must be at least 100')
       .max(60000, 'must be at most 60000')
       .default(8000),
+    /**
+     * How far ahead of the service's Lamport clock a consumed message's Lamport time may be; one
+     * further ahead is dead-lettered (LAMPORT_TOO_FAR_AHEAD) and leaves the clock as it was. 0: no bound.
+     */
+    LAMPORT_MAX_JUMP: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(1_000_000),
   });
+
+/** The variables every service reads; each service extends this with its own. */
+export const serviceEnvironmentSchema = (defaultPort: number) =>
+  serviceEnvironmentObject(defaultPort).superRefine(checkKafkaSecurity);
 
 export type ServiceEnvironment = z.output<ReturnType<typeof serviceEnvironmentSchema>>;
 

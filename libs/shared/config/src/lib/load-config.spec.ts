@@ -55,4 +55,10 @@ describe('service environment', () => {
     assert.equal(loadConfig(schema, { ...valid, KAFKA_TOPIC_PREFIX: 'test-1.' }).KAFKA_TOPIC_PREFIX, 'test-1.');
     assert.throws(() => loadConfig(schema, { ...valid, KAFKA_TOPIC_PREFIX: 'a/b' }), /KAFKA_TOPIC_PREFIX/);
   });
+
+  it('bounds how far ahead a consumed Lamport time may be, 1,000,000 by default and 0 for no bound', () => {
+    assert.equal(loadConfig(schema, valid).LAMPORT_MAX_JUMP, 1_000_000);
+    assert.equal(loadConfig(schema, { ...valid, LAMPORT_MAX_JUMP: '0' }).LAMPORT_MAX_JUMP, 0);
+    assert.throws(() => loadConfig(schema, { ...valid, LAMPORT_MAX_JUMP: '-1' }), /LAMPORT_MAX_JUMP/);
+  });
 });

@@ -1,7 +1,7 @@
 import type { ParseFailureReason } from '@dtx/contracts';
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
 
-export type DeadLetterReason = ParseFailureReason | 'HEADER_MISMATCH' | 'HANDLER_FAILED';
+export type DeadLetterReason = ParseFailureReason | 'HEADER_MISMATCH' | 'LAMPORT_TOO_FAR_AHEAD' | 'HANDLER_FAILED';
 
 /** Dead-letter headers: why, and where the original came from. */
 export const DeadLetterHeaders = {

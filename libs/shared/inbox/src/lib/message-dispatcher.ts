@@ -7,7 +7,7 @@ import {
   type MessageType,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
-import type { Emission, Outbox, OutgoingMessage } from '@dtx/outbox';
+import { advanceLamportClock, readLamportClock, type Emission, type Outbox, type OutgoingMessage } from '@dtx/outbox';
 import { isDatabaseUnavailable, isTransactionConflict, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
@@ -23,6 +23,7 @@ import type { Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafk
 import { DeadLetterPublisher, type DeadLetterReason, type Delivery } from './dead-letter-publisher.js';
 import type { FaultInjector } from './fault-injector.js';
 import { recordInInbox } from './inbox-record.js';
+import { DEFAULT_MAX_LAMPORT_JUMP, LamportBound } from './lamport-bound.js';
 
 export interface HandlerContext<Type extends MessageType> {
   /** The transaction that also records the message as handled and stores what the handler returns. */
@@ -79,6 +80,8 @@ export interface MessageDispatcherOptions {
   maxMessagesPerTransaction?: number;
   /** How the broker answers fetches: at once with any data (minBytes 1), or after gathering some. */
   fetch?: { minBytes: number; maxWaitTimeInMs: number };
+  /** How far ahead of the service's Lamport clock a message may be; one further ahead is dead-lettered. 0: no bound. */
+  maxLamportJump?: number;
 }
 
 /** Handler runs before a message is dead-lettered, and the backoff between them. */
@@ -103,7 +106,8 @@ class DispatcherStoppingError extends Error {
  *
  * Messages come in batches, one partition's at a time, as many as are waiting
  * (so a batch is one message at low load, and many under load). Each is
- * parsed and validated (or dead-lettered at once); then, in one transaction
+ * parsed and validated, and its Lamport time checked against the service's
+ * clock (or it is dead-lettered at once); then, in one transaction
  * for the batch, the inbox records their ids (duplicates stop here), the
  * handlers run in partition order, and the messages they return go to the
  * outbox; commit; only then do their offsets count as consumed (and reach
@@ -117,6 +121,7 @@ export class MessageDispatcher {
   private running = false;
   private starting: Promise<void> | undefined;
   private readonly deadLetters: DeadLetterPublisher;
+  private readonly lamportBound: LamportBound;
   private readonly retry: RetryPolicy;
   private markJoined: () => void = () => undefined;
   /** Commits the offsets consumed and not yet committed, the latest batch's way; for the trailing commit and the last one on stopping. */
@@ -129,6 +134,10 @@ export class MessageDispatcher {
   constructor(private readonly options: MessageDispatcherOptions) {
     this.retry = options.retry ?? defaultRetryPolicy;
     this.deadLetters = new DeadLetterPublisher(options.producer, options.deadLetterTopic, options.consumerGroup);
+    this.lamportBound = new LamportBound(options.maxLamportJump ?? DEFAULT_MAX_LAMPORT_JUMP, {
+      read: () => options.transaction((tx) => readLamportClock(tx)),
+      advanceTo: (time) => options.transaction((tx) => advanceLamportClock(tx, time)),
+    });
   }
 
   /** Starts consuming in the background, retrying until Kafka answers. */
@@ -289,9 +298,17 @@ export class MessageDispatcher {
       if (read.kind === 'unreadable') {
         await this.deadLetter(delivery, read.reason, read.detail, 0);
       } else if (read.kind === 'handle') {
-        work.push(read.handling);
+        const refusal = await this.lamportBound.refusal(read.handling.message.lamport);
+        if (refusal === undefined) {
+          work.push(read.handling);
+        } else {
+          await this.deadLetter(delivery, 'LAMPORT_TOO_FAR_AHEAD', refusal, 0);
+        }
+      } else if (read.lamport !== undefined) {
+        await this.lamportBound.read(read.lamport);
       }
     }
+    await this.lamportBound.keepClockNear();
     if (work.length === 0) {
       return;
     }
@@ -311,10 +328,10 @@ export class MessageDispatcher {
   /** Whether a message is for this consumer, and if so whether it can be handled. */
   private read(delivery: Delivery): ReadResult {
     // Topics carry types this consumer does not handle (the orchestrator reads every order event, say):
-    // the type header tells, so those are skipped without being parsed and validated.
+    // the type header tells, so those are skipped without being validated (read only for their Lamport time).
     const announced = headerValue(delivery.message.headers, MessageHeaders.messageType);
     if (announced !== undefined && isMessageType(announced) && !this.options.handlers[announced]) {
-      return { kind: 'ignored' };
+      return { kind: 'ignored', lamport: lamportOf(delivery.message.value) };
     }
     const parsed = parseMessage(delivery.message.value);
     if (!parsed.ok) {
@@ -331,7 +348,7 @@ export class MessageDispatcher {
     }
     const handler = this.options.handlers[message.type] as MessageHandler<MessageType> | undefined;
     if (!handler || handler.appliesTo?.(message) === false) {
-      return { kind: 'ignored' };
+      return { kind: 'ignored', lamport: message.lamport };
     }
     return { kind: 'handle', handling: { delivery, message, handler } };
   }
@@ -477,9 +494,20 @@ interface Handling {
 }
 
 type ReadResult =
-  | { kind: 'ignored' }
+  /** Not for this consumer; its Lamport time, if it has one, still tells how far the senders' clocks are. */
+  | { kind: 'ignored'; lamport?: number }
   | { kind: 'unreadable'; reason: DeadLetterReason; detail: string }
   | { kind: 'handle'; handling: Handling };
+
+/** The Lamport time of a message that is not validated: parsed only as JSON, undefined if it has none. */
+function lamportOf(value: Buffer | null): number | undefined {
+  try {
+    const lamport: unknown = (JSON.parse(value?.toString() ?? '') as { lamport?: unknown }).lamport;
+    return Number.isSafeInteger(lamport) && (lamport as number) > 0 ? (lamport as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function coordinatesOf({ topic, partition, message }: Delivery) {
   return { topic, partition, offset: message.offset };

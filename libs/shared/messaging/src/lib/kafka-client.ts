@@ -1,4 +1,5 @@
 import './kafkajs-idle-timer-fix.js';
+import type { KafkaSecurity } from '@dtx/config';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
 /** The subset of a pino logger that library code logs through. */
@@ -12,6 +13,8 @@ export interface StructuredLogger {
 export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
+  /** SASL credentials and TLS (see @dtx/config's kafkaSecurityOf); none for a PLAINTEXT broker. */
+  security?: KafkaSecurity;
   logger?: StructuredLogger;
   /** kafkajs retries each request this many times before giving up (default 5). */
   retries?: number;
@@ -22,6 +25,7 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,
+    ...options.security,
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 5_000 },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { kafkaSecurityOf } from '@dtx/config';
 import { createKafkaClient, KafkaReadinessProbe } from '@dtx/messaging';
 import type { Kafka } from 'kafkajs';
 import { FaultInjector } from '@dtx/inbox';
@@ -99,6 +100,7 @@ export class ServicePlatformModule {
             createKafkaClient({
               clientId: options.serviceName,
               brokers: options.config.KAFKA_BROKERS,
+              security: kafkaSecurityOf(options.config),
               logger: logger.logger,
             }),
         },

@@ -110,6 +110,7 @@ export class Messaging
           minBytes: this.options.config.KAFKA_FETCH_MIN_BYTES,
           maxWaitTimeInMs: this.options.config.KAFKA_FETCH_MAX_WAIT_MS,
         },
+        maxLamportJump: this.options.config.LAMPORT_MAX_JUMP,
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { GenericContainer, Wait } from 'testcontainers';
 import type { TestInfrastructure } from './test-infrastructure.js';
+import { testKafkaAccess } from './test-kafka.js';
 
 const POSTGRES_IMAGE = 'postgres:15.18';
 const KAFKA_IMAGE = 'apache/kafka:4.1.2';
@@ -18,6 +19,8 @@ export async function startContainers(): Promise<TestInfrastructure> {
   return {
     postgresAdminUrl: `postgresql://postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}/postgres`,
     kafkaBrokers: [kafka],
+    // A PLAINTEXT broker without ACLs: the tests of Kafka's authentication and authorisation need the local one.
+    kafkaAccess: testKafkaAccess({ TEST_KAFKA_SASL_MECHANISM: '' }),
     source: 'testcontainers',
   };
 }

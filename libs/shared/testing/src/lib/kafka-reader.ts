@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { testInfrastructure } from './test-infrastructure.js';
 import { uniqueName } from './unique-name.js';
 
 export interface ReadRecord {
@@ -8,6 +9,17 @@ export interface ReadRecord {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+}
+
+/** A kafkajs client of the tests' own, signed in as the tests' user, that logs nothing. */
+export async function testKafkaClient(name: string, brokers?: string[]): Promise<Kafka> {
+  const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
+  return new Kafka({
+    clientId: uniqueName(name),
+    brokers: brokers ?? kafkaBrokers,
+    ...kafkaAccess.security,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /**
@@ -20,7 +32,7 @@ export async function readTopics(options: {
   until: (records: ReadRecord[]) => boolean;
   timeoutMs?: number;
 }): Promise<ReadRecord[]> {
-  const kafka = new Kafka({ clientId: uniqueName('reader'), brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const kafka = await testKafkaClient('reader', options.brokers);
   const consumer = kafka.consumer({ groupId: uniqueName('reader'), sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   const records: ReadRecord[] = [];
   await createMissingTopics(kafka, options.topics);
@@ -75,7 +87,7 @@ export async function sendRecords(
   brokers: string[],
   records: { topic: string; key: string | null; value: string | null; headers?: Record<string, string> }[],
 ): Promise<void> {
-  const kafka = new Kafka({ clientId: uniqueName('sender'), brokers, logLevel: logLevel.NOTHING });
+  const kafka = await testKafkaClient('sender', brokers);
   const producer = kafka.producer();
   await producer.connect();
   try {

@@ -2,7 +2,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ensureLocalKeys, localKeysDirectory } from '@dtx/auth';
+import type { KafkaSecurity } from '@dtx/config';
 import { freePorts } from './free-port.js';
+import { grantKafkaAccess, revokeKafkaAccess } from './kafka-access.js';
 import { repositoryRoot, type ServiceName } from './repository.js';
 import { startServiceProcess, type ServiceProcess } from './service-process.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -14,6 +16,8 @@ const run = promisify(execFile);
 /** Services of one test suite: their own databases, their own topic names, their own ports. */
 export interface RunningSystem {
   brokers: string[];
+  /** How the tests' own Kafka clients sign in (the services sign in as their own users). */
+  kafkaSecurity: KafkaSecurity;
   /** Prepended to every topic name of this suite. */
   topicPrefix: string;
   /** The base URL of a service's replica (the first by default). */
@@ -65,7 +69,7 @@ export async function startSystem(
   services: ServiceName[],
   options: { environment?: Record<string, string>; replicas?: Partial<Record<ServiceName, number>> } = {},
 ): Promise<RunningSystem> {
-  const { kafkaBrokers } = await testInfrastructure();
+  const { kafkaBrokers, kafkaAccess } = await testInfrastructure();
   // Tokens of the local issuer (what the tests' clients send) are what the services accept.
   const keys = await ensureLocalKeys(localKeysDirectory());
   const topicPrefix = `${uniqueName('t')}.`;
@@ -92,6 +96,7 @@ export async function startSystem(
     PAYMENT_SERVICE_URL: urlsOf('payment').join(','),
     DATABASE_URL: databases.get(service)?.runtimeUrl ?? '',
     KAFKA_BROKERS: kafkaBrokers.join(','),
+    ...kafkaAccess.serviceEnvironment(service),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     ENABLE_FAULT_INJECTION: 'true',
     AUTH_JWKS_FILE: keys.jwksFile,
@@ -102,6 +107,7 @@ export async function startSystem(
     processes.set(keyOf(service, replica), await startServiceProcess(service, environmentOf(service, replica)));
   };
 
+  await grantKafkaAccess(topicPrefix);
   for (const service of services) {
     databases.set(service, await createMigratedTestDatabase(service));
   }
@@ -124,6 +130,7 @@ export async function startSystem(
   };
   return {
     brokers: kafkaBrokers,
+    kafkaSecurity: kafkaAccess.security,
     topicPrefix,
     url: urlOf,
     urls: urlsOf,
@@ -138,6 +145,7 @@ export async function startSystem(
     shutdown: async () => {
       await Promise.all([...processes.values()].map((process) => process.stop()));
       await Promise.all([...databases.values()].map((database) => database.drop()));
+      await revokeKafkaAccess(topicPrefix);
     },
   };
 }

@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { testKafkaAccess, type TestKafkaAccess } from './test-kafka.js';
 
 export interface TestInfrastructure {
   /** A URL to the server's maintenance database, with rights to create databases. */
   postgresAdminUrl: string;
   kafkaBrokers: string[];
+  /** How the tests and the services they start sign in to Kafka (see testKafkaAccess). */
+  kafkaAccess: TestKafkaAccess;
   source: 'environment' | 'testcontainers';
 }
 
@@ -17,7 +20,7 @@ let infrastructure: Promise<TestInfrastructure> | undefined;
 
 /**
  * PostgreSQL and Kafka for integration tests: from TEST_POSTGRES_URL and
- * TEST_KAFKA_BROKERS when set, otherwise from Testcontainers when a Docker
+ * TEST_KAFKA_BROKERS when set (with the TEST_KAFKA_* credentials), otherwise from Testcontainers when a Docker
  * engine is reachable, otherwise an error that says how to start them.
  */
 export function testInfrastructure(): Promise<TestInfrastructure> {
@@ -29,7 +32,12 @@ async function resolveInfrastructure(): Promise<TestInfrastructure> {
   const postgresAdminUrl = process.env['TEST_POSTGRES_URL'];
   const kafkaBrokers = process.env['TEST_KAFKA_BROKERS'];
   if (postgresAdminUrl && kafkaBrokers) {
-    return { postgresAdminUrl, kafkaBrokers: kafkaBrokers.split(','), source: 'environment' };
+    return {
+      postgresAdminUrl,
+      kafkaBrokers: kafkaBrokers.split(','),
+      kafkaAccess: testKafkaAccess(),
+      source: 'environment',
+    };
   }
   if (dockerEngineReachable()) {
     // Imported only here, so runs without Docker never load Testcontainers.

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deadLetterTopic, Topics } from '@dtx/contracts';
+import {
+  deploymentTopics,
+  inspectorAclRules,
+  SERVICE_KAFKA_ACCESS,
+  serviceAclRules,
+  type AclRule,
+  type ServiceKafkaAccess,
+} from './kafka-acls.js';
+
+const services = Object.entries(SERVICE_KAFKA_ACCESS) as [string, ServiceKafkaAccess][];
+const writers = (topic: string) => services.filter(([, access]) => access.writes.includes(topic)).map(([name]) => name);
+const readers = (topic: string) => services.filter(([, access]) => access.reads.includes(topic)).map(([name]) => name);
+const granted = (rules: AclRule[], principal: string, resource: string, name: string) =>
+  rules
+    .filter((rule) => rule.principal === principal && rule.resource === resource && rule.name === name)
+    .map((rule) => rule.operation)
+    .sort();
+
+describe('the Kafka ACL table', () => {
+  it('covers every topic of the contracts and the dead letters of every service that consumes', () => {
+    const consuming = services.filter(([, access]) => access.groups.length > 0).map(([name]) => name);
+    assert.deepEqual(consuming, ['order', 'inventory', 'payment', 'orchestrator']);
+    assert.deepEqual(
+      deploymentTopics('').sort(),
+      [...Object.values(Topics), ...consuming.map((service) => deadLetterTopic(service))].sort(),
+    );
+  });
+
+  it('lets only its owner write a topic of events, only the orchestrator write commands, only the participants reply', () => {
+    assert.deepEqual(writers(Topics.orderEvents), ['order']);
+    assert.deepEqual(writers(Topics.inventoryEvents), ['inventory']);
+    assert.deepEqual(writers(Topics.paymentEvents), ['payment']);
+    for (const topic of [Topics.orderCommands, Topics.inventoryCommands, Topics.paymentCommands]) {
+      assert.deepEqual(writers(topic), ['orchestrator'], topic);
+    }
+    assert.deepEqual(writers(Topics.sagaReplies), ['order', 'inventory', 'payment']);
+    assert.deepEqual(readers(Topics.sagaReplies), ['orchestrator']);
+    for (const [service, access] of services) {
+      for (const topic of access.writes.filter((name) => name.endsWith('.dead-letters'))) {
+        assert.equal(topic, deadLetterTopic(service), `${service} writes only its own dead letters`);
+      }
+    }
+  });
+
+  it('gives each service its own topics and group, prefixed, and nothing to create, alter or delete', () => {
+    const rules = serviceAclRules('t-abc.');
+    assert.deepEqual(granted(rules, 'User:order', 'TOPIC', 't-abc.orders.events'), ['DESCRIBE', 'WRITE']);
+    assert.deepEqual(granted(rules, 'User:order', 'TOPIC', 't-abc.payments.events'), ['DESCRIBE', 'READ']);
+    assert.deepEqual(granted(rules, 'User:order', 'GROUP', 't-abc.order'), ['READ']);
+    assert.deepEqual(granted(rules, 'User:order', 'TOPIC', 't-abc.inventory.commands'), []);
+    assert.deepEqual(granted(rules, 'User:orchestrator', 'GROUP', 't-abc.payment'), ['DESCRIBE']);
+    assert.deepEqual(granted(rules, 'User:coordinator', 'CLUSTER', 'kafka-cluster'), ['IDEMPOTENT_WRITE']);
+    assert.ok(rules.every((rule) => !rule.prefixed && rule.name !== '*'));
+    assert.ok(rules.every((rule) => rule.resource === 'CLUSTER' || rule.name.startsWith('t-abc.')));
+    assert.ok(rules.every((rule) => ['READ', 'WRITE', 'DESCRIBE', 'IDEMPOTENT_WRITE'].includes(rule.operation)));
+  });
+
+  it('lets the inspector read and describe everything and write nothing', () => {
+    const rules = inspectorAclRules();
+    assert.ok(rules.every((rule) => rule.principal === 'User:inspector'));
+    assert.deepEqual(granted(rules, 'User:inspector', 'TOPIC', '*'), ['DESCRIBE', 'DESCRIBE_CONFIGS', 'READ']);
+    assert.ok(rules.every((rule) => rule.operation !== 'WRITE' && rule.operation !== 'IDEMPOTENT_WRITE'));
+    assert.ok(
+      rules.filter((rule) => rule.operation === 'DELETE').every((rule) => rule.resource === 'GROUP' && rule.prefixed),
+      'deletes only the groups its tools make',
+    );
+  });
+});
