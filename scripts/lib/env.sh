@@ -3,17 +3,19 @@
 # Every value can be overridden from the environment (see README, "Configuration").
 
 SERVICES=(order inventory payment orchestrator coordinator)
+# The repository, also for the scripts that source this without node.sh (scripts/infra/*).
+ENV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 export POSTGRES_PORT="${POSTGRES_PORT:-5432}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 # The local token issuer's key pair (npm run -s token); services check tokens against its JWKS.
-export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$REPO_ROOT/.local/auth}"
+export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$ENV_ROOT/.local/auth}"
 
 # Users of the local Kafka broker (scripts/infra/kafka.sh): the super user, a read-only
 # user for tools, and one per service; each password is a file in KAFKA_CREDENTIALS.
 KAFKA_USERS=(admin inspector "${SERVICES[@]}")
-KAFKA_CREDENTIALS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.local/kafka/credentials"
+KAFKA_CREDENTIALS="$ENV_ROOT/.local/kafka/credentials"
 
 # kafka_client_environment <user>: the variables a client of the local broker signs in with.
 kafka_client_environment() {
@@ -67,7 +69,7 @@ service_database() {
 }
 
 # Passwords of the local cluster's roles, made by scripts/infra/postgres.sh (README, "PostgreSQL roles").
-POSTGRES_CREDENTIALS_DIR="${POSTGRES_STATE_DIR:-$REPO_ROOT/.local/postgres}/credentials"
+POSTGRES_CREDENTIALS_DIR="${POSTGRES_STATE_DIR:-$ENV_ROOT/.local/postgres}/credentials"
 
 # <role> <database>: a URL of the local cluster that signs in as the role.
 local_database_url() {
