@@ -136,8 +136,10 @@ const LIBRARY_MIGRATIONS = [
   '20261126000000_outbox',
   '20261126000001_inbox',
   '20261126000200_participant_steps',
+  '20261205000200_participant_steps_retention',
   // Not 20261126000500_two_phase_participations: that name is the old copy, recorded with its own checksum.
   '20261126000501_two_phase_participations',
+  '20261205000501_two_phase_participations_retention',
 ];
 
 describe('offline migrate against PostgreSQL', () => {
