@@ -52,6 +52,7 @@ print_urls() {
   echo "  Kafka         $KAFKA_BROKERS   (npm run inspect -- <orderId> follows one order's messages)"
   echo "                SASL/SCRAM-SHA-512; each user's password in .local/kafka/credentials/<user> (README, \"Kafka credentials and ACLs\")"
   echo "  Jaeger        http://127.0.0.1:16686/api/traces/<traceId>   (query API; OTLP on 4317/4318)"
+  echo "  Tokens        npm run -s token -- --admin   or   -- --sub <customerId>   (README, \"Identity and access\")"
   echo
   echo "Logs: .local/logs/<service>.log. Press Ctrl-C to stop."
 }
