@@ -146,7 +146,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
     }
     assert.equal(otherBody.status, 422);
     assert.equal((otherBody.body as ApiErrorBody).error, 'IDEMPOTENCY_KEY_REUSED');
-    assert.equal((await shop.listOrders({ customerId: customer, limit: 200 })).length, 1);
+    assert.equal((await shop.listOrders({ customerId: customer, limit: 200 })).items.length, 1);
   });
 
   it('50 concurrent orders for the last 10 units: exactly 10 confirmed, stock 0, the rest OUT_OF_STOCK', async () => {
@@ -168,6 +168,22 @@ describe('orders by choreography: order, inventory and payment as processes on P
     assert.equal(confirmed.length, 10);
     assert.equal(cancelled.length, 40);
     assert.ok(cancelled.every((order) => order.reason === 'OUT_OF_STOCK'));
+    // GET /orders pages through all of them with its cursor; the reason filter finds the cancelled ones.
+    const listed: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const page = await shop.listOrders({ mode: 'choreography', limit: 20, ...(cursor ? { cursor } : {}) });
+      listed.push(...page.items.map((order) => order.orderId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.ok(orders.every((order) => listed.includes(order.orderId)));
+    assert.equal(new Set(listed).size, listed.length, 'no order on two pages');
+    const [firstCustomer] = customers;
+    const outOfStock = await shop.listOrders({ customerId: firstCustomer, reason: 'OUT_OF_STOCK' });
+    assert.deepEqual(
+      outOfStock.items.map((order) => order.orderId),
+      cancelled.filter((order) => order.customerId === firstCustomer).map((order) => order.orderId),
+    );
     await eventually(
       () => shop.getStock(sku),
       (stock) => stock.available === 0 && stock.reserved === 0,
@@ -258,6 +274,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
       ['a malformed order id', shop.request('order', 'GET', '/orders/not-a-uuid'), 400, 'orderId'],
       ['a limit out of range', shop.request('order', 'GET', '/orders?limit=1000'), 400, 'limit'],
       ['an unknown query parameter', shop.request('order', 'GET', '/orders?colour=red'), 400, 'colour'],
+      ['a cursor no page gave', shop.request('order', 'GET', '/orders?cursor=bm90LWEtY3Vyc29y'), 400, 'cursor'],
       [
         'negative stock',
         shop.request('inventory', 'PUT', `/inventory/${sku}`, { json: { available: -1 } }),
@@ -320,7 +337,7 @@ describe('orders by choreography: order, inventory and payment as processes on P
       );
     }
 
-    assert.deepEqual(await shop.listOrders({ customerId: customer, limit: 200 }), []);
+    assert.deepEqual(await shop.listOrders({ customerId: customer, limit: 200 }), { items: [], nextCursor: null });
     assert.deepEqual(await shop.getStock(sku), { sku, available: 7, reserved: 0 });
     assert.equal((await shop.getPrice(sku)).unitPrice, 100);
     assert.deepEqual(await shop.getAccount(customer), { customerId: customer, balance: 700, reserved: 0 });

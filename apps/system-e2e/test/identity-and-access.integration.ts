@@ -50,7 +50,7 @@ describe('identity and access: every REST route checks a bearer token, its role 
     customer: (customerId: string) => issuer.issue({ subject: customerId }),
     service: (clientId: string) => issuer.issue({ subject: `service:${clientId}`, clientId }),
   };
-  const ordersOf = async (customerId: string) => (await shop.listOrders({ customerId, limit: 200 })).length;
+  const ordersOf = async (customerId: string) => (await shop.listOrders({ customerId, limit: 200 })).items.length;
 
   before(async () => {
     system = await startSystem([...SERVICE_NAMES]);
@@ -251,11 +251,15 @@ describe('identity and access: every REST route checks a bearer token, its role 
     const othersList = await asBob.request('order', 'GET', `/orders?customerId=${alice}`);
     assert.equal(othersList.status, 403);
     assert.equal(errorOf(othersList).error, 'FORBIDDEN');
-    assert.deepEqual(await asBob.listOrders(), [], 'without a customerId a customer lists their own orders only');
+    assert.deepEqual(
+      (await asBob.listOrders()).items,
+      [],
+      'without a customerId a customer lists their own orders only',
+    );
 
     assert.equal((await asAlice.getOrder(aliceOrder.orderId)).orderId, aliceOrder.orderId);
     assert.deepEqual(
-      (await asAlice.listOrders()).map((order) => order.orderId),
+      (await asAlice.listOrders()).items.map((order) => order.orderId),
       [aliceOrder.orderId],
     );
     assert.equal((await asAlice.getAccount(alice)).balance, 9_750);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { customerOf, type Principal } from '@dtx/auth';
-import { customerIdSchema, listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
+import { customerIdSchema, encodeOrderCursor, listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
 import {
   idempotencyKeySchema,
   OrderPlacementService,
@@ -113,18 +113,27 @@ export class OrdersController {
 
   @Get()
   @Access('customer', 'admin')
-  @ApiOperation({ summary: "Orders, newest first, filtered by customer and status; a customer's are only their own" })
-  list(
+  @ApiOperation({
+    summary:
+      "A page of orders, newest first, filtered by customer, status, mode and reason; follow nextCursor for the next page. A customer's are only their own",
+  })
+  async list(
     @CurrentPrincipal() caller: Principal,
     @Query(new ZodValidationPipe(listOrdersQuerySchema, 'query')) query: z.output<typeof listOrdersQuerySchema>,
-  ): Promise<OrderView[]> {
+  ): Promise<{ items: OrderView[]; nextCursor: string | null }> {
     const customer = customerOf(caller);
     if (customer !== undefined && query.customerId !== undefined && query.customerId !== customer) {
       throw new ApiError(403, 'FORBIDDEN', 'A customer lists only their own orders', [
         { path: 'customerId', message: "must be the token's customer, or left out" },
       ]);
     }
-    return this.queries.list(customer === undefined ? query : { ...query, customerId: customer });
+    const { cursor, ...filter } = query;
+    const page = await this.queries.list({
+      ...filter,
+      ...(customer === undefined ? {} : { customerId: customer }),
+      ...(cursor ? { after: cursor } : {}),
+    });
+    return { items: page.items, nextCursor: page.last ? encodeOrderCursor(page.last) : null };
   }
 }
 

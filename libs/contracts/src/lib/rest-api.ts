@@ -14,7 +14,8 @@ import {
  * "Placing orders"). Answers are described with `z.object`, so a field a
  * service adds later does not make an older client reject the answer.
  *
- *   order         POST /orders, GET /orders/:orderId, GET /orders?customerId=&status=&limit=, PUT|GET /catalog/:sku
+ *   order         POST /orders, GET /orders/:orderId, GET /orders?customerId=&status=&mode=&reason=&limit=&cursor=,
+ *                 PUT|GET /catalog/:sku
  *   inventory     PUT|GET /inventory/:sku
  *   payment       PUT|GET /accounts/:customerId, GET /payments?orderId=
  *   orchestrator  GET /sagas/:sagaId, GET /sagas?orderId=
@@ -75,13 +76,57 @@ export const orderViewSchema = z.object({
 });
 export type OrderView = z.infer<typeof orderViewSchema>;
 
+/** Where a page of GET /orders ends: the last order's creation time and id (newest first, the id breaking ties). */
+export interface OrderCursor {
+  createdAt: Date;
+  orderId: string;
+}
+
+const orderCursorFields = z.strictObject({ createdAt: z.iso.datetime(), orderId: orderIdSchema });
+
+/** The opaque `nextCursor` of a page that ends at `last`. */
+export function encodeOrderCursor(last: { createdAt: string; orderId: string }): string {
+  return Buffer.from(JSON.stringify({ createdAt: last.createdAt, orderId: last.orderId })).toString('base64url');
+}
+
+/** A `cursor` parameter: what `encodeOrderCursor` made, anything else is refused. */
+export const orderCursorSchema = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextCursor of an earlier page')
+  .transform((cursor, context): OrderCursor => {
+    let fields: unknown;
+    try {
+      fields = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      fields = undefined;
+    }
+    const parsed = orderCursorFields.safeParse(fields);
+    if (!parsed.success) {
+      context.addIssue({ code: 'custom', message: 'must be a nextCursor of an earlier page' });
+      return z.NEVER;
+    }
+    return { createdAt: new Date(parsed.data.createdAt), orderId: parsed.data.orderId };
+  });
+
 /** The query of GET /orders; unknown parameters are refused. */
 export const listOrdersQuerySchema = z.strictObject({
   customerId: z.string().min(1).max(128).optional(),
   status: orderStatusSchema.optional(),
+  mode: orderModeSchema.optional(),
+  /** A cancelled order's reason, e.g. OUT_OF_STOCK. */
+  reason: cancellationReasonSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: orderCursorSchema.optional(),
 });
-export type ListOrdersQuery = z.input<typeof listOrdersQuerySchema>;
+export type ListOrdersQuery = Omit<z.input<typeof listOrdersQuerySchema>, 'cursor'> & { cursor?: string };
+
+/** GET /orders: a page of orders, newest first; `nextCursor` fetches the next one, null on the last. */
+export const orderPageSchema = z.object({
+  items: z.array(orderViewSchema),
+  nextCursor: z.string().nullable(),
+});
+export type OrderPage = z.infer<typeof orderPageSchema>;
 
 /** The body of PUT /catalog/:sku (admin). */
 export const setPriceRequestSchema = z.strictObject({ unitPrice: moneySchema });

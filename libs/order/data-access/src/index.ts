@@ -19,4 +19,5 @@ export {
   listOrders,
   type OrderFilter,
   type OrderView,
+  type OrderViewPage,
 } from './lib/order-views.js';

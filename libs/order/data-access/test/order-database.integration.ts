@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { PgExecutor } from '@dtx/sql';
-import { createOrderDatabaseClient, placeOrderOnce, type OrderDatabaseClient } from '../src/index.js';
+import { createOrderDatabaseClient, listOrders, placeOrderOnce, type OrderDatabaseClient } from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('order database: generated client against the migrated schema', () => {
@@ -51,6 +51,64 @@ describe('order database: generated client against the migrated schema', () => {
     );
     const updated = await client.order.update({ where: { id }, data: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' } });
     assert.ok(updated.updatedAt >= order.updatedAt);
+  });
+
+  it('pages orders newest first with a keyset cursor: ties in the same millisecond neither lost nor repeated', async () => {
+    const customerId = `pager-${randomUUID()}`;
+    const sameMillisecond = new Date('2026-12-01T12:00:00.000Z');
+    const placed: { id: string; createdAt: Date; mode: string; reason: string | null }[] = [];
+    for (let index = 0; index < 7; index++) {
+      placed.push({
+        id: randomUUID(),
+        // Three orders share one millisecond; the others are a second apart.
+        createdAt: index < 3 ? sameMillisecond : new Date(sameMillisecond.getTime() + index * 1_000),
+        mode: index % 2 === 0 ? 'choreography' : '2pc',
+        reason: index % 3 === 0 ? 'OUT_OF_STOCK' : null,
+      });
+    }
+    for (const order of placed) {
+      await client.order.create({
+        data: {
+          id: order.id,
+          customerId,
+          status: order.reason ? 'CANCELLED' : 'CONFIRMED',
+          reason: order.reason,
+          mode: order.mode,
+          totalAmount: 100n,
+          createdAt: order.createdAt,
+          items: { create: [{ lineNo: 1, sku: 'SKU-A', quantity: 1, unitPrice: 100n }] },
+        },
+      });
+    }
+    const newestFirst = [...placed]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .map((order) => order.id);
+
+    const seen: string[] = [];
+    let after: { createdAt: Date; orderId: string } | undefined;
+    for (let pages = 1; ; pages++) {
+      const page = await listOrders(client, { customerId, limit: 2, ...(after ? { after } : {}) });
+      seen.push(...page.items.map((order) => order.orderId));
+      if (!page.last) {
+        assert.equal(pages, 4, '7 orders in pages of 2');
+        break;
+      }
+      after = { createdAt: new Date(page.last.createdAt), orderId: page.last.orderId };
+    }
+    assert.deepEqual(seen, newestFirst);
+
+    const exactlyFull = await listOrders(client, { customerId, limit: 7 });
+    assert.equal(exactlyFull.items.length, 7);
+    assert.equal(exactlyFull.last, undefined, 'a page that holds the rest has no next page');
+
+    const filtered = await listOrders(client, { customerId, mode: 'choreography', reason: 'OUT_OF_STOCK', limit: 50 });
+    assert.deepEqual(
+      filtered.items.map((order) => order.orderId),
+      newestFirst.filter((id) =>
+        placed.some((order) => order.id === id && order.mode === 'choreography' && order.reason),
+      ),
+    );
+    assert.ok(filtered.items.length > 0);
   });
 
   it('rejects a quantity outside 1..1000 in the database itself', async () => {

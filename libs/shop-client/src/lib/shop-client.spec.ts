@@ -186,7 +186,7 @@ for (const [transportName, makeTransport] of transports) {
         { paymentId: '1d2c3b4a-5f6e-4d7c-8b9a-0a1b2c3d4e5f', orderId, amount: 2_500, status: 'CAPTURED' },
       ];
       shop.routes.set(`GET /orders/${orderId}`, () => ({ status: 200, body: order }));
-      shop.routes.set('GET /orders', () => ({ status: 200, body: [order] }));
+      shop.routes.set('GET /orders', () => ({ status: 200, body: { items: [order], nextCursor: null } }));
       shop.routes.set('GET /inventory/BOOK-1', () => ({ status: 200, body: stock }));
       shop.routes.set('GET /accounts/bob%40example.com', () => ({ status: 200, body: account }));
       shop.routes.set('GET /payments', () => ({ status: 200, body: payments }));
@@ -195,9 +195,12 @@ for (const [transportName, makeTransport] of transports) {
       shop.routes.set(`GET /transactions/${orderId}`, () => ({ status: 200, body: transaction }));
 
       assert.deepEqual(await client.getOrder(orderId), order);
-      assert.deepEqual(await client.listOrders({ customerId: 'alice', status: 'CONFIRMED', limit: 200 }), [order]);
+      assert.deepEqual(await client.listOrders({ customerId: 'alice', status: 'CONFIRMED', limit: 200 }), {
+        items: [order],
+        nextCursor: null,
+      });
       assert.equal(shop.last().url, '/orders?customerId=alice&status=CONFIRMED&limit=200');
-      assert.deepEqual(await client.listOrders(), [order]);
+      assert.deepEqual((await client.listOrders()).items, [order]);
       assert.equal(shop.last().url, '/orders');
       assert.deepEqual(await client.getStock('BOOK-1'), stock);
       assert.deepEqual(await client.getAccount('bob@example.com'), account);

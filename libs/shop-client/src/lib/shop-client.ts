@@ -4,6 +4,7 @@ import {
   apiErrorBodySchema,
   catalogPriceSchema,
   faultSettingsSchema,
+  orderPageSchema,
   orderViewSchema,
   paymentViewSchema,
   placeOrderAnswerSchema,
@@ -16,6 +17,7 @@ import {
   type CrashPointRequest,
   type FaultSettings,
   type ListOrdersQuery,
+  type OrderPage,
   type OrderView,
   type PaymentView,
   type PlaceOrderAnswer,
@@ -174,8 +176,8 @@ export class ShopClient {
     return this.call(orderViewSchema, 'order', 'GET', `/orders/${encodeURIComponent(orderId)}`);
   }
 
-  /** GET /orders: newest first, at most `limit` (default 50, at most 200). */
-  listOrders(query: ListOrdersQuery = {}): Promise<OrderView[]> {
+  /** GET /orders: a page of at most `limit` orders (default 50, at most 200), newest first; `nextCursor` continues. */
+  listOrders(query: ListOrdersQuery = {}): Promise<OrderPage> {
     const parameters = new URLSearchParams();
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) {
@@ -183,7 +185,7 @@ export class ShopClient {
       }
     }
     const search = parameters.size > 0 ? `?${parameters}` : '';
-    return this.call(orderViewSchema.array(), 'order', 'GET', `/orders${search}`);
+    return this.call(orderPageSchema, 'order', 'GET', `/orders${search}`);
   }
 
   /** Polls GET /orders/:orderId until the order is CONFIRMED or CANCELLED. */

@@ -17,7 +17,17 @@ export interface OrderView {
 export interface OrderFilter {
   customerId?: string;
   status?: OrderStatus;
+  mode?: string;
+  reason?: string;
   limit: number;
+  /** Only orders after this one, newest first: where the previous page ended. */
+  after?: { createdAt: Date; orderId: string };
+}
+
+export interface OrderViewPage {
+  items: OrderView[];
+  /** The last order of a full page, to continue from; absent on the last page. */
+  last?: OrderView;
 }
 
 type OrderWithItems = Awaited<ReturnType<OrderDatabaseClient['order']['findUniqueOrThrow']>> & {
@@ -32,15 +42,30 @@ export async function findOrder(database: OrderDatabaseClient, orderId: string):
   return order ? toView(order) : undefined;
 }
 
-/** Orders, newest first. */
-export async function listOrders(database: OrderDatabaseClient, filter: OrderFilter): Promise<OrderView[]> {
+/**
+ * A page of orders, newest first, the id breaking ties of the same millisecond
+ * (keyset paging: a page costs the same however deep it is, and orders placed
+ * meanwhile do not shift the pages that follow).
+ */
+export async function listOrders(database: OrderDatabaseClient, filter: OrderFilter): Promise<OrderViewPage> {
+  const { after } = filter;
   const orders = await database.order.findMany({
-    where: { customerId: filter.customerId, status: filter.status },
+    where: {
+      customerId: filter.customerId,
+      status: filter.status,
+      mode: filter.mode,
+      reason: filter.reason,
+      ...(after
+        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.orderId } }] }
+        : {}),
+    },
     include: withItems,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: filter.limit,
+    // One more than asked tells whether another page follows.
+    take: filter.limit + 1,
   });
-  return orders.map(toView);
+  const items = orders.slice(0, filter.limit).map(toView);
+  return orders.length > filter.limit ? { items, last: items.at(-1) } : { items };
 }
 
 /** How many orders each mode has in each status (and cancellation reason). */

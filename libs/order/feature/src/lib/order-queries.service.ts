@@ -5,6 +5,7 @@ import {
   type OrderDatabaseClient,
   type OrderFilter,
   type OrderView,
+  type OrderViewPage,
 } from '@dtx/order-data-access';
 import { DATABASE } from '@dtx/service-platform';
 
@@ -17,8 +18,8 @@ export class OrderQueriesService {
     return findOrder(this.database, orderId);
   }
 
-  /** Newest first. */
-  list(filter: OrderFilter): Promise<OrderView[]> {
+  /** A page, newest first. */
+  list(filter: OrderFilter): Promise<OrderViewPage> {
     return listOrders(this.database, filter);
   }
 }
