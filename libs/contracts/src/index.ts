@@ -22,7 +22,7 @@ export {
   type OrderLine,
   type OrderMode,
 } from './lib/primitives.js';
-export { deadLetterTopic, Topics, type Topic } from './lib/topics.js';
+export { deadLetterReplaysTopic, deadLetterTopic, Topics, type Topic } from './lib/topics.js';
 export {
   ACTION_REFUSED,
   inventoryParticipant,
@@ -37,8 +37,13 @@ export {
   transactionIdSchema,
   decisionOf,
   preparedTransactionId,
+  listTransactionsQuerySchema,
+  preparedTransactionLockSchema,
+  preparedTransactionViewSchema,
   transactionStateSchema,
   transactionViewSchema,
+  unfinishedTransactionSchema,
+  unfinishedTransactionsSchema,
   twoPhaseAbortSchema,
   twoPhaseAckSchema,
   twoPhaseOutcomeSchema,
@@ -46,6 +51,9 @@ export {
   twoPhaseVoteSchema,
   twoPhaseWorkSchema,
   type BeginTransaction,
+  type ListTransactionsQuery,
+  type PreparedTransactionLock,
+  type PreparedTransactionView,
   type TransactionState,
   type TransactionView,
   type TwoPhaseAbort,
@@ -54,6 +62,8 @@ export {
   type TwoPhaseParticipantName,
   type TwoPhaseVote,
   type TwoPhaseWork,
+  type UnfinishedTransaction,
+  type UnfinishedTransactions,
 } from './lib/two-phase.js';
 export {
   accountSchema,
