@@ -3,8 +3,9 @@
 # Clients authenticate with SASL/SCRAM-SHA-512 and are authorised by ACLs (the
 # StandardAuthorizer); `admin` is the super user. Every user's password is
 # generated once into .local/kafka/credentials/<user>, and the users are created
-# when the storage is formatted. Storage formatted without them (before SASL, or
-# before a user or password was added) is formatted again: its topics are dropped.
+# when the storage is formatted. A user added since is added to the broker as it
+# is (kafka-configs, as the admin), topics kept; storage formatted before SASL, or
+# whose users' passwords changed, is formatted again: its topics are dropped.
 #
 #   scripts/infra/kafka.sh up            start (idempotent), wait until ready
 #   scripts/infra/kafka.sh down [--wipe] stop; --wipe also deletes data/
@@ -228,6 +229,36 @@ formatted_with_current_users() {
   [[ -f $USERS_MARKER ]] && [[ "$(cat "$USERS_MARKER")" == "$(expected_users)" ]]
 }
 
+# The storage has every user it was formatted with, unchanged, and lacks only users added since
+# (the operator console's, say): those can be added to the broker without formatting it again.
+only_users_added() {
+  [[ -f $USERS_MARKER ]] || return 1
+  local expected line
+  expected=$(expected_users)
+  while IFS= read -r line; do
+    [[ -z $line ]] || grep -qxF -- "$line" <<<"$expected" || return 1
+  done <"$USERS_MARKER"
+}
+
+# Adds to the running broker each user the storage lacks (SCRAM credentials are cluster metadata,
+# which the admin may alter), then records that the storage has them all.
+add_missing_users() {
+  local line user
+  while IFS= read -r line; do
+    grep -qxF -- "$line" "$USERS_MARKER" && continue
+    user=$(cut -d' ' -f2 <<<"$line")
+    if ! "$JAVA" "${TOOLS_JVM_OPTS[@]}" -cp "$LIBS/*" kafka.admin.ConfigCommand \
+      --bootstrap-server "$HOST:$KAFKA_PORT" --command-config "$ADMIN_PROPS" --alter \
+      --add-config "$SCRAM_MECHANISM=[password=$(password_of "$user")]" \
+      --entity-type users --entity-name "$user" >/dev/null; then
+      die "could not add the Kafka user $user to the running broker"
+    fi
+    printf '%s\n' "$line" >>"$USERS_MARKER"
+    log "added the user $user"
+  done <<<"$(expected_users)"
+  expected_users >"$USERS_MARKER"
+}
+
 # The running broker has SASL and the current users (its server.properties is the one 'up' wrote).
 running_config_current() {
   grep -q '^sasl.enabled.mechanisms=' "$PROPS" 2>/dev/null && formatted_with_current_users
@@ -249,7 +280,7 @@ cluster_id() {
 }
 
 format_storage() {
-  if [[ -f $DATA/meta.properties ]] && ! formatted_with_current_users; then
+  if [[ -f $DATA/meta.properties ]] && ! formatted_with_current_users && ! only_users_added; then
     log "storage in .local/kafka/data was formatted without the current SASL users; formatting it again (its topics are dropped)"
     rm -rf "$DATA"
     mkdir -p "$DATA"
@@ -327,9 +358,14 @@ cmd_up() {
   local pid
   ensure_credentials
   if pid=$(broker_pid) && ! running_config_current; then
-    log "the running broker (pid $pid) predates SASL or the current users; restarting it"
-    stop_pid "$pid" is_our_broker 30
-    rm -f "$PIDFILE"
+    if grep -q '^sasl.enabled.mechanisms=' "$PROPS" 2>/dev/null && only_users_added; then
+      port_open "$KAFKA_PORT" || wait_ready "$pid"
+      add_missing_users
+    else
+      log "the running broker (pid $pid) predates SASL or the current users' passwords; restarting it"
+      stop_pid "$pid" is_our_broker 30
+      rm -f "$PIDFILE"
+    fi
   fi
   if pid=$(broker_pid); then
     echo "$pid" >"$PIDFILE"
@@ -369,6 +405,7 @@ cmd_up() {
     sleep 0.1
   done
   wait_ready "$pid"
+  formatted_with_current_users || add_missing_users
   log "up (pid $pid) on $HOST:$KAFKA_PORT"
 }
 

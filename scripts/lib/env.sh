@@ -13,8 +13,9 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
 export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$ENV_ROOT/.local/auth}"
 
 # Users of the local Kafka broker (scripts/infra/kafka.sh): the super user, a read-only
-# user for tools, and one per service; each password is a file in KAFKA_CREDENTIALS.
-KAFKA_USERS=(admin inspector "${SERVICES[@]}")
+# user for tools, the operator console, and one per service; each password is a file in
+# KAFKA_CREDENTIALS.
+KAFKA_USERS=(admin inspector console "${SERVICES[@]}")
 KAFKA_CREDENTIALS="$ENV_ROOT/.local/kafka/credentials"
 
 # kafka_client_environment <user>: the variables a client of the local broker signs in with.

@@ -5,8 +5,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { deadLetterTopic, Topics } from '@dtx/contracts';
-import { INSPECTOR_USER, inspectorAclRules, SERVICE_KAFKA_ACCESS, serviceAclRules, type AclRule } from '@dtx/messaging';
+import { deadLetterReplaysTopic, deadLetterTopic, Topics } from '@dtx/contracts';
+import {
+  CONSOLE_USER,
+  consoleAclRules,
+  INSPECTOR_USER,
+  inspectorAclRules,
+  SERVICE_KAFKA_ACCESS,
+  serviceAclRules,
+  type AclRule,
+} from '@dtx/messaging';
 import { repositoryRoot, RUNTIME_ROLE_SETTINGS, SERVICE_NAMES, type ServiceName } from '@dtx/testing';
 import { canConnect, OUTSIDE, selects, type NetworkPolicySpec, type Pod } from './support/network-policies.js';
 
@@ -649,7 +657,11 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           )
           .map((spec) => [spec.topicName, spec]),
       );
-      const wanted = [...Object.values(Topics), ...consumingServices.map((service) => deadLetterTopic(service))];
+      const wanted = [
+        ...Object.values(Topics),
+        ...consumingServices.map((service) => deadLetterTopic(service)),
+        deadLetterReplaysTopic,
+      ];
       assert.deepEqual([...topics.keys()].sort(), [...wanted].sort());
       for (const [topic, spec] of topics) {
         assert.equal(spec.replicas, 3, topic);
@@ -744,7 +756,7 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       assert.equal(spec.schedule.split(' ').length, 6, 'CloudNativePG schedules have a seconds field');
     });
 
-    it('Kafka: one TLS listener with SCRAM-SHA-512 and ACLs; a KafkaUser per service and the inspector, with the ACL table’s rights', () => {
+    it('Kafka: one TLS listener with SCRAM-SHA-512 and ACLs; a KafkaUser per service, the inspector and the console, with the ACL table’s rights', () => {
       const kafka = objects.find((object) => object.kind === 'Kafka')?.spec as {
         kafka: {
           listeners: { port: number; tls: boolean; authentication?: { type: string } }[];
@@ -759,14 +771,16 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
       const users = objects.filter((object) => object.kind === 'KafkaUser');
       assert.deepEqual(
         users.map((user) => user.metadata.name).sort(),
-        [...Object.keys(SERVICE_KAFKA_ACCESS), INSPECTOR_USER].sort(),
+        [...Object.keys(SERVICE_KAFKA_ACCESS), INSPECTOR_USER, CONSOLE_USER].sort(),
       );
       for (const user of users) {
         const name = user.metadata.name;
         const expected =
           name === INSPECTOR_USER
             ? inspectorAclRules()
-            : serviceAclRules('').filter((rule) => rule.principal === `User:${name}`);
+            : name === CONSOLE_USER
+              ? consoleAclRules('')
+              : serviceAclRules('').filter((rule) => rule.principal === `User:${name}`);
         assert.deepEqual(kafkaUserRules(user), tableRules(expected), name);
         assert.equal((user.spec as { authentication: { type: string } }).authentication.type, 'scram-sha-512');
       }

@@ -22,7 +22,7 @@ export {
   type OrderLine,
   type OrderMode,
 } from './lib/primitives.js';
-export { deadLetterTopic, Topics, type Topic } from './lib/topics.js';
+export { deadLetterReplaysTopic, deadLetterTopic, Topics, type Topic } from './lib/topics.js';
 export {
   ACTION_REFUSED,
   inventoryParticipant,

@@ -20,3 +20,9 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 
 /** Where a service's consumer puts the messages it cannot handle: `<service>.dead-letters`. */
 export const deadLetterTopic = (service: string) => `${service}.dead-letters`;
+
+/**
+ * Where the operator console records each replay of a dead letter: who, when,
+ * which dead letter, and where its copy went (`@dtx/dead-letters`).
+ */
+export const deadLetterReplaysTopic = 'dead-letters.replays';

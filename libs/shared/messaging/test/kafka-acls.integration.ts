@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { kafkaSecurityFromEnvironment } from '@dtx/config';
 import { testInfrastructure, uniqueName, type TestKafkaAccess } from '@dtx/testing';
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafkaClient, grantKafkaAccess, INSPECTOR_USER, revokeKafkaAccess } from '../src/index.js';
+import { CONSOLE_USER, createKafkaClient, grantKafkaAccess, INSPECTOR_USER, revokeKafkaAccess } from '../src/index.js';
 
 /** An error, its causes and the errors it aggregates as one line: name, Kafka error type and message of each. */
 function described(error: unknown): string {
@@ -190,6 +190,28 @@ describe('Kafka credentials and ACLs on the real broker', () => {
     // Its producer cannot even start: it may write no topic, so the broker gives it no producer id.
     await assert.rejects(send(inspector, topic('payment.dead-letters'), 'forged'), authorizationFailed('CLUSTER'));
     assert.equal(await messagesOn(topic('payment.dead-letters')), 1);
+  });
+
+  it('lets the console read any topic with a group of its own, write where dead letters are replayed to and its replay records, and no dead-letter topic', async () => {
+    await send(clientOf('inventory'), topic('inventory.dead-letters'), 'a dead letter');
+    const console = clientOf(CONSOLE_USER);
+    const group = `console-${uniqueName('acl')}`;
+    assert.deepEqual(await consume(console, topic('inventory.dead-letters'), group, 1), ['a dead letter']);
+    const consoleAdmin = console.admin();
+    await consoleAdmin.connect();
+    try {
+      await consoleAdmin.deleteGroups([group]);
+    } finally {
+      await consoleAdmin.disconnect();
+    }
+    await send(console, topic('inventory.commands'), 'a replayed command');
+    await send(console, topic('dead-letters.replays'), 'a replay record');
+    await assert.rejects(send(console, topic('inventory.dead-letters'), 'forged'), authorizationFailed('TOPIC'));
+    await assert.rejects(
+      consume(console, topic('inventory.commands'), topic('inventory'), 1),
+      /Failed to find group coordinator/,
+    );
+    assert.equal(await messagesOn(topic('inventory.dead-letters')), 1);
   });
 
   it("takes a deployment's rights away when they are revoked", async () => {

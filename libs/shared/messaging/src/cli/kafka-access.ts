@@ -8,7 +8,8 @@ const usage = `usage: dtx-kafka-access [--brokers host:port,...] [--prefix <topi
 
 Creates the topics of the deployment whose topic names start with --prefix and
 grants each service's Kafka user only its own topics and groups, and the
-inspector user read-only rights (libs/shared/messaging/src/lib/kafka-acls.ts).
+inspector user read-only rights and the console user its reads and replay writes
+(libs/shared/messaging/src/lib/kafka-acls.ts).
 --revoke removes the services' rules of that deployment instead. Signs in with
 KAFKA_SASL_MECHANISM, KAFKA_USERNAME and KAFKA_PASSWORD or KAFKA_PASSWORD_FILE
 (a super user); --brokers defaults to KAFKA_BROKERS.`;

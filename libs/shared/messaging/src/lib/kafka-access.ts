@@ -1,6 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type AclEntry, type Admin } from 'kafkajs';
-import { deploymentTopics, inspectorAclRules, serviceAclRules, type AclRule } from './kafka-acls.js';
+import {
+  consoleAclRules,
+  consoleDeploymentAclRules,
+  deploymentTopics,
+  inspectorAclRules,
+  serviceAclRules,
+  type AclRule,
+} from './kafka-acls.js';
 import { ensureTopics } from './topics.js';
 
 // Only through the default export: Node finds no named export of kafkajs past `logLevel`.
@@ -56,8 +63,9 @@ async function untilApplied(admin: Admin, rules: AclRule[], applied: boolean): P
 
 /**
  * Creates the topics of the deployment whose names start with `prefix` and
- * grants each service's user what the ACL table allows it there, and the
- * inspector its read-only rights; returns once the broker applies them.
+ * grants each service's user what the ACL table allows it there, the
+ * inspector its read-only rights and the console its reads and the writes of
+ * its dead-letter replays; returns once the broker applies them.
  * Idempotent. `admin` must be a super user's.
  */
 export async function grantKafkaAccess(
@@ -68,15 +76,15 @@ export async function grantKafkaAccess(
     admin,
     deploymentTopics(prefix).map((topic) => ({ topic })),
   );
-  const rules = [...serviceAclRules(prefix), ...inspectorAclRules()];
+  const rules = [...serviceAclRules(prefix), ...inspectorAclRules(), ...consoleAclRules(prefix)];
   await admin.createAcls({ acl: rules.map(kafkaAcl) });
   await untilApplied(admin, rules, true);
   return { createdTopics, rules: rules.length };
 }
 
-/** Removes what `grantKafkaAccess` granted the services in that deployment (not its topics); returns how many rules. */
+/** Removes what `grantKafkaAccess` granted the services and the console in that deployment (not its topics); returns how many rules. */
 export async function revokeKafkaAccess(admin: Admin, prefix: string): Promise<number> {
-  const rules = serviceAclRules(prefix);
+  const rules = [...serviceAclRules(prefix), ...consoleDeploymentAclRules(prefix)];
   const { filterResponses } = await admin.deleteAcls({ filters: rules.map(kafkaAcl) });
   await untilApplied(admin, rules, false);
   return filterResponses.reduce((removed, response) => removed + response.matchingAcls.length, 0);

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deadLetterTopic, Topics } from '@dtx/contracts';
+import { deadLetterReplaysTopic, deadLetterTopic, Topics } from '@dtx/contracts';
 import {
+  consoleAclRules,
+  consoleDeploymentAclRules,
   deploymentTopics,
   inspectorAclRules,
+  REPLAYABLE_TOPICS,
   SERVICE_KAFKA_ACCESS,
   serviceAclRules,
   type AclRule,
@@ -20,12 +23,16 @@ const granted = (rules: AclRule[], principal: string, resource: string, name: st
     .sort();
 
 describe('the Kafka ACL table', () => {
-  it('covers every topic of the contracts and the dead letters of every service that consumes', () => {
+  it('covers every topic of the contracts, the dead letters of every service that consumes and the replay records', () => {
     const consuming = services.filter(([, access]) => access.groups.length > 0).map(([name]) => name);
     assert.deepEqual(consuming, ['order', 'inventory', 'payment', 'orchestrator']);
     assert.deepEqual(
       deploymentTopics('').sort(),
-      [...Object.values(Topics), ...consuming.map((service) => deadLetterTopic(service))].sort(),
+      [
+        ...Object.values(Topics),
+        ...consuming.map((service) => deadLetterTopic(service)),
+        deadLetterReplaysTopic,
+      ].sort(),
     );
   });
 
@@ -66,6 +73,34 @@ describe('the Kafka ACL table', () => {
     assert.ok(
       rules.filter((rule) => rule.operation === 'DELETE').every((rule) => rule.resource === 'GROUP' && rule.prefixed),
       'deletes only the groups its tools make',
+    );
+  });
+
+  it('lets the console read everything, write only the topics dead letters go back to and its replay records', () => {
+    const rules = consoleAclRules('t-abc.');
+    assert.ok(rules.every((rule) => rule.principal === 'User:console'));
+    assert.deepEqual(granted(rules, 'User:console', 'TOPIC', '*'), ['DESCRIBE', 'READ']);
+    const written = rules.filter((rule) => rule.operation === 'WRITE').map((rule) => rule.name);
+    assert.deepEqual(
+      written.sort(),
+      [...Object.values(Topics), deadLetterReplaysTopic].map((topic) => `t-abc.${topic}`).sort(),
+    );
+    assert.deepEqual([...REPLAYABLE_TOPICS].sort(), [...Object.values(Topics)].sort());
+    assert.ok(
+      written.every((topic) => !topic.endsWith('.dead-letters')),
+      'never writes a dead letter',
+    );
+    assert.deepEqual(
+      rules.filter((rule) => rule.resource === 'GROUP').map((rule) => [rule.name, rule.prefixed, rule.operation]),
+      [
+        ['console-', true, 'READ'],
+        ['console-', true, 'DELETE'],
+      ],
+    );
+    assert.ok(rules.every((rule) => rule.resource !== 'CLUSTER'));
+    assert.ok(
+      consoleDeploymentAclRules('t-abc.').every((rule) => rule.name.startsWith('t-abc.') && !rule.prefixed),
+      'what is revoked with a deployment names only its topics',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { deadLetterTopic, Topics } from '@dtx/contracts';
+import { deadLetterReplaysTopic, deadLetterTopic, Topics } from '@dtx/contracts';
 
 /** What one service's Kafka user may do, in topic and group names without the deployment's prefix. */
 export interface ServiceKafkaAccess {
@@ -66,6 +66,23 @@ export const SERVICE_KAFKA_ACCESS = {
 
 export type KafkaServiceUser = keyof typeof SERVICE_KAFKA_ACCESS;
 
+/** The operator console's user: reads everything, writes only where dead letters are replayed to. */
+export const CONSOLE_USER = 'console';
+
+/** The consumer groups the console makes for itself to read topics from the beginning (and deletes when done). */
+export const CONSOLE_GROUP_PREFIX = 'console-';
+
+/**
+ * Where a dead letter can be replayed to: every topic some service consumes
+ * (a dead letter comes from one of them), without the deployment's prefix.
+ */
+export const REPLAYABLE_TOPICS: readonly string[] = [
+  ...new Set(Object.values(SERVICE_KAFKA_ACCESS).flatMap((access: ServiceKafkaAccess) => access.reads)),
+];
+
+/** What the console writes: a replayed dead letter goes back to its original topic, and each replay is recorded. */
+const CONSOLE_WRITES: readonly string[] = [...REPLAYABLE_TOPICS, deadLetterReplaysTopic];
+
 /** The read-only user of `npm run inspect`, `npm run audit` and a Kafka UI. */
 export const INSPECTOR_USER = 'inspector';
 
@@ -97,10 +114,10 @@ const rules = (
 ): AclRule[] =>
   names.flatMap((name) => operations.map((operation) => ({ principal, resource, name, prefixed, operation })));
 
-/** The topics of a deployment whose topic names start with `prefix`: every topic some service writes or reads. */
+/** The topics of a deployment whose topic names start with `prefix`: every topic some service or the console writes or reads. */
 export function deploymentTopics(prefix: string): string[] {
   const topics = Object.values(SERVICE_KAFKA_ACCESS).flatMap((access) => [...access.writes, ...access.reads]);
-  return [...new Set(topics)].map((topic) => `${prefix}${topic}`);
+  return [...new Set([...topics, ...CONSOLE_WRITES])].map((topic) => `${prefix}${topic}`);
 }
 
 /** What each service's user may do in the deployment whose topic and group names start with `prefix`. */
@@ -127,4 +144,37 @@ export function inspectorAclRules(): AclRule[] {
     ...rules(principal, 'GROUP', INSPECTOR_GROUP_PREFIXES, ['READ', 'DELETE'], true),
     ...rules(principal, 'CLUSTER', [CLUSTER], ['DESCRIBE', 'DESCRIBE_CONFIGS']),
   ];
+}
+
+/**
+ * The console in the deployment whose names start with `prefix`: WRITE only to
+ * the topics a dead letter is replayed to and to the replay record topic.
+ * Revoked with the deployment's services' rules.
+ */
+export function consoleDeploymentAclRules(prefix: string): AclRule[] {
+  const principal = `User:${CONSOLE_USER}`;
+  return rules(
+    principal,
+    'TOPIC',
+    CONSOLE_WRITES.map((topic) => `${prefix}${topic}`),
+    ['WRITE', 'DESCRIBE'],
+  );
+}
+
+/**
+ * The console's rights in every deployment: it reads and describes every topic
+ * (an order's messages, the dead letters, the replay records) through groups
+ * of its own, and nothing else: no other group, nothing on the cluster.
+ */
+export function consoleReadAclRules(): AclRule[] {
+  const principal = `User:${CONSOLE_USER}`;
+  return [
+    ...rules(principal, 'TOPIC', ['*'], ['READ', 'DESCRIBE']),
+    ...rules(principal, 'GROUP', [CONSOLE_GROUP_PREFIX], ['READ', 'DELETE'], true),
+  ];
+}
+
+/** Everything the console may do in the deployment whose names start with `prefix` (the prod overlay's KafkaUser with `''`). */
+export function consoleAclRules(prefix: string): AclRule[] {
+  return [...consoleReadAclRules(), ...consoleDeploymentAclRules(prefix)];
 }
