@@ -107,6 +107,7 @@ describe('identity and access: every REST route checks a bearer token, its role 
       { service: 'orchestrator', method: 'GET', path: `/sagas/${randomUUID()}` },
       { service: 'coordinator', method: 'POST', path: '/transactions', json: { ...work, transactionId } },
       { service: 'coordinator', method: 'GET', path: `/transactions/${aliceOrder.orderId}` },
+      { service: 'coordinator', method: 'GET', path: '/transactions?state=unfinished' },
       {
         service: 'coordinator',
         method: 'PUT',
@@ -161,6 +162,7 @@ describe('identity and access: every REST route checks a bearer token, its role 
       [customer, route('orchestrator', 'GET', '/sagas?')],
       [customer, route('orchestrator', 'GET', '/sagas/')],
       [customer, route('coordinator', 'GET', '/transactions/')],
+      [customer, route('coordinator', 'GET', '/transactions?')],
       [customer, route('coordinator', 'POST', '/transactions')],
       [customer, route('coordinator', 'PUT', '/admin/crash-point')],
       [customer, route('payment', 'POST', '/2pc/')],
@@ -172,6 +174,7 @@ describe('identity and access: every REST route checks a bearer token, its role 
       [coordinator, route('payment', 'GET', '/accounts/')],
       [orderService, route('inventory', 'POST', '/2pc/')],
       [orderService, route('orchestrator', 'GET', '/sagas?')],
+      [orderService, route('coordinator', 'GET', '/transactions?')],
     ] as const;
     for (const [[caller, token], target] of refused) {
       const answer = await send(target, bearer(token));

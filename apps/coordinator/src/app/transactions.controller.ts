@@ -1,13 +1,17 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   beginTransactionSchema,
+  listTransactionsQuerySchema,
   transactionIdSchema,
+  unfinishedTransactionsSchema,
   type BeginTransaction,
   type TransactionView,
+  type UnfinishedTransactions,
 } from '@dtx/contracts';
 import { TwoPhaseCoordinator } from '@dtx/coordinator-feature';
 import { Access, ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import type { z } from 'zod';
 
 @ApiTags('transactions')
 @ApiBearerAuth()
@@ -37,6 +41,22 @@ export class TransactionsController {
       );
     }
     return outcome.transaction;
+  }
+
+  @Get()
+  @Access('admin')
+  @ApiOperation({
+    summary:
+      'Transactions in doubt, oldest first: not decided yet (PREPARING), or decided and not acknowledged by every participant (COMMITTING, ABORTING), with each participant’s vote and acknowledgement and the age (admins)',
+  })
+  @ApiQuery({ name: 'state', enum: ['unfinished'], required: true })
+  @ApiQuery({ name: 'limit', type: Number, required: false, description: '1..200, default 50' })
+  @ApiOkResponse({ schema: openApiSchema(unfinishedTransactionsSchema) })
+  async list(
+    @Query(new ZodValidationPipe(listTransactionsQuerySchema, 'query'))
+    query: z.output<typeof listTransactionsQuerySchema>,
+  ): Promise<UnfinishedTransactions> {
+    return { items: await this.coordinator.unfinished(query.limit) };
   }
 
   @Get(':id')

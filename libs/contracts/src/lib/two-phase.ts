@@ -90,6 +90,78 @@ export const transactionViewSchema = z.object({
 });
 export type TransactionView = z.infer<typeof transactionViewSchema>;
 
+/** The query of GET /transactions (admin): the transactions not finished yet; unknown parameters are refused. */
+export const listTransactionsQuerySchema = z.strictObject({
+  state: z.literal('unfinished'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListTransactionsQuery = z.input<typeof listTransactionsQuerySchema>;
+
+/** Each entry of GET /transactions?state=unfinished: a transaction in doubt, as the decision log has it. */
+export const unfinishedTransactionSchema = transactionViewSchema.extend({
+  state: z.enum(['PREPARING', 'COMMITTING', 'ABORTING']),
+  participants: z.array(
+    z.object({
+      name: z.enum(twoPhaseParticipants),
+      /** null until the decision is logged with the votes (so always null while PREPARING). */
+      vote: z.enum(['YES', 'NO']).nullable(),
+      voteReason: z.string().nullable(),
+      /** The decision this participant acknowledged; null while it has not. */
+      outcome: twoPhaseOutcomeSchema.nullable(),
+      /** Phase-2 rounds sent to it so far, and why the last one was not acknowledged. */
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  decidedAt: z.iso.datetime().nullable(),
+  /** Milliseconds since the transaction was logged, on the coordinator's clock. */
+  ageMs: z.number().int(),
+});
+export type UnfinishedTransaction = z.infer<typeof unfinishedTransactionSchema>;
+
+/** GET /transactions?state=unfinished: oldest first. */
+export const unfinishedTransactionsSchema = z.object({ items: z.array(unfinishedTransactionSchema) });
+export type UnfinishedTransactions = z.infer<typeof unfinishedTransactionsSchema>;
+
+/** A lock a participant's prepared transaction holds, from pg_locks. */
+export const preparedTransactionLockSchema = z.object({
+  /** pg_locks.locktype: relation, transactionid, tuple, ... */
+  lockType: z.string(),
+  /** The table or index locked (schema-qualified when not on the search path); null for other lock types. */
+  relation: z.string().nullable(),
+  /** pg_locks.mode: RowExclusiveLock, ExclusiveLock, ... */
+  mode: z.string(),
+  granted: z.boolean(),
+});
+export type PreparedTransactionLock = z.infer<typeof preparedTransactionLockSchema>;
+
+/**
+ * Each entry of a participant's GET /2pc/prepared: one of its rows of
+ * pg_prepared_xacts (a transaction in doubt), the locks it holds and how many
+ * sessions wait for it. Row locks are not listed one by one: they are behind
+ * its transaction id, on which a blocked session waits.
+ */
+export const preparedTransactionViewSchema = z.object({
+  /** The prepared transaction's global identifier: dtx_<participant>_<transaction id>. */
+  gid: z.string(),
+  /** The 2PC transaction id, which is the order id. */
+  transactionId: z.uuid(),
+  orderId: orderIdSchema,
+  /** PostgreSQL's transaction id (pg_prepared_xacts.transaction). */
+  xid: z.string(),
+  preparedAt: z.iso.datetime(),
+  /** Milliseconds since it was prepared, on the database's clock. */
+  ageMs: z.number().int(),
+  /** The role that prepared it. */
+  owner: z.string(),
+  locks: z.array(preparedTransactionLockSchema),
+  /** Sessions waiting for a lock it holds (a row lock shows as a wait for its transaction id). */
+  waitingSessions: z.number().int(),
+});
+export type PreparedTransactionView = z.infer<typeof preparedTransactionViewSchema>;
+
 /** The decision of a transaction in any state: undefined while votes are still being collected. */
 export function decisionOf(state: TransactionState): TwoPhaseOutcome | undefined {
   if (state === 'COMMITTING' || state === 'COMMITTED') {

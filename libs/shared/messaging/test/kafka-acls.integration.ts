@@ -194,21 +194,21 @@ describe('Kafka credentials and ACLs on the real broker', () => {
 
   it('lets the console read any topic with a group of its own, write where dead letters are replayed to and its replay records, and no dead-letter topic', async () => {
     await send(clientOf('inventory'), topic('inventory.dead-letters'), 'a dead letter');
-    const console = clientOf(CONSOLE_USER);
+    const consoleKafka = clientOf(CONSOLE_USER);
     const group = `console-${uniqueName('acl')}`;
-    assert.deepEqual(await consume(console, topic('inventory.dead-letters'), group, 1), ['a dead letter']);
-    const consoleAdmin = console.admin();
+    assert.deepEqual(await consume(consoleKafka, topic('inventory.dead-letters'), group, 1), ['a dead letter']);
+    const consoleAdmin = consoleKafka.admin();
     await consoleAdmin.connect();
     try {
       await consoleAdmin.deleteGroups([group]);
     } finally {
       await consoleAdmin.disconnect();
     }
-    await send(console, topic('inventory.commands'), 'a replayed command');
-    await send(console, topic('dead-letters.replays'), 'a replay record');
-    await assert.rejects(send(console, topic('inventory.dead-letters'), 'forged'), authorizationFailed('TOPIC'));
+    await send(consoleKafka, topic('inventory.commands'), 'a replayed command');
+    await send(consoleKafka, topic('dead-letters.replays'), 'a replay record');
+    await assert.rejects(send(consoleKafka, topic('inventory.dead-letters'), 'forged'), authorizationFailed('TOPIC'));
     await assert.rejects(
-      consume(console, topic('inventory.commands'), topic('inventory'), 1),
+      consume(consoleKafka, topic('inventory.commands'), topic('inventory'), 1),
       /Failed to find group coordinator/,
     );
     assert.equal(await messagesOn(topic('inventory.dead-letters')), 1);

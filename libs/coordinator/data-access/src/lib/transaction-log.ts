@@ -8,6 +8,7 @@ import {
   type TwoPhaseParticipantName,
   type TwoPhaseVote,
   type TwoPhaseWork,
+  type UnfinishedTransaction,
 } from '@dtx/contracts';
 import { PgExecutor, type SqlExecutor } from '@dtx/sql';
 import type pg from 'pg';
@@ -192,6 +193,50 @@ export class TransactionLog {
       `SELECT id, state FROM transactions WHERE state IN ('PREPARING', 'COMMITTING', 'ABORTING') ORDER BY created_at LIMIT $1`,
       limit,
     );
+  }
+
+  /**
+   * Transactions not finished yet, oldest first, as an operator sees them:
+   * each participant's vote and acknowledgement, how often phase 2 was sent to
+   * it and why it last failed, and the transaction's age.
+   */
+  async listUnfinished(limit: number): Promise<UnfinishedTransaction[]> {
+    const rows = await this.database.query<{
+      id: string;
+      order_id: string;
+      state: UnfinishedTransaction['state'];
+      reason: string | null;
+      created_at: Date;
+      updated_at: Date;
+      decided_at: Date | null;
+      age_ms: string;
+      participants: UnfinishedTransaction['participants'];
+    }>(
+      `SELECT t.id, t.order_id, t.state, t.reason, t.created_at, t.updated_at, t.decided_at,
+              floor(extract(epoch FROM clock_timestamp() - t.created_at) * 1000)::bigint AS age_ms,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'name', p.name, 'vote', p.vote, 'voteReason', p.vote_reason, 'outcome', p.outcome,
+                        'attempts', p.attempts, 'lastError', p.last_error)), '[]')
+                 FROM transaction_participants p WHERE p.transaction_id = t.id) AS participants
+         FROM transactions t
+        WHERE t.state IN ('PREPARING', 'COMMITTING', 'ABORTING')
+        ORDER BY t.created_at, t.id
+        LIMIT $1`,
+      limit,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      orderId: row.order_id,
+      state: row.state,
+      ...(row.reason ? { reason: row.reason } : {}),
+      participants: row.participants.sort(
+        (left, right) => twoPhaseParticipants.indexOf(left.name) - twoPhaseParticipants.indexOf(right.name),
+      ),
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      decidedAt: row.decided_at?.toISOString() ?? null,
+      ageMs: Number(row.age_ms),
+    }));
   }
 
   /** How many transactions are in each unfinished state (the in-doubt metric). */

@@ -6,6 +6,7 @@ import {
   type TransactionView,
   type TwoPhaseOutcome,
   type TwoPhaseParticipantName,
+  type UnfinishedTransaction,
 } from '@dtx/contracts';
 import {
   activeTraceHeaders,
@@ -115,6 +116,11 @@ export class TwoPhaseCoordinator {
   async view(transactionId: string): Promise<TransactionView | undefined> {
     const transaction = await this.log.find(transactionId);
     return transaction && transactionView(transaction);
+  }
+
+  /** Transactions in doubt, oldest first (GET /transactions?state=unfinished). */
+  unfinished(limit: number): Promise<UnfinishedTransaction[]> {
+    return this.log.listUnfinished(limit);
   }
 
   /** Recovery of a transaction abandoned before its decision: abort it, and tell everyone. */

@@ -1,4 +1,10 @@
-import { preparedTransactionId, type TwoPhaseParticipantName, type TwoPhaseVote } from '@dtx/contracts';
+import {
+  preparedTransactionId,
+  type PreparedTransactionLock,
+  type PreparedTransactionView,
+  type TwoPhaseParticipantName,
+  type TwoPhaseVote,
+} from '@dtx/contracts';
 import { inTransaction, PgExecutor, withPooledClient, type SqlExecutor, type SqlTransaction } from '@dtx/sql';
 import type pg from 'pg';
 
@@ -159,6 +165,56 @@ export class PreparedTransactions {
       [prefix],
     );
     return rows.map((row) => ({ gid: row.gid, transactionId: row.gid.slice(prefix.length), preparedAt: row.prepared }));
+  }
+
+  /**
+   * This participant's prepared transactions in doubt, oldest first, each with
+   * the locks it holds and how many sessions wait for it. A prepared
+   * transaction has no backend (pid is null in pg_locks); its locks are found
+   * through its transaction id's own lock, whose virtualtransaction they share.
+   */
+  async inDoubt(): Promise<PreparedTransactionView[]> {
+    const prefix = this.gid('');
+    const { rows } = await this.pool.query<{
+      gid: string;
+      xid: string;
+      prepared: Date;
+      age_ms: string;
+      owner: string;
+      locks: PreparedTransactionLock[];
+      waiting: string;
+    }>(
+      `SELECT p.gid, p.transaction::text AS xid, p.prepared, p.owner,
+              floor(extract(epoch FROM clock_timestamp() - p.prepared) * 1000)::bigint AS age_ms,
+              coalesce((
+                SELECT json_agg(json_build_object('lockType', l.locktype, 'relation', l.relation::regclass::text,
+                                                  'mode', l.mode, 'granted', l.granted)
+                                ORDER BY l.locktype, l.relation::regclass::text NULLS LAST, l.mode)
+                  FROM pg_locks x
+                  JOIN pg_locks l ON l.virtualtransaction = x.virtualtransaction
+                 WHERE x.locktype = 'transactionid' AND x.transactionid = p.transaction AND x.granted
+                   AND x.pid IS NULL AND l.pid IS NULL), '[]') AS locks,
+              (SELECT count(*) FROM pg_locks w
+                WHERE w.locktype = 'transactionid' AND w.transactionid = p.transaction AND NOT w.granted) AS waiting
+         FROM pg_prepared_xacts p
+        WHERE p.database = current_database() AND left(p.gid, length($1)) = $1
+        ORDER BY p.prepared`,
+      [prefix],
+    );
+    return rows.map((row) => {
+      const transactionId = row.gid.slice(prefix.length);
+      return {
+        gid: row.gid,
+        transactionId,
+        orderId: transactionId,
+        xid: row.xid,
+        preparedAt: row.prepared.toISOString(),
+        ageMs: Number(row.age_ms),
+        owner: row.owner,
+        locks: row.locks,
+        waitingSessions: Number(row.waiting),
+      };
+    });
   }
 
   /**

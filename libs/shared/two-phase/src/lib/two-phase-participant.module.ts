@@ -13,12 +13,14 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  preparedTransactionViewSchema,
   transactionIdSchema,
   twoPhaseAbortSchema,
   twoPhaseWorkSchema,
   type TwoPhaseAbort,
+  type PreparedTransactionView,
   type TwoPhaseAck,
   type TwoPhaseParticipantName,
   type TwoPhaseVote,
@@ -38,6 +40,7 @@ import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx
 import type pg from 'pg';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, Gauge } from 'prom-client';
+import { z } from 'zod';
 import {
   PreparedTransactions,
   ProtocolViolation,
@@ -145,6 +148,11 @@ export class TwoPhaseParticipant implements OnModuleInit, OnModuleDestroy {
 
   pending(): Promise<PendingPreparedTransaction[]> {
     return this.transactions.pending();
+  }
+
+  /** Its transactions in doubt with their locks and waiters (GET /2pc/prepared). */
+  inDoubt(): Promise<PreparedTransactionView[]> {
+    return this.transactions.inDoubt();
   }
 
   onModuleDestroy(): void {
@@ -292,10 +300,12 @@ export class TwoPhaseParticipantController {
   @Get('prepared')
   @Access('coordinator', 'admin')
   @ApiOperation({
-    summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)",
+    summary:
+      "This participant's prepared transactions still waiting for a decision (in doubt), oldest first: each row of pg_prepared_xacts with its age, the locks it holds and how many sessions wait for it",
   })
-  prepared() {
-    return this.participant.pending();
+  @ApiOkResponse({ schema: openApiSchema(z.array(preparedTransactionViewSchema)) })
+  prepared(): Promise<PreparedTransactionView[]> {
+    return this.participant.inDoubt();
   }
 }
 
