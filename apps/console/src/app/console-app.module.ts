@@ -1,4 +1,11 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Module,
+  RequestMethod,
+  type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TokenVerifier } from '@dtx/auth';
 import { kafkaSecurityOf } from '@dtx/config';
@@ -44,7 +51,11 @@ function metricsRegistry(config: ConsoleConfig, messages: MessageIndex): Metrics
         this.set(read());
       },
     });
-  gauge('console_message_index_messages', 'Kafka messages held by the console’s index', () => messages.index.status().messages);
+  gauge(
+    'console_message_index_messages',
+    'Kafka messages held by the console’s index',
+    () => messages.index.status().messages,
+  );
   gauge('console_message_index_orders', 'Orders held by the console’s index', () => messages.index.status().orders);
   gauge(
     'console_message_index_dropped_orders',
@@ -88,9 +99,21 @@ export class ConsoleAppModule implements NestModule {
               logger: logger.logger,
             }),
         },
-        { provide: KafkaReadinessProbe, inject: [CONSOLE_KAFKA], useFactory: (kafka: Kafka) => new KafkaReadinessProbe(kafka) },
-        { provide: ProbeCloser, inject: [KafkaReadinessProbe], useFactory: (probe: KafkaReadinessProbe) => new ProbeCloser(probe) },
-        { provide: MetricsRegistry, inject: [MessageIndex], useFactory: (messages: MessageIndex) => metricsRegistry(config, messages) },
+        {
+          provide: KafkaReadinessProbe,
+          inject: [CONSOLE_KAFKA],
+          useFactory: (kafka: Kafka) => new KafkaReadinessProbe(kafka),
+        },
+        {
+          provide: ProbeCloser,
+          inject: [KafkaReadinessProbe],
+          useFactory: (probe: KafkaReadinessProbe) => new ProbeCloser(probe),
+        },
+        {
+          provide: MetricsRegistry,
+          inject: [MessageIndex],
+          useFactory: (messages: MessageIndex) => metricsRegistry(config, messages),
+        },
         ServiceLifecycle,
         Services,
         Traces,

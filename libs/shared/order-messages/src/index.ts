@@ -1,9 +1,4 @@
-export {
-  BUSINESS_TOPICS,
-  observe,
-  orderMessageTopics,
-  readOrderMessages,
-} from './lib/order-messages.js';
+export { BUSINESS_TOPICS, observe, orderMessageTopics, readOrderMessages } from './lib/order-messages.js';
 export {
   OrderMessageIndex,
   type IndexedOrder,

@@ -1,6 +1,11 @@
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { listOrdersQuerySchema, type OrderPage, type SagaView, type TransactionView } from '@dtx/contracts';
+import {
+  listOrdersQuerySchema,
+  type OrderPage as OrderListPage,
+  type SagaView,
+  type TransactionView,
+} from '@dtx/contracts';
 import { ShopApiError } from '@dtx/shop-client';
 import type { Response } from 'express';
 import { Inject } from '@nestjs/common';
@@ -47,14 +52,21 @@ export class OrdersController {
     };
     const cursor = text(query['cursor']);
     const parsed = listOrdersQuerySchema.safeParse({ ...filters, cursor, limit: 50 });
-    let page: OrderPage | undefined;
+    let page: OrderListPage | undefined;
     let problem: string | undefined;
     if (!parsed.success) {
       problem = `Filters not understood: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`;
     }
     const [listed, counts] = await Promise.allSettled([
       parsed.success
-        ? this.services.as(request.operator.token).listOrders({ ...filters, ...(cursor ? { cursor } : {}), limit: 50 } as never)
+        ? this.services.as(request.operator.token).listOrders({
+            status: parsed.data.status,
+            mode: parsed.data.mode,
+            customerId: parsed.data.customerId,
+            reason: parsed.data.reason,
+            limit: 50,
+            cursor,
+          })
         : Promise.resolve(undefined),
       this.services.orderCounts(),
     ]);
@@ -144,10 +156,10 @@ export class OrdersController {
                 : problemOf('the coordinator', transaction.reason)
               : undefined
           }
-          messages={messages.status === 'fulfilled' ? messageRows(messages.value.messages, this.config.KAFKA_TOPIC_PREFIX) : []}
-          messagesNote={
-            messages.status === 'fulfilled' ? messages.value.note : problemOf('Kafka', messages.reason)
+          messages={
+            messages.status === 'fulfilled' ? messageRows(messages.value.messages, this.config.KAFKA_TOPIC_PREFIX) : []
           }
+          messagesNote={messages.status === 'fulfilled' ? messages.value.note : problemOf('Kafka', messages.reason)}
           trace={trace}
         />,
       ),
@@ -157,7 +169,10 @@ export class OrdersController {
   @Get('traces/:traceId')
   async trace(@Param('traceId') traceId: string, @Req() request: OperatorRequest, @Res() response: Response) {
     const { trace, orderId } = await this.traces.section(traceId);
-    sendPage(response, renderPage(<TracePage operator={request.operator} traceId={traceId} orderId={orderId} trace={trace} />));
+    sendPage(
+      response,
+      renderPage(<TracePage operator={request.operator} traceId={traceId} orderId={orderId} trace={trace} />),
+    );
   }
 
   private notFound(response: Response, request: OperatorRequest, message: string): void {

@@ -2,7 +2,15 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { AuthenticationError, type TokenVerifier } from '@dtx/auth';
 import type { NextFunction, Request, Response } from 'express';
 import { TOKEN_VERIFIER } from '../tokens.js';
-import { csrfTokenFor, csrfTokenMatches, expiryOf, parseCookies, refusalOf, SESSION_COOKIE, type Operator } from './session.js';
+import {
+  csrfTokenFor,
+  csrfTokenMatches,
+  expiryOf,
+  parseCookies,
+  refusalOf,
+  SESSION_COOKIE,
+  type Operator,
+} from './session.js';
 
 /** A request of a signed-in operator. */
 export type OperatorRequest = Request & { operator: Operator };
@@ -46,7 +54,9 @@ export class SessionMiddleware implements NestMiddleware {
         response
           .status(403)
           .type('text/plain')
-          .send('Forbidden: this form did not come from a console page of this session (CSRF check). Reload the page and try again.');
+          .send(
+            'Forbidden: this form did not come from a console page of this session (CSRF check). Reload the page and try again.',
+          );
         return;
       }
     }

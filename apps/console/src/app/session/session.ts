@@ -63,7 +63,12 @@ export function expiryOf(token: string): number {
 }
 
 /** The Set-Cookie value that keeps the token until it expires. */
-export function sessionCookie(token: string, expiresAt: number, secure: boolean, nowSeconds = Date.now() / 1000): string {
+export function sessionCookie(
+  token: string,
+  expiresAt: number,
+  secure: boolean,
+  nowSeconds = Date.now() / 1000,
+): string {
   const maxAge = Math.max(0, Math.floor(expiresAt - nowSeconds));
   return [
     `${SESSION_COOKIE}=${encodeURIComponent(token)}`,
@@ -77,9 +82,14 @@ export function sessionCookie(token: string, expiresAt: number, secure: boolean,
 
 /** The Set-Cookie value that ends the session. */
 export function clearedSessionCookie(secure: boolean): string {
-  return [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Max-Age=0', ...(secure ? ['Secure'] : [])].join(
-    '; ',
-  );
+  return [
+    `${SESSION_COOKIE}=`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Strict',
+    'Max-Age=0',
+    ...(secure ? ['Secure'] : []),
+  ].join('; ');
 }
 
 /** Only a path of this site may be where sign-in returns to (no `//host`, no scheme). */

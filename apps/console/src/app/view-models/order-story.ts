@@ -48,7 +48,9 @@ export interface SagaStepRow extends SagaStepView {
 export function sagaStepRows(steps: readonly SagaStepView[]): SagaStepRow[] {
   return steps
     .map((step, index) => ({ step, index }))
-    .sort((left, right) => Date.parse(left.step.startedAt) - Date.parse(right.step.startedAt) || left.index - right.index)
+    .sort(
+      (left, right) => Date.parse(left.step.startedAt) - Date.parse(right.step.startedAt) || left.index - right.index,
+    )
     .map(({ step }, position) => ({
       ...step,
       position: position + 1,

@@ -109,7 +109,10 @@ export function layOutWaterfall(trace: JaegerTrace): Waterfall {
       compensation: isCompensation(span),
       error: isError(span),
       attributes: (span.tags ?? [])
-        .map((tag): [string, string] => [tag.key, typeof tag.value === 'string' ? tag.value : JSON.stringify(tag.value)])
+        .map((tag): [string, string] => [
+          tag.key,
+          typeof tag.value === 'string' ? tag.value : JSON.stringify(tag.value),
+        ])
         .sort(([left], [right]) => left.localeCompare(right)),
     };
     groups.get(row.service)?.push(row);

@@ -34,7 +34,9 @@ export function Layout(props: {
               {link('in-doubt', '/in-doubt', '2PC in doubt')}
               <span class="who">
                 signed in as <code>{props.operator.principal.subject}</code>
-                <span class="muted">until {new Date(props.operator.expiresAt * 1000).toISOString().slice(11, 16)} UTC</span>
+                <span class="muted">
+                  until {new Date(props.operator.expiresAt * 1000).toISOString().slice(11, 16)} UTC
+                </span>
                 <form method="post" action="/sign-out">
                   <input type="hidden" name="_csrf" value={props.operator.csrfToken} />
                   <button type="submit">Sign out</button>
@@ -71,7 +73,11 @@ export function TraceLink(props: { traceId: string | null | undefined }) {
 }
 
 export function Badge(props: { value: string | null | undefined; prefix?: 's' | 'v' }) {
-  return props.value ? <span class={`badge ${props.prefix ?? 's'}-${props.value}`}>{props.value}</span> : <span class="muted">–</span>;
+  return props.value ? (
+    <span class={`badge ${props.prefix ?? 's'}-${props.value}`}>{props.value}</span>
+  ) : (
+    <span class="muted">–</span>
+  );
 }
 
 export function Problem(props: { children: ComponentChildren }) {

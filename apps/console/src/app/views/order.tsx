@@ -102,7 +102,11 @@ function SagaSteps(props: { saga: SagaView; steps: SagaStepRow[] }) {
         </thead>
         <tbody>
           {props.steps.map((step) => (
-            <tr class={step.kind === 'compensation' ? 'compensation' : undefined} data-kind={step.kind} data-step={step.name}>
+            <tr
+              class={step.kind === 'compensation' ? 'compensation' : undefined}
+              data-kind={step.kind}
+              data-step={step.name}
+            >
               <td>{step.position}</td>
               <td class="mono">
                 {step.name}
@@ -243,11 +247,7 @@ export function OrderPage(props: OrderPageModel) {
       ) : null}
       <h2>Kafka messages, in causal order ({props.messages.length})</h2>
       {props.messagesNote ? <p class="muted">{props.messagesNote}</p> : null}
-      {props.messages.length > 0 ? (
-        <Messages rows={props.messages} />
-      ) : (
-        <p class="muted">None found.</p>
-      )}
+      {props.messages.length > 0 ? <Messages rows={props.messages} /> : <p class="muted">None found.</p>}
       <h2>Trace</h2>
       <TraceSectionView trace={props.trace} />
     </Layout>

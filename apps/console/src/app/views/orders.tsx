@@ -54,7 +54,9 @@ export function CountsBar(props: { counts?: OrderCounts | undefined; problem?: s
         {count('CANCELLED')}
         <div class="count muted" style="min-width:220px">
           <span>live, every 2 s</span>
-          <span data-count-status style="display:block">{props.problem ?? ''}</span>
+          <span data-count-status style="display:block">
+            {props.problem ?? ''}
+          </span>
         </div>
       </div>
     </section>
@@ -97,11 +99,15 @@ export function OrdersPage(props: OrdersPageModel) {
       <form method="get" action="/orders" class="filters">
         <label>
           status
-          <select name="status">{['', 'PENDING', 'CONFIRMED', 'CANCELLED'].map((value) => option(value, filters.status))}</select>
+          <select name="status">
+            {['', 'PENDING', 'CONFIRMED', 'CANCELLED'].map((value) => option(value, filters.status))}
+          </select>
         </label>
         <label>
           mode
-          <select name="mode">{['', 'choreography', 'orchestration', '2pc'].map((value) => option(value, filters.mode))}</select>
+          <select name="mode">
+            {['', 'choreography', 'orchestration', '2pc'].map((value) => option(value, filters.mode))}
+          </select>
         </label>
         <label>
           customer

@@ -32,7 +32,8 @@ function SpanRow(props: { row: WaterfallRow }) {
           <tr>
             <th>span</th>
             <td class="mono">
-              {row.spanId} at +{row.startMs.toFixed(1)} ms{row.parentSpanId ? `, child of ${row.parentSpanId}` : ', root'}
+              {row.spanId} at +{row.startMs.toFixed(1)} ms
+              {row.parentSpanId ? `, child of ${row.parentSpanId}` : ', root'}
             </td>
           </tr>
           {row.attributes.map(([key, value]) => (
@@ -88,7 +89,11 @@ export function TraceSectionView(props: { trace: TraceSection }) {
         </p>
       );
     case 'building':
-      return <p class="notice" id="trace-notice">{trace.notice}</p>;
+      return (
+        <p class="notice" id="trace-notice">
+          {trace.notice}
+        </p>
+      );
     case 'unavailable':
       return (
         <p class="notice" id="trace-notice">
@@ -98,7 +103,12 @@ export function TraceSectionView(props: { trace: TraceSection }) {
   }
 }
 
-export function TracePage(props: { operator: Operator; traceId: string; orderId?: string | undefined; trace: TraceSection }) {
+export function TracePage(props: {
+  operator: Operator;
+  traceId: string;
+  orderId?: string | undefined;
+  trace: TraceSection;
+}) {
   return (
     <Layout title={`Trace ${props.traceId}`} section="orders" operator={props.operator}>
       <h1>
