@@ -77,6 +77,8 @@ describe('the operator console, in a browser', () => {
       ORCHESTRATOR_SERVICE_URL: system.url('orchestrator'),
       COORDINATOR_URL: system.url('coordinator'),
       JAEGER_QUERY_URL: jaegerUrl ?? '',
+      // A loaded CI machine can take longer than the 2 s an operator waits by default.
+      CONSOLE_UPSTREAM_TIMEOUT_MS: '10000',
       ...tracing,
     });
     consoleUrl = consoleProcess.baseUrl;
@@ -176,6 +178,8 @@ describe('the operator console, in a browser', () => {
     const steps = await page.$$eval('#saga-steps tbody tr', (rows) =>
       rows.map((row) => `${row.getAttribute('data-step')} ${row.getAttribute('data-kind')}`),
     );
+    const problems = await page.$$eval('.error-box', (boxes) => boxes.map((box) => box.textContent));
+    assert.deepEqual(problems, [], 'the page reports no problem reaching a service');
     assert.deepEqual(steps, [
       'create-order action',
       'reserve-stock action',
