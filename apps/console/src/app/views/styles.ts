@@ -42,7 +42,7 @@ tr.redelivered td { background:#fffaeb; }
 .waterfall { background:#fff; border:1px solid var(--line); }
 .waterfall .service { padding:4px 8px; background:#eef1f6; font-weight:600; border-top:1px solid var(--line); }
 .waterfall details { border-top:1px solid #f0f2f5; }
-.waterfall summary { display:grid; grid-template-columns: 360px 1fr 80px; align-items:center; cursor:pointer; padding:2px 8px; list-style:none; }
+.waterfall summary { display:grid; grid-template-columns: 440px 1fr 80px; align-items:center; cursor:pointer; padding:2px 8px; list-style:none; }
 .waterfall summary::-webkit-details-marker { display:none; }
 .waterfall .name { white-space:nowrap; overflow:hidden; text-overflow:ellipsis; }
 .waterfall .track { position:relative; height:14px; background:#f6f7f9; }

@@ -10,6 +10,9 @@ export type TraceSection =
   | { state: 'building'; notice: string }
   | { state: 'unavailable'; message: string };
 
+/** A saga's spans nest one message deeper per step: past this depth the names would not fit. */
+const MAX_INDENTED_DEPTH = 6;
+
 function SpanRow(props: { row: WaterfallRow }) {
   const { row } = props;
   const classes = ['span-row', row.compensation ? 'compensation' : '', row.error ? 'error' : ''].filter(Boolean);
@@ -17,7 +20,7 @@ function SpanRow(props: { row: WaterfallRow }) {
     <details class={classes.join(' ')} data-span-id={row.spanId} data-service={row.service}>
       <summary>
         <span class="name" title={row.name}>
-          <span class="depth" style={`width:${row.depth * 12}px`} />
+          <span class="depth" style={`width:${Math.min(row.depth, MAX_INDENTED_DEPTH) * 10}px`} />
           <span class="span-name">{row.name}</span>
           {row.compensation ? <span class="flag comp">compensation</span> : null}
           {row.error ? <span class="flag err">error</span> : null}
