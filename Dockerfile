@@ -9,6 +9,7 @@
 #   docker build --target payment      -t dtx/payment .
 #   docker build --target orchestrator -t dtx/orchestrator .
 #   docker build --target coordinator  -t dtx/coordinator .
+#   docker build --target console      -t dtx/console .     # the operator console (no database)
 #   docker build --target migrate      -t dtx/migrate .     # one-shot: applies every service's migrations
 #   docker build --target demo         -t dtx/demo .        # one-shot: places a few orders (npm start's demo)
 #
@@ -122,6 +123,11 @@ FROM runtime AS coordinator
 ENV PORT=3005 OTEL_SERVICE_NAME=coordinator
 EXPOSE 3005
 CMD ["/app/apps/coordinator/dist/src/main.js"]
+
+FROM runtime AS console
+ENV PORT=3006 OTEL_SERVICE_NAME=console
+EXPOSE 3006
+CMD ["/app/apps/console/dist/src/main.js"]
 
 # One-shot: applies the pending migrations of every service database, reading
 # ORDER_DATABASE_URL, INVENTORY_DATABASE_URL, PAYMENT_DATABASE_URL,

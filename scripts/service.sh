@@ -9,7 +9,7 @@
 #   service.sh kill <service> [--replica K]     SIGKILL by PID, as a crash would
 #   service.sh status [<service>]               running or stopped, with PID and URL
 #
-# <service> is one of: order inventory payment orchestrator coordinator, or "all".
+# <service> is one of: order inventory payment orchestrator coordinator console, or "all".
 # Replica K of a service listens on its port + 100 × (K − 1) (payment: 3003, 3103, ...),
 # logs to .local/logs/<service>[-K].log and shares the service's database, consumer
 # groups, outbox relay and timers with the other replicas. stop and kill act on every
@@ -49,7 +49,11 @@ known_replicas() {
 
 service_environment() {
   echo "PORT=$(replica_port "$1" "$2")"
-  echo "DATABASE_URL=$(service_database_url "$1")"
+  if [[ "$1" == console ]]; then
+    console_environment
+  else
+    echo "DATABASE_URL=$(service_database_url "$1")"
+  fi
   echo "KAFKA_BROKERS=$KAFKA_BROKERS"
   kafka_client_environment "$1"
   echo "OTEL_SERVICE_NAME=$1"
@@ -65,6 +69,18 @@ service_environment() {
   fi
   # Off unless asked for: ENABLE_FAULT_INJECTION=true npm run service -- start <service>
   echo "ENABLE_FAULT_INJECTION=${ENABLE_FAULT_INJECTION:-false}"
+}
+
+# The console has no database: it reads the services (as the signed-in admin), Kafka (as its own
+# user) and Jaeger's query API.
+console_environment() {
+  echo "ORDER_SERVICE_URL=http://127.0.0.1:$(service_port order)"
+  echo "INVENTORY_SERVICE_URL=http://127.0.0.1:$(service_port inventory)"
+  echo "PAYMENT_SERVICE_URL=http://127.0.0.1:$(service_port payment)"
+  echo "ORCHESTRATOR_SERVICE_URL=http://127.0.0.1:$(service_port orchestrator)"
+  echo "COORDINATOR_URL=http://127.0.0.1:$(service_port coordinator)"
+  echo "JAEGER_QUERY_URL=${JAEGER_QUERY_URL:-http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}}"
+  if [[ -n "${JAEGER_STATUS_FILE:-}" ]]; then echo "JAEGER_STATUS_FILE=$JAEGER_STATUS_FILE"; fi
 }
 
 entry_point() {
@@ -160,11 +176,11 @@ chosen_replicas() {
 
 targets() {
   if [[ "${1:-all}" == all ]]; then
-    echo "${SERVICES[@]}"
+    echo "${PROCESSES[@]}"
   elif is_service "$1"; then
     echo "$1"
   else
-    echo "service: unknown service '$1' (one of: ${SERVICES[*]}, all)" >&2
+    echo "service: unknown service '$1' (one of: ${PROCESSES[*]}, all)" >&2
     exit 2
   fi
 }

@@ -27,7 +27,7 @@ stop_what_we_started() {
 
 wait_until_ready() {
   local service url deadline=$((SECONDS + READY_TIMEOUT_S))
-  for service in "${SERVICES[@]}"; do
+  for service in "${PROCESSES[@]}"; do
     url="http://127.0.0.1:$(service_port "$service")/health/ready"
     until curl -fs -o /dev/null --max-time 3 "$url"; do
       if ((SECONDS > deadline)); then
@@ -48,6 +48,7 @@ print_urls() {
     port="$(service_port "$service")"
     printf '  %-13s http://127.0.0.1:%s   (OpenAPI: /docs, health: /health/ready, metrics: /metrics)\n' "$service" "$port"
   done
+  printf '  %-13s http://127.0.0.1:%s   (the operator console: sign in with npm run -s token -- --admin)\n' console "$(service_port console)"
   echo "  PostgreSQL    127.0.0.1:$POSTGRES_PORT, each service as <service>_runtime   (passwords: .local/postgres/credentials/)"
   echo "  Kafka         $KAFKA_BROKERS   (npm run inspect -- <orderId> follows one order's messages)"
   echo "                SASL/SCRAM-SHA-512; each user's password in .local/kafka/credentials/<user> (README, \"Kafka credentials and ACLs\")"
@@ -66,7 +67,7 @@ trap stop_what_we_started EXIT
 bash scripts/infra.sh up
 bash scripts/run.sh build
 bash scripts/run.sh migrate
-for service in "${SERVICES[@]}"; do
+for service in "${PROCESSES[@]}"; do
   if [[ "$(bash scripts/service.sh status "$service")" == *stopped ]]; then
     bash scripts/service.sh start "$service"
     started_services+=("$service")
@@ -77,7 +78,7 @@ done
 wait_until_ready
 echo
 echo "Demo: seeding stock and balances, placing orders"
-node apps/demo/dist/src/demo.js || echo "start: the demo failed (see above); the services keep running" >&2
+CONSOLE_URL="http://127.0.0.1:$(service_port console)" node apps/demo/dist/src/demo.js || echo "start: the demo failed (see above); the services keep running" >&2
 print_urls
 
 declare -A reported_stopped=()

@@ -3,6 +3,9 @@
 # Every value can be overridden from the environment (see README, "Configuration").
 
 SERVICES=(order inventory payment orchestrator coordinator)
+# Every process npm start and npm run service run: the services, and the operator console, which
+# has no database (so it is not in SERVICES, which the scripts loop over for databases and migrations).
+PROCESSES=("${SERVICES[@]}" console)
 # The repository, also for the scripts that source this without node.sh (scripts/infra/*).
 ENV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -45,14 +48,14 @@ export_test_kafka_credentials() {
 
 is_service() {
   local candidate
-  for candidate in "${SERVICES[@]}"; do [[ "$candidate" == "$1" ]] && return 0; done
+  for candidate in "${PROCESSES[@]}"; do [[ "$candidate" == "$1" ]] && return 0; done
   return 1
 }
 
 service_default_port() {
   case "$1" in
     order) echo 3001 ;; inventory) echo 3002 ;; payment) echo 3003 ;;
-    orchestrator) echo 3004 ;; coordinator) echo 3005 ;;
+    orchestrator) echo 3004 ;; coordinator) echo 3005 ;; console) echo 3006 ;;
   esac
 }
 

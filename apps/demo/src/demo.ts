@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderModeSchema, type RequestedLine } from '@dtx/contracts';
+import { consoleLinks } from './console-links.js';
 import { sagaStepsLine } from './saga-steps.js';
 import { shopClientFromEnvironment } from './shop-client.js';
 
@@ -47,6 +48,7 @@ for (const mode of orderModeSchema.options) {
     console.log(
       `  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`,
     );
+    console.log(`      console: ${consoleLinks(order.orderId, order.traceId)}`);
     if (mode === 'orchestration') {
       await printSagaHistory(order.orderId);
     }

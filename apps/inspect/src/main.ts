@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigurationError, kafkaSecurityFromEnvironment, type KafkaSecurity } from '@dtx/config';
 import { causalTimeline, formatEntry, type ObservedMessage } from '@dtx/inspection';
-import { readOrderMessages } from './order-messages.js';
+import { readOrderMessages } from '@dtx/order-messages';
 
 const usage = `usage: npm run inspect -- <orderId> [--follow] [--json] [--brokers host:port,...] [--prefix <topic prefix>]
 

@@ -476,6 +476,24 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         });
       }
 
+      it('console: port 3006, probes, every service and Jaeger at their in-cluster addresses, its own Kafka user, no database', () => {
+        const container = podContainer(named(objects, 'Deployment', 'console'));
+        const environment = containerEnvironment(objects, container);
+        assert.ok(container.ports?.some((candidate) => candidate.containerPort === 3006));
+        assert.equal(environment.get('PORT'), '3006');
+        assert.equal(environment.get('HOST'), '0.0.0.0');
+        assert.equal(probePort(container, container.readinessProbe), 3006);
+        assert.equal(container.readinessProbe?.httpGet?.path, '/health/ready');
+        for (const service of SERVICE_NAMES) {
+          const variable = service === 'coordinator' ? 'COORDINATOR_URL' : `${service.toUpperCase()}_SERVICE_URL`;
+          assert.equal(environment.get(variable), `http://${service}:${expected.get(service)?.port}`, variable);
+        }
+        assert.equal(environment.get('JAEGER_QUERY_URL'), 'http://jaeger:16686');
+        assert.equal(environment.get('KAFKA_USERNAME'), 'console');
+        assert.equal(environment.get('DATABASE_USER'), undefined);
+        assert.equal(environment.get('CONSOLE_SECURE_COOKIE'), overlay === 'prod' ? 'true' : 'false');
+      });
+
       it('2PC peers: the order service reaches the coordinator, the coordinator every participant', () => {
         for (const service of SERVICE_NAMES) {
           const environment = containerEnvironment(objects, podContainer(named(objects, 'Deployment', service)));
@@ -553,7 +571,16 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
         for (const service of SERVICE_NAMES.filter((name) => name !== 'order')) {
           closed(outside, pod(service), portOf(service), `anyone -> ${service}`);
         }
-        closed(outside, pod('order'), 3006, 'the console, from anywhere but the admins’ namespaces');
+        const operatorConsole = pod('console');
+        closed(outside, operatorConsole, 3006, 'the console, from anywhere but the admins’ namespaces');
+        for (const service of SERVICE_NAMES) {
+          open(operatorConsole, pod(service), portOf(service), `console -> ${service}`);
+          closed(pod(service), operatorConsole, 3006, `${service} -> console`);
+        }
+        open(operatorConsole, kafka, 9092, 'console -> Kafka');
+        open(operatorConsole, jaeger, 16686, 'console -> Jaeger query API');
+        open(operatorConsole, jaeger, 4318, 'console -> Jaeger OTLP');
+        closed(operatorConsole, postgres, 5432, 'console -> PostgreSQL');
         for (const service of SERVICE_NAMES) {
           open(pod(service), postgres, 5432, `${service} -> PostgreSQL`);
           open(pod(service), kafka, 9092, `${service} -> Kafka`);
@@ -585,10 +612,10 @@ describe('deployment files (Dockerfile, docker-compose.yml, k8s/) match the serv
           ),
           'every pod may ask the cluster DNS',
         );
-        const console = objects.find(
-          (object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'order-console-from-admins',
+        const consoleEntry = objects.find(
+          (object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'console-from-admins',
         );
-        assert.match(JSON.stringify(console?.spec), /"dtx.io\/console-access":"true".*"port":3006/);
+        assert.match(JSON.stringify(consoleEntry?.spec), /"dtx.io\/console-access":"true".*"port":3006/);
       });
     });
   }

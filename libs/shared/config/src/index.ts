@@ -1,7 +1,10 @@
 export { ConfigurationError, loadConfig, loadConfigOrExit } from './lib/load-config.js';
 export {
+  authenticationVariables,
   booleanVariable,
+  checkKafkaSecurity,
   kafkaBrokersVariable,
+  kafkaSecurityVariables,
   logLevelVariable,
   millisecondsVariable,
   portVariable,

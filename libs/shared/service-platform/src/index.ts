@@ -9,7 +9,8 @@ export {
 } from './lib/tokens.js';
 export { ServiceLifecycle } from './lib/service-lifecycle.js';
 export { ServicePlatformModule, type ServicePlatformOptions } from './lib/service-platform.module.js';
-export { startService, type StartServiceOptions } from './lib/start-service.js';
+export { startService, type StartServiceConfig, type StartServiceOptions } from './lib/start-service.js';
+export { loggerParams, type LoggingConfig } from './lib/logging.js';
 export { MetricsRegistry } from './metrics/metrics-registry.js';
 export { ApiError, type ApiErrorBody, type ApiErrorDetail } from './http/api-error.js';
 export { openApiSchema } from './http/openapi-schema.js';

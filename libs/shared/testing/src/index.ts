@@ -9,7 +9,7 @@ export {
   serviceMigrationsDirectory,
   type ServiceName,
 } from './lib/repository.js';
-export { spawnService, startServiceProcess, type ServiceProcess } from './lib/service-process.js';
+export { spawnService, startServiceProcess, type ProcessName, type ServiceProcess } from './lib/service-process.js';
 export { startDisposablePostgres, type DisposablePostgres } from './lib/disposable-postgres.js';
 export { freePort, freePorts } from './lib/free-port.js';
 export { startSpanCollector, type CollectedSpan, type SpanCollector } from './lib/span-collector.js';

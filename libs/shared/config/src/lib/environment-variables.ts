@@ -146,7 +146,7 @@ const retentionVariables = {
  * from an OpenID Connect provider's JWKS URL (a cluster) or the local
  * issuer's JWKS file (`.local/auth/jwks.json`, a developer's machine).
  */
-const authenticationVariables = {
+export const authenticationVariables = {
   AUTH_ISSUER: z.string().min(1).default('dtx-local'),
   AUTH_AUDIENCE: z.string().min(1).default('dtx'),
   AUTH_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),

@@ -12,6 +12,8 @@ export interface ObservedMessage {
   payload: Record<string, unknown>;
   /** Set for a record read from a dead-letter topic. */
   deadLetter?: { reason: string; error: string; consumerGroup: string };
+  /** Set for a dead letter an operator put back on its topic: who, and when (ISO 8601). */
+  replay?: { by: string; at: string };
 }
 
 export interface TimelineEntry {
@@ -94,6 +96,7 @@ export function formatEntry(entry: TimelineEntry): string {
   const { message, depth, copy } = entry;
   const flags = [
     copy > 1 ? `REDELIVERED (copy ${copy})` : '',
+    message.replay ? `REPLAYED by ${message.replay.by} at ${message.replay.at}` : '',
     message.deadLetter
       ? `DEAD-LETTERED by ${message.deadLetter.consumerGroup}: ${message.deadLetter.reason} ${message.deadLetter.error}`
       : '',

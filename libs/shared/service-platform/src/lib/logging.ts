@@ -4,6 +4,9 @@ import type { ServiceEnvironment } from '@dtx/config';
 import type { Params } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 
+/** What logging needs of a process's configuration. */
+export type LoggingConfig = Pick<ServiceEnvironment, 'LOG_LEVEL' | 'SERVICE_VERSION'>;
+
 const quietPaths = ['/health/', '/metrics'];
 
 /**
@@ -19,12 +22,12 @@ const routesWithoutRequestLogger: Params['exclude'] = [
 ];
 
 /** Structured request logging (see pinoHttpOptions), except for the 2PC protocol's routes. */
-export function loggerParams(serviceName: string, config: ServiceEnvironment): Params {
+export function loggerParams(serviceName: string, config: LoggingConfig): Params {
   return { pinoHttp: pinoHttpOptions(serviceName, config), exclude: routesWithoutRequestLogger };
 }
 
 /** JSON logs with the service's name on every line; probes and scrapes are not logged. */
-export function pinoHttpOptions(serviceName: string, config: ServiceEnvironment): Options {
+export function pinoHttpOptions(serviceName: string, config: LoggingConfig): Options {
   return {
     level: config.LOG_LEVEL,
     base: { service: serviceName, version: config.SERVICE_VERSION },

@@ -9,12 +9,18 @@ import { Logger } from 'nestjs-pino';
 import { listenOnAdminPort, separateAdminRoutes } from './admin-port.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
+/** What starting a process needs of its configuration: a service's, or an app's without a database (the console). */
+export type StartServiceConfig = Pick<ServiceEnvironment, 'PORT' | 'HOST' | 'SERVICE_VERSION' | 'SHUTDOWN_TIMEOUT_MS'> &
+  Partial<Pick<ServiceEnvironment, 'ENABLE_FAULT_INJECTION' | 'ADMIN_PORT'>>;
+
 export interface StartServiceOptions {
   serviceName: string;
   description: string;
   rootModule: DynamicModule;
   /** HOST, PORT, SERVICE_VERSION and SHUTDOWN_TIMEOUT_MS (past which shutdown is cut short, exit 1). */
-  config: ServiceEnvironment;
+  config: StartServiceConfig;
+  /** Also parse HTML form posts (application/x-www-form-urlencoded), for an app with pages. */
+  forms?: boolean;
 }
 
 /** Boots a service: HTTP on host:port, OpenAPI at /docs, and SIGTERM/SIGINT handled in order. */
@@ -25,11 +31,15 @@ export async function startService(options: StartServiceOptions): Promise<INestA
     bodyParser: false,
   });
   app.useBodyParser('json', { limit: '64kb' });
+  if (options.forms) {
+    app.useBodyParser('urlencoded', { limit: '16kb', extended: false });
+  }
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
   publishOpenApi(app, options);
-  const { PORT, HOST, ENABLE_FAULT_INJECTION } = options.config;
+  const { PORT, HOST } = options.config;
+  const ENABLE_FAULT_INJECTION = options.config.ENABLE_FAULT_INJECTION ?? false;
   const adminPort = options.config.ADMIN_PORT ?? PORT + 1000;
   if (ENABLE_FAULT_INJECTION) {
     separateAdminRoutes(app, adminPort);

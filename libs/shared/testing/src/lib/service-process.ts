@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { sleep } from '@dtx/util';
 import { repositoryRoot, type ServiceName } from './repository.js';
 
+/** A process the tests start: a service, or the operator console (which has no database). */
+export type ProcessName = ServiceName | 'console';
+
 export interface ServiceProcess {
   pid: number;
   baseUrl: string;
@@ -18,7 +21,7 @@ export interface ServiceProcess {
 }
 
 /** Runs a built service (apps/<service>/dist/src/main.js) as its own OS process. */
-export function spawnService(service: ServiceName, environment: Record<string, string>): ChildProcess {
+export function spawnService(service: ProcessName, environment: Record<string, string>): ChildProcess {
   const telemetry = join(repositoryRoot(), 'libs/shared/telemetry/dist/src/register.js');
   const entry = join(repositoryRoot(), 'apps', service, 'dist/src/main.js');
   return spawn(process.execPath, ['--disable-warning=TimeoutNegativeWarning', '--import', telemetry, entry], {
@@ -50,7 +53,7 @@ function serviceSettingsFrom(text: string | undefined): Record<string, string> {
 
 /** Starts a service and waits until it answers /health/live. */
 export async function startServiceProcess(
-  service: ServiceName,
+  service: ProcessName,
   environment: Record<string, string> & { PORT: string },
   options: { startTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
@@ -102,7 +105,7 @@ export async function startServiceProcess(
 }
 
 /** The process on that port is this service (not another one that took the port first). */
-async function isService(baseUrl: string, service: ServiceName): Promise<boolean> {
+async function isService(baseUrl: string, service: ProcessName): Promise<boolean> {
   try {
     const response = await fetch(`${baseUrl}/docs/openapi.json`, { signal: AbortSignal.timeout(1_000) });
     return (

@@ -3,7 +3,8 @@ import type { KafkaSecurity } from '@dtx/config';
 import type { ObservedMessage } from '@dtx/inspection';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
-const businessTopics = [
+/** The topics of the system that carry an order's messages, without the deployment's prefix (dead letters aside). */
+export const BUSINESS_TOPICS: readonly string[] = [
   'orders.events',
   'inventory.events',
   'payments.events',
@@ -13,7 +14,19 @@ const businessTopics = [
   'orchestrator.replies',
 ];
 
-const header = (message: KafkaMessage, name: string) => message.headers?.[name]?.toString() ?? '';
+/** Of the broker's topics, those that hold an order's messages in the deployment of `prefix`: business topics and dead letters. */
+export function orderMessageTopics(allTopics: readonly string[], prefix: string): string[] {
+  return allTopics.filter(
+    (topic) =>
+      topic.startsWith(prefix) &&
+      (BUSINESS_TOPICS.includes(topic.slice(prefix.length)) || topic.endsWith('.dead-letters')),
+  );
+}
+
+const header = (message: KafkaMessage, name: string) => {
+  const value = message.headers?.[name];
+  return (Array.isArray(value) ? value[value.length - 1] : value)?.toString() ?? '';
+};
 
 /** A Kafka record about an order as an observed message, or undefined if it cannot be read as one. */
 export function observe(topic: string, partition: number, message: KafkaMessage): ObservedMessage | undefined {
@@ -30,6 +43,7 @@ export function observe(topic: string, partition: number, message: KafkaMessage)
         consumerGroup: header(message, 'dead-letter-consumer-group'),
       }
     : undefined;
+  const replayedBy = header(message, 'replayed-by');
   return {
     id: String(envelope['id'] ?? ''),
     type: String(envelope['type'] ?? header(message, 'message-type')),
@@ -42,6 +56,7 @@ export function observe(topic: string, partition: number, message: KafkaMessage)
     lamport: Number(envelope['lamport'] ?? 0),
     payload: (envelope['payload'] as Record<string, unknown>) ?? {},
     ...(deadLetter ? { deadLetter } : {}),
+    ...(replayedBy ? { replay: { by: replayedBy, at: header(message, 'replayed-at') } } : {}),
   };
 }
 
@@ -56,27 +71,27 @@ export async function readOrderMessages(options: {
   prefix: string;
   orderId: string;
   follow: boolean;
+  /** Kafka client id (default `inspect`). */
+  clientId?: string;
+  /** Prefix of the throwaway consumer group (default `inspect-`: the inspector user's groups). */
+  groupIdPrefix?: string;
   onMessage?: (message: ObservedMessage) => void;
   /** Called once everything that was on the topics at the start has been read. */
   onCaughtUp?: (messages: ObservedMessage[]) => void;
   signal?: AbortSignal;
 }): Promise<ObservedMessage[]> {
   const kafka = new Kafka({
-    clientId: 'inspect',
+    clientId: options.clientId ?? 'inspect',
     brokers: options.brokers,
     ...options.security,
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   await admin.connect();
-  const groupId = `inspect-${randomUUID()}`;
+  const groupId = `${options.groupIdPrefix ?? 'inspect-'}${randomUUID()}`;
   const found: ObservedMessage[] = [];
   try {
-    const topics = (await admin.listTopics()).filter(
-      (topic) =>
-        topic.startsWith(options.prefix) &&
-        (businessTopics.includes(topic.slice(options.prefix.length)) || topic.endsWith('.dead-letters')),
-    );
+    const topics = orderMessageTopics(await admin.listTopics(), options.prefix);
     const remaining = new Map<string, bigint>();
     for (const topic of topics) {
       for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
