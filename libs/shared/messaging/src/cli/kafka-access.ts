@@ -39,7 +39,8 @@ try {
     clientId: 'kafka-access',
     brokers: values.brokers.split(','),
     security: kafkaSecurityFromEnvironment(),
-    retries: 2,
+    // Topics just created may be announced before every broker hosts them (UNKNOWN_TOPIC_OR_PARTITION, retriable).
+    retries: 8,
   });
   const admin = kafka.admin();
   await admin.connect();

@@ -119,7 +119,15 @@ export async function startSystem(
     ports.set(keyOf(service, replica), chosen[2 * index] ?? 0);
     ports.set(`${keyOf(service, replica)} admin`, chosen[2 * index + 1] ?? 0);
   });
-  await Promise.all(replicas.map(({ service, replica }) => start(service, replica)));
+  const started = await Promise.allSettled(replicas.map(({ service, replica }) => start(service, replica)));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // Stop what did start, or its processes would outlive the test and keep it from ending.
+    await Promise.allSettled([...processes.values()].map((running) => running.stop()));
+    await Promise.allSettled([...databases.values()].map((database) => database.drop()));
+    await revokeKafkaAccess(topicPrefix).catch(() => undefined);
+    throw failed.reason;
+  }
 
   const processOf = (service: ServiceName, replica = 1) => {
     const found = processes.get(keyOf(service, replica));
