@@ -31,6 +31,8 @@ stop_what_we_started() {
     wait "$jaeger_build_pid" 2> /dev/null || true
     echo "jaeger: build stopped (pid $jaeger_build_pid); the next npm start builds it again"
   fi
+  # A start of PostgreSQL and Kafka still under way ends first (Ctrl-C reached it too), then they stop.
+  [[ -z "${infrastructure_pid:-}" ]] || wait "$infrastructure_pid" 2> /dev/null || true
   for service in "${started_services[@]}"; do bash scripts/service.sh stop "$service" & done
   wait
   # Only what was not running before: a database or broker someone else uses stays up.
@@ -128,9 +130,13 @@ if [[ "${INFRA_JAEGER:-on}" != off ]] && ! bash scripts/infra/jaeger.sh status >
   start_jaeger_build
   export INFRA_JAEGER=off
 fi
+# PostgreSQL and Kafka start (a first run: the cluster is made, the Kafka jars fetched) while the
+# npm packages install and everything compiles; nothing of theirs needs the other until the migrations.
+bash scripts/infra.sh up &
+infrastructure_pid=$!
 ensure_dependencies
-bash scripts/infra.sh up
 bash scripts/run.sh build
+wait "$infrastructure_pid" || { echo "start: the infrastructure did not start (see above)" >&2; exit 1; }
 bash scripts/run.sh migrate
 for service in "${SERVICES[@]}"; do
   if [[ "$(bash scripts/service.sh status "$service")" == *stopped ]]; then
