@@ -47,14 +47,14 @@ describe('the Jaeger build status file', () => {
     assert.equal(parseJaegerBuildStatus('null'), undefined);
   });
 
-  it('is read from JAEGER_STATUS_FILE, and missing when the file is', async () => {
+  it('is read from JAEGER_STATUS_FILE, and missing when the file is, or none is named', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'jaeger-status-'));
     try {
       const file = join(folder, 'status.json');
       assert.equal(await readJaegerBuildStatus(file), undefined);
       await writeFile(file, JSON.stringify(building));
       assert.deepEqual(await readJaegerBuildStatus(file), building);
-      assert.equal(await readJaegerBuildStatus(undefined), undefined);
+      assert.equal(await readJaegerBuildStatus(''), undefined);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
