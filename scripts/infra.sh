@@ -2,7 +2,8 @@
 # The local infrastructure: PostgreSQL 15, Kafka (KRaft) and Jaeger, as
 # processes this project installs and owns under .local/. No Docker engine is
 # needed. Jaeger is built from the Go module proxy the first time (several
-# minutes); INFRA_JAEGER=off leaves it out.
+# minutes, waited for here; npm start builds it in the background instead);
+# INFRA_JAEGER=off leaves it out.
 #
 #   infra.sh up | down [--wipe] | status
 set -euo pipefail
@@ -10,7 +11,11 @@ INFRA="$(cd "$(dirname "${BASH_SOURCE[0]}")/infra" && pwd)"
 
 case "${1:-}" in
   up)
-    echo "infra: using local processes (PostgreSQL, Kafka and Jaeger under .local/)"
+    if [[ "${INFRA_JAEGER:-on}" != off ]]; then
+      echo "infra: using local processes (PostgreSQL, Kafka and Jaeger under .local/)"
+    else
+      echo "infra: using local processes (PostgreSQL and Kafka under .local/; Jaeger left out)"
+    fi
     bash "$INFRA/postgres.sh" up
     bash "$INFRA/kafka.sh" up
     if [[ "${INFRA_JAEGER:-on}" != off ]]; then

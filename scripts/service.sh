@@ -58,7 +58,12 @@ service_environment() {
   kafka_client_environment "$1"
   echo "OTEL_SERVICE_NAME=$1"
   echo "KAFKA_TOPIC_PREFIX=${KAFKA_TOPIC_PREFIX:-}"
-  echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:4318}"
+  echo "OTEL_EXPORTER_OTLP_ENDPOINT=${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT}"
+  # How the services reach each other for 2PC, at the ports they were given (<SERVICE>_PORT).
+  echo "COORDINATOR_URL=${COORDINATOR_URL:-http://127.0.0.1:$(service_port coordinator)}"
+  echo "ORDER_SERVICE_URL=${ORDER_SERVICE_URL:-http://127.0.0.1:$(service_port order)}"
+  echo "INVENTORY_SERVICE_URL=${INVENTORY_SERVICE_URL:-http://127.0.0.1:$(service_port inventory)}"
+  echo "PAYMENT_SERVICE_URL=${PAYMENT_SERVICE_URL:-http://127.0.0.1:$(service_port payment)}"
   # Tokens are checked against the local issuer's JWKS, unless an OpenID Connect provider's is given;
   # services that call others sign their own with the local key (see README, "Identity and access").
   if [[ -n "${AUTH_JWKS_URL:-}" ]]; then

@@ -95,8 +95,8 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
     export TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
     export_test_kafka_credentials
     if bash scripts/infra/jaeger.sh status > /dev/null 2>&1; then
-      export TEST_JAEGER_URL="http://127.0.0.1:${JAEGER_QUERY_PORT:-16686}"
-      export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:${JAEGER_OTLP_HTTP_PORT:-4318}"
+      export TEST_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
+      export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
     fi
   fi
   run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Local Jaeger v2 all-in-one (in-memory storage) without Docker, built from the Go module proxy.
 #
-#   scripts/infra/jaeger.sh build    build .local/jaeger/bin/jaeger once (skipped when up to date)
-#   scripts/infra/jaeger.sh up       build if needed, start (idempotent), wait until ready
-#   scripts/infra/jaeger.sh down     stop (SIGTERM, SIGKILL after 15 s); traces are in memory only
-#   scripts/infra/jaeger.sh status   exit 0 if running, 3 if stopped
+#   scripts/infra/jaeger.sh build     build .local/jaeger/bin/jaeger once (skipped when up to date)
+#   scripts/infra/jaeger.sh up        build if needed, start (idempotent), wait until ready
+#   scripts/infra/jaeger.sh down      stop (SIGTERM, SIGKILL after 15 s); traces are in memory only
+#   scripts/infra/jaeger.sh status    exit 0 if running, 3 if stopped
+#   scripts/infra/jaeger.sh built     exit 0 if the binary is up to date (no build needed), 3 if not
+#   scripts/infra/jaeger.sh estimate  seconds a build is expected to take (the last one's, else a default)
 #
 # Env: JAEGER_OTLP_GRPC_PORT (4317), JAEGER_OTLP_HTTP_PORT (4318), JAEGER_QUERY_PORT (16686),
 #      JAEGER_QUERY_GRPC_PORT (16685), JAEGER_MEMORY_MAX_TRACES (100000),
 #      JAEGER_READY_TIMEOUT (60, seconds), JAEGER_BUILD_JOBS (go build -p; Go's default if unset),
-#      GO (go).
-# State: $ROOT/.local/jaeger/{bin/jaeger,gocache,gomodcache,logs/{jaeger,build}.log,jaeger.pid}
+#      GO (go), JAEGER_STATE_DIR (.local/jaeger), JAEGER_STATUS_FILE (scripts/lib/env.sh).
+# State: $JAEGER_STATE_DIR/{bin/jaeger,gocache,gomodcache,logs/{jaeger,build}.log,jaeger.pid,status.json}
+# Every build writes its progress to $JAEGER_STATUS_FILE (README, "The Jaeger build status file"):
+#   {"state":"building"|"ready"|"failed","startedAt":"<UTC ISO 8601>","expectedSeconds":N,"finishedAt":...,"error":...}
 # Version and replace directives: infra/jaeger/go.mod (see infra/jaeger/README.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/stop-pid.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/env.sh"
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -26,7 +31,11 @@ JAEGER_PKG=github.com/jaegertracing/jaeger/cmd/jaeger
 JAEGER_MODULE_VERSION=$(awk '$1 == "github.com/jaegertracing/jaeger" && $2 ~ /^v/ { print $2; exit }' "$GOMOD")
 [[ -n $JAEGER_MODULE_VERSION ]] || { echo "jaeger: error: no jaegertracing/jaeger version in $GOMOD" >&2; exit 1; }
 
-STATE=$ROOT/.local/jaeger
+STATE=$JAEGER_STATE_DIR
+STATUS_FILE=$JAEGER_STATUS_FILE
+SHOWN_STATE=${STATE#"$ROOT"/}
+# A cold build measured on a 2-core machine (Go module proxy, empty caches): 449 s.
+DEFAULT_BUILD_SECONDS=450
 BIN_DIR=$STATE/bin
 BIN=$BIN_DIR/jaeger
 LOGS=$STATE/logs
@@ -38,10 +47,8 @@ export GOCACHE=$STATE/gocache
 export GOMODCACHE=$STATE/gomodcache
 
 HOST=127.0.0.1
-export JAEGER_OTLP_GRPC_PORT=${JAEGER_OTLP_GRPC_PORT:-4317}
-export JAEGER_OTLP_HTTP_PORT=${JAEGER_OTLP_HTTP_PORT:-4318}
-export JAEGER_QUERY_PORT=${JAEGER_QUERY_PORT:-16686}
-export JAEGER_QUERY_GRPC_PORT=${JAEGER_QUERY_GRPC_PORT:-16685}
+# The ports (JAEGER_OTLP_GRPC_PORT, JAEGER_OTLP_HTTP_PORT, JAEGER_QUERY_PORT, JAEGER_QUERY_GRPC_PORT)
+# are exported by env.sh, so that the services and the tests use the same ones; config.yaml reads them.
 export JAEGER_MEMORY_MAX_TRACES=${JAEGER_MEMORY_MAX_TRACES:-100000}
 JAEGER_READY_TIMEOUT=${JAEGER_READY_TIMEOUT:-60}
 GO=${GO:-go}
@@ -50,7 +57,7 @@ log() { printf 'jaeger: %s\n' "$*"; }
 die() { printf 'jaeger: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-  echo "usage: $(basename "$0") build | up | down | status" >&2
+  echo "usage: $(basename "$0") build | up | down | status | built | estimate" >&2
   exit 2
 }
 
@@ -75,18 +82,68 @@ build_marker() {
   echo "$BIN_DIR/.built-$JAEGER_MODULE_VERSION-$hash"
 }
 
+now_utc() { date -u +%Y-%m-%dT%H:%M:%SZ; }
+
+# The value of one field of the status file, which this script alone writes (one line, flat JSON).
+status_field() {
+  [[ -f $STATUS_FILE ]] || return 0
+  sed -n "s/.*\"$1\":\(\"[^\"]*\"\|[0-9]*\).*/\1/p" "$STATUS_FILE" | tr -d '"'
+}
+
+# write_status <state> [error]: the state of the build that started at $BUILD_STARTED_AT.
+write_status() {
+  local state=$1 error=${2:-} json
+  json="{\"state\":\"$state\",\"startedAt\":\"$BUILD_STARTED_AT\",\"expectedSeconds\":$BUILD_EXPECTED_SECONDS"
+  if [[ $state == building ]]; then
+    json+=",\"pid\":$$"
+  else
+    json+=",\"finishedAt\":\"$(now_utc)\""
+  fi
+  [[ -n $error ]] && json+=",\"error\":\"${error//\"/\'}\""
+  mkdir -p "$(dirname "$STATUS_FILE")"
+  printf '%s}\n' "$json" >"$STATUS_FILE.tmp"
+  mv -f "$STATUS_FILE.tmp" "$STATUS_FILE"
+}
+
+# How long a build takes here: the last finished build's duration, else the cold build's default.
+expected_build_seconds() {
+  local started finished seconds
+  if [[ $(status_field state) == ready ]]; then
+    started=$(status_field startedAt)
+    finished=$(status_field finishedAt)
+    if [[ -n $started && -n $finished ]]; then
+      seconds=$(($(date -u -d "$finished" +%s) - $(date -u -d "$started" +%s)))
+      if ((seconds > 0)); then
+        echo "$seconds"
+        return
+      fi
+    fi
+  fi
+  echo "$DEFAULT_BUILD_SECONDS"
+}
+
+is_built() { [[ -x $BIN && -f $(build_marker) ]]; }
+
 ensure_built() {
   local marker
   marker=$(build_marker)
-  if [[ -x $BIN && -f $marker ]]; then
+  if is_built; then
     return 0
   fi
-  command -v "$GO" >/dev/null 2>&1 || die "go not found on PATH (Go 1.24.6+ needed to build Jaeger)"
+  BUILD_STARTED_AT=$(now_utc)
+  BUILD_EXPECTED_SECONDS=$(expected_build_seconds)
+  if ! command -v "$GO" >/dev/null 2>&1; then
+    write_status failed "go not found on PATH"
+    die "go not found on PATH (Go 1.24.6+ needed to build Jaeger)"
+  fi
   mkdir -p "$BIN_DIR" "$LOGS" "$GOCACHE" "$GOMODCACHE"
   local v2 started=$SECONDS jobs=()
   v2=$(jaeger_v2_version)
+  write_status building
+  # Stopped half-way (npm start's Ctrl-C stops the build by PID): say so rather than "building" forever.
+  trap 'write_status failed "the build was stopped before it finished; the next start builds again"; exit 143' TERM INT
   [[ -n ${JAEGER_BUILD_JOBS:-} ]] && jobs=(-p "$JAEGER_BUILD_JOBS")
-  log "building Jaeger $v2 (module $JAEGER_MODULE_VERSION) into .local/jaeger/bin (cold build takes minutes)..."
+  log "building Jaeger $v2 (module $JAEGER_MODULE_VERSION) into $SHOWN_STATE/bin (cold build takes minutes)..."
   local vpkg=github.com/jaegertracing/jaeger/internal/version
   # -modcacherw: keep the module cache deletable with plain rm -rf.
   # -buildvcs=false: the tool module lives inside this repo's git tree.
@@ -95,6 +152,8 @@ ensure_built() {
     -ldflags "-s -w -X $vpkg.latestVersion=$v2 -X $vpkg.date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     -o "$BIN.tmp" "$JAEGER_PKG") >"$BUILD_LOG" 2>&1; then
     rm -f "$BIN.tmp"
+    trap - TERM INT
+    write_status failed "go build failed; see $BUILD_LOG"
     printf -- '--- last 40 lines of %s ---\n' "${BUILD_LOG#"$ROOT"/}" >&2
     tail -n 40 "$BUILD_LOG" >&2
     die "build failed (go build $JAEGER_PKG in infra/jaeger)"
@@ -102,7 +161,9 @@ ensure_built() {
   rm -f "$BIN_DIR"/.built-*
   mv -f "$BIN.tmp" "$BIN"
   touch "$marker"
-  log "built Jaeger $v2 in $((SECONDS - started))s: .local/jaeger/bin/jaeger"
+  trap - TERM INT
+  write_status ready
+  log "built Jaeger $v2 in $((SECONDS - started))s: $SHOWN_STATE/bin/jaeger"
 }
 
 # pid of *our* Jaeger (cmdline must be our binary with our config)
@@ -182,8 +243,8 @@ endpoints() {
 
 cmd_build() {
   lock
-  if [[ -x $BIN && -f $(build_marker) ]]; then
-    log "Jaeger $(jaeger_v2_version) already built: .local/jaeger/bin/jaeger"
+  if is_built; then
+    log "Jaeger $(jaeger_v2_version) already built: $SHOWN_STATE/bin/jaeger"
     return 0
   fi
   ensure_built
@@ -219,17 +280,23 @@ cmd_up() {
   nohup setsid "$BIN" --config "$CONFIG" </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    is_ours "$pid" && break
+  # On a busy machine the exec can take seconds: wait for it while the process lives.
+  for _ in $(seq 1 150); do
+    is_ours "$pid" || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
   wait_ready "$pid"
-  log "up (pid $pid): $(endpoints), log .local/jaeger/logs/jaeger.log"
+  log "up (pid $pid): $(endpoints), log $SHOWN_STATE/logs/jaeger.log"
 }
 
 cmd_down() {
-  lock
   local pid
+  # Nothing to stop: say so without waiting for the lock, which a build may hold for minutes.
+  if ! jaeger_pid >/dev/null; then
+    log "not running"
+    return 0
+  fi
+  lock
   if pid=$(jaeger_pid); then
     stop_pid "$pid" is_ours 15
     log "stopped (pid $pid)"
@@ -256,6 +323,8 @@ cmd_status() {
 [[ $# -eq 1 ]] || usage
 case "$1" in
   build) cmd_build ;;
+  built) is_built || exit 3 ;;
+  estimate) expected_build_seconds ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;

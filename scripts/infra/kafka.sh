@@ -399,9 +399,9 @@ cmd_up() {
     </dev/null >>"$LOGS/kafka.out" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PIDFILE"
-  # give exec a moment so is_our_broker sees the java cmdline
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    is_our_broker "$pid" && break
+  # On a busy machine the exec can take seconds: wait for it while the process lives.
+  for _ in $(seq 1 150); do
+    is_our_broker "$pid" || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
   wait_ready "$pid"

@@ -12,6 +12,15 @@ ENV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export POSTGRES_PORT="${POSTGRES_PORT:-5432}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:$KAFKA_PORT}"
+# The local Jaeger (scripts/infra/jaeger.sh): the services export spans to its OTLP/HTTP port.
+export JAEGER_OTLP_GRPC_PORT="${JAEGER_OTLP_GRPC_PORT:-4317}"
+export JAEGER_OTLP_HTTP_PORT="${JAEGER_OTLP_HTTP_PORT:-4318}"
+export JAEGER_QUERY_PORT="${JAEGER_QUERY_PORT:-16686}"
+export JAEGER_QUERY_GRPC_PORT="${JAEGER_QUERY_GRPC_PORT:-16685}"
+export JAEGER_STATE_DIR="${JAEGER_STATE_DIR:-$ENV_ROOT/.local/jaeger}"
+# Where the Jaeger build says how far it is (building, ready or failed): npm start and the
+# operator console read it to say when traces will be kept (README, "The Jaeger build status file").
+export JAEGER_STATUS_FILE="${JAEGER_STATUS_FILE:-$JAEGER_STATE_DIR/status.json}"
 # The local token issuer's key pair (npm run -s token); services check tokens against its JWKS.
 export AUTH_KEYS_DIR="${AUTH_KEYS_DIR:-$ENV_ROOT/.local/auth}"
 

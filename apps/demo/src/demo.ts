@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { orderModeSchema, type RequestedLine } from '@dtx/contracts';
+import { readJaegerBuildStatus } from '@dtx/telemetry/jaeger-status';
 import { consoleLinks } from './console-links.js';
 import { sagaStepsLine } from './saga-steps.js';
 import { shopClientFromEnvironment } from './shop-client.js';
+import { tracesLine } from './traces-line.js';
 
 /**
  * The npm start demo: seeds stock and balances, then in each mode (both sagas
  * and 2PC) places one order that confirms, one out of stock and one declined,
  * and prints how each ended; for orchestrated orders also the saga's step
- * history, for 2PC orders each participant's vote and outcome.
+ * history, for 2PC orders each participant's vote and outcome. Last, where
+ * the traces are (JAEGER_URL), or why not yet (JAEGER_STATUS_FILE).
  */
 const api = await shopClientFromEnvironment();
 const run = randomUUID().slice(0, 6);
@@ -39,12 +42,14 @@ const scenarios: { title: string; customerId: string; items: RequestedLine[] }[]
   },
 ];
 
+let firstTraceId: string | undefined;
 for (const mode of orderModeSchema.options) {
   console.log(`\nOrders by ${mode === '2pc' ? 'two-phase commit' : mode}:`);
   for (const scenario of scenarios) {
     const placed = await api.placeOrder({ customerId: scenario.customerId, items: scenario.items, mode });
     const order = await api.finalOrder(placed.body.orderId, { timeoutMs: 30_000, pollMs: 50 });
     const outcome = order.reason ? `${order.status} (${order.reason})` : order.status;
+    firstTraceId ??= order.traceId ?? undefined;
     console.log(
       `  ${scenario.title.padEnd(36)} -> ${outcome.padEnd(30)} order ${order.orderId}, trace ${order.traceId}`,
     );
@@ -91,3 +96,19 @@ console.log(
   `\nAfterwards: ${book} available ${bookStock.available} (reserved ${bookStock.reserved}), ${lamp} available ${lampStock.available}`,
 );
 console.log(`            ${alice} balance ${aliceAccount.balance}, ${bob} balance ${bobAccount.balance} (minor units)`);
+
+const jaegerUrl = process.env['JAEGER_URL'];
+const answering = jaegerUrl
+  ? await fetch(`${jaegerUrl}/api/services`, { signal: AbortSignal.timeout(2000) }).then(
+      (response) => response.ok,
+      () => false,
+    )
+  : false;
+const traces = tracesLine(
+  { url: jaegerUrl, answering, build: await readJaegerBuildStatus() },
+  firstTraceId,
+  new Date(),
+);
+if (traces) {
+  console.log(`\n${traces}`);
+}

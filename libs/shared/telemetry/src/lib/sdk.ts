@@ -39,9 +39,23 @@ export function startTelemetry(service: { name: string; version: string }): void
   registerInstrumentations({ tracerProvider: provider, instrumentations: tracedLibraries() });
 }
 
-/** Flushes spans not yet exported and stops tracing; call before the process exits. */
-export async function shutdownTelemetry(): Promise<void> {
+/**
+ * Flushes spans not yet exported and stops tracing; call before the process
+ * exits. Gives up after `timeoutMs`: with no collector listening (Jaeger not
+ * started, or still building) the exporter retries each batch for up to 10 s,
+ * longer than a service may take to shut down.
+ */
+export async function shutdownTelemetry(timeoutMs = 2000): Promise<void> {
   const running = provider;
   provider = undefined;
-  await running?.shutdown().catch(() => undefined);
+  if (!running) {
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+  });
+  await Promise.race([running.shutdown().catch(() => undefined), givenUp]);
+  clearTimeout(timer);
 }

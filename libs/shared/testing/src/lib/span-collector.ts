@@ -58,9 +58,9 @@ const attributesOf = (attributes: OtlpAttribute[] = []) =>
 /**
  * An OTLP/HTTP (JSON) receiver on 127.0.0.1 that keeps spans in memory: the
  * services export to it with their real exporters, and a test reads the
- * trees back.
+ * trees back. On `port` when given (a collector that starts after the services), else on any free one.
  */
-export async function startSpanCollector(): Promise<SpanCollector> {
+export async function startSpanCollector(port = 0): Promise<SpanCollector> {
   const collected: CollectedSpan[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -73,11 +73,10 @@ export async function startSpanCollector(): Promise<SpanCollector> {
       response.end('{}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`,
     spans: (traceId) => collected.filter((span) => traceId === undefined || span.traceId === traceId),
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
