@@ -106,3 +106,11 @@ export {
   type SetStockRequest,
   type StockLevel,
 } from './lib/rest-api.js';
+export {
+  armedCrashPointSchema,
+  healthReportSchema,
+  preparedTransactionViewSchema,
+  type ArmedCrashPoint,
+  type HealthReport,
+  type PreparedTransactionView,
+} from './lib/platform-api.js';

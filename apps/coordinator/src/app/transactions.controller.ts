@@ -1,16 +1,16 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   beginTransactionSchema,
   transactionIdSchema,
+  transactionViewSchema,
   type BeginTransaction,
   type TransactionView,
 } from '@dtx/contracts';
 import { TwoPhaseCoordinator } from '@dtx/coordinator-feature';
-import { Access, ApiError, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiContract, ApiError, ZodValidationPipe } from '@dtx/service-platform';
 
 @ApiTags('transactions')
-@ApiBearerAuth()
 @Controller('transactions')
 export class TransactionsController {
   constructor(private readonly coordinator: TwoPhaseCoordinator) {}
@@ -22,7 +22,18 @@ export class TransactionsController {
     summary:
       'Run a 2PC transaction for an order (called by the order service); answers once the outcome is decided. Repeating it with the same transactionId joins the first.',
   })
-  @ApiBody({ schema: openApiSchema(beginTransactionSchema) })
+  @ApiContract({
+    access: 'token',
+    identities: ['order-service'],
+    body: beginTransactionSchema,
+    answers: {
+      200: { description: 'the decided transaction (COMMITTED or ABORTED ...)', schema: transactionViewSchema },
+    },
+    errors: {
+      403: "FORBIDDEN: only the order service's identity may begin a transaction",
+      503: 'UNDECIDED: not decided in time; recovery aborts it, try again',
+    },
+  })
   async run(
     @Body(new ZodValidationPipe(beginTransactionSchema)) request: BeginTransaction,
     @Headers('traceparent') traceparent: string | undefined,
@@ -44,6 +55,13 @@ export class TransactionsController {
   @ApiOperation({
     summary:
       "A transaction's state, and each participant's vote and acknowledged outcome (admins; participants, to resolve one in doubt)",
+  })
+  @ApiContract({
+    access: 'token',
+    identities: ['bearer', 'coordinator'],
+    params: { id: transactionIdSchema },
+    answers: { 200: { description: 'the transaction', schema: transactionViewSchema } },
+    errors: { 404: 'NOT_FOUND: no such transaction' },
   })
   async get(
     @Param('id', new ZodValidationPipe(transactionIdSchema, 'path', 'id')) id: string,

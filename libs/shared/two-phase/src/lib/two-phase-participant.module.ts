@@ -13,10 +13,13 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
+  preparedTransactionViewSchema,
   transactionIdSchema,
   twoPhaseAbortSchema,
+  twoPhaseAckSchema,
+  twoPhaseVoteSchema,
   twoPhaseWorkSchema,
   type TwoPhaseAbort,
   type TwoPhaseAck,
@@ -27,15 +30,16 @@ import {
 import type { SqlTransaction } from '@dtx/sql';
 import {
   Access,
+  ApiContract,
   ApiError,
   MetricsRegistry,
-  openApiSchema,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
   ZodValidationPipe,
 } from '@dtx/service-platform';
 import { contextFromHeaders, withSpan, type Span, type TraceHeaders } from '@dtx/telemetry';
 import type pg from 'pg';
+import { z } from 'zod';
 import { PinoLogger } from 'nestjs-pino';
 import { Counter, Gauge } from 'prom-client';
 import {
@@ -241,9 +245,14 @@ function ensureTheOrders(transactionId: string, orderId: string): void {
   }
 }
 
+const TRANSACTION_MISMATCH = "TRANSACTION_MISMATCH: the body's orderId is not the transaction id";
+const PHASE_TWO_ERRORS = {
+  409: 'CONFLICT: the decision contradicts what this participant already did',
+  503: 'TRY_AGAIN_LATER: the prepared transaction is busy; retry',
+};
+
 /** The participant's end of the 2PC protocol; the coordinator is its only caller. */
 @ApiTags('two-phase commit (participant)')
-@ApiBearerAuth()
 @Access('coordinator')
 @Controller('2pc')
 export class TwoPhaseParticipantController {
@@ -254,7 +263,14 @@ export class TwoPhaseParticipantController {
   @ApiOperation({
     summary: "Phase 1: do this participant's part and PREPARE TRANSACTION (vote YES), or roll back (vote NO)",
   })
-  @ApiBody({ schema: openApiSchema(twoPhaseWorkSchema) })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    body: twoPhaseWorkSchema,
+    answers: { 200: { description: 'the vote', schema: twoPhaseVoteSchema } },
+    errors: { 422: TRANSACTION_MISMATCH },
+  })
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
@@ -267,6 +283,13 @@ export class TwoPhaseParticipantController {
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    answers: { 200: { description: 'committed', schema: twoPhaseAckSchema } },
+    errors: PHASE_TWO_ERRORS,
+  })
   async commit(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Headers() trace: Partial<TraceHeaders>,
@@ -279,7 +302,14 @@ export class TwoPhaseParticipantController {
   @ApiOperation({
     summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless',
   })
-  @ApiBody({ schema: openApiSchema(twoPhaseAbortSchema) })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    body: twoPhaseAbortSchema,
+    answers: { 200: { description: 'aborted', schema: twoPhaseAckSchema } },
+    errors: { ...PHASE_TWO_ERRORS, 422: TRANSACTION_MISMATCH },
+  })
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
@@ -293,6 +323,11 @@ export class TwoPhaseParticipantController {
   @Access('coordinator', 'admin')
   @ApiOperation({
     summary: "This participant's prepared transactions still waiting for a decision (in doubt, holding locks)",
+  })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator', 'bearer'],
+    answers: { 200: { description: 'oldest first', schema: z.array(preparedTransactionViewSchema) } },
   })
   prepared() {
     return this.participant.pending();
