@@ -83,10 +83,14 @@ describe('the REST contract: Schemathesis finds no failures in any service', () 
     return Object.keys(document.paths).filter((path) => path.startsWith('/admin/'));
   }
 
+  /** Schemathesis's warnings and summary, for the test report. */
+  const summaryOf = (output: string) => output.slice(Math.max(0, output.indexOf('== WARNINGS =='))).trim();
+
   for (const service of SERVICE_NAMES) {
-    it(`${service}: every route on the service port`, async () => {
+    it(`${service}: every route on the service port`, async (context) => {
       const outcome = await schemathesis(service, 'service');
       assert.ok(outcome.passed, `Schemathesis found failures in ${service}:\n${outcome.output}`);
+      context.diagnostic(summaryOf(outcome.output));
     });
   }
 
@@ -99,6 +103,7 @@ describe('the REST contract: Schemathesis finds no failures in any service', () 
       }
       const outcome = await schemathesis(service, 'admin');
       assert.ok(outcome.passed, `Schemathesis found failures in ${service}'s admin routes:\n${outcome.output}`);
+      context.diagnostic(summaryOf(outcome.output));
     });
   }
 });
