@@ -99,6 +99,8 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
       export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
     fi
   fi
+  # The rest-contract test runs Schemathesis, pinned, from a virtual environment of its own.
+  check schemathesis bash scripts/schemathesis.sh install
   run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'
   # Alone, after the rest: it restarts the shared Kafka broker and PostgreSQL.
   run_tests chaos 1 'apps/*/dist/test/**/*.chaos.js'

@@ -116,3 +116,9 @@ export {
   type SetStockRequest,
   type StockLevel,
 } from './lib/rest-api.js';
+export {
+  armedCrashPointSchema,
+  healthReportSchema,
+  type ArmedCrashPoint,
+  type HealthReport,
+} from './lib/platform-api.js';

@@ -1,11 +1,13 @@
 import { Body, Controller, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { crashPointRequestSchema } from '@dtx/contracts';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { armedCrashPointSchema, crashPointRequestSchema } from '@dtx/contracts';
 import { CrashPoints } from '@dtx/coordinator-feature';
-import { Access, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiContract, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
 const crashPointSchema = crashPointRequestSchema;
+
+const ADMIN_PORT_ONLY = 'NOT_FOUND: asked on the service port; /admin/* is served on the admin port (ADMIN_PORT) only';
 
 /** PUT /admin/crash-point: only registered when ENABLE_FAULT_INJECTION=true. */
 @ApiTags('admin')
@@ -18,7 +20,12 @@ export class CrashPointController {
   @ApiOperation({
     summary: 'Make the next transaction that reaches `point` kill this process (SIGKILL) or pause there for pauseMs',
   })
-  @ApiBody({ schema: openApiSchema(crashPointSchema) })
+  @ApiContract({
+    access: 'token',
+    body: crashPointSchema,
+    answers: { 200: { description: 'armed', schema: armedCrashPointSchema } },
+    errors: { 404: ADMIN_PORT_ONLY },
+  })
   arm(@Body(new ZodValidationPipe(crashPointSchema)) request: z.output<typeof crashPointSchema>) {
     this.crashPoints.arm(
       request.point,

@@ -1,7 +1,15 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { customerOf, type Principal } from '@dtx/auth';
-import { customerIdSchema, encodeOrderCursor, listOrdersQuerySchema, orderIdSchema } from '@dtx/contracts';
+import {
+  customerIdSchema,
+  encodeOrderCursor,
+  listOrdersQuerySchema,
+  orderIdSchema,
+  orderPageSchema,
+  orderViewSchema,
+  placeOrderAnswerSchema,
+} from '@dtx/contracts';
 import {
   idempotencyKeySchema,
   OrderPlacementService,
@@ -10,14 +18,13 @@ import {
   type OrderView,
   type PlaceOrderRequest,
 } from '@dtx/order-feature';
-import { Access, ApiError, CurrentPrincipal, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiContract, ApiError, CurrentPrincipal, ZodValidationPipe } from '@dtx/service-platform';
 import type { Response } from 'express';
 import { z } from 'zod';
 
 const idempotencyKeyPipe = new ZodValidationPipe(idempotencyKeySchema, 'header', 'Idempotency-Key');
 
 @ApiTags('orders')
-@ApiBearerAuth()
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -31,12 +38,31 @@ export class OrdersController {
     summary:
       "Place the caller's order, priced from the catalog; saga modes answer 202 at once, the order finishes asynchronously",
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: true,
-    description: "1-128 characters of [A-Za-z0-9_.:-], the customer's own",
+  @ApiContract({
+    access: 'token',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        schema: idempotencyKeySchema,
+        required: true,
+        description:
+          "1-128 characters of [A-Za-z0-9_.:-], the customer's own; the same key and body answer the first answer again",
+      },
+    ],
+    body: placeOrderSchema,
+    answers: {
+      202: { description: 'choreography or orchestration: the order is PENDING', schema: placeOrderAnswerSchema },
+      201: { description: '2pc: the order is CONFIRMED', schema: placeOrderAnswerSchema },
+      200: { description: '2pc: the order is CANCELLED, with the reason', schema: placeOrderAnswerSchema },
+    },
+    errors: {
+      400: 'BAD_REQUEST: the body or the Idempotency-Key is not valid, or an admin gave no customerId',
+      403: "FORBIDDEN: a customerId that is not the token's customer, or a token that is not a customer's or an admin's",
+      409: 'PRICE_CHANGED: a unitPrice given is not the catalog price',
+      422: 'UNKNOWN_SKU: a SKU has no price; IDEMPOTENCY_KEY_REUSED: the key was used with another body',
+      504: 'TRANSACTION_UNDECIDED (2pc): no decision in time; repeat with the same key for the outcome',
+    },
   })
-  @ApiBody({ schema: openApiSchema(placeOrderSchema) })
   async place(
     @CurrentPrincipal() caller: Principal,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -98,6 +124,12 @@ export class OrdersController {
   @ApiOperation({
     summary: 'One order with its status and, once cancelled, the reason; a customer sees only their own',
   })
+  @ApiContract({
+    access: 'token',
+    params: { orderId: orderIdSchema },
+    answers: { 200: { description: 'the order', schema: orderViewSchema } },
+    errors: { 404: "NOT_FOUND: no such order, or another customer's" },
+  })
   async get(
     @CurrentPrincipal() caller: Principal,
     @Param('orderId', new ZodValidationPipe(orderIdSchema, 'path', 'orderId')) orderId: string,
@@ -116,6 +148,15 @@ export class OrdersController {
   @ApiOperation({
     summary:
       "A page of orders, newest first, filtered by customer, status, mode and reason; follow nextCursor for the next page. A customer's are only their own",
+  })
+  @ApiContract({
+    access: 'token',
+    query: listOrdersQuerySchema,
+    answers: { 200: { description: 'a page of orders; nextCursor is null on the last', schema: orderPageSchema } },
+    errors: {
+      400: 'BAD_REQUEST: a parameter is not valid, unknown, or a cursor is not a nextCursor of an earlier page',
+      403: "FORBIDDEN: a customer's customerId that is not their own",
+    },
   })
   async list(
     @CurrentPrincipal() caller: Principal,

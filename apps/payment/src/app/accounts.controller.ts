@@ -1,9 +1,15 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { customerOf, type Principal } from '@dtx/auth';
-import { customerIdSchema, orderIdSchema, setBalanceRequestSchema } from '@dtx/contracts';
+import {
+  accountSchema,
+  customerIdSchema,
+  orderIdSchema,
+  paymentViewSchema,
+  setBalanceRequestSchema,
+} from '@dtx/contracts';
 import { AccountsService, type AccountView, type PaymentView } from '@dtx/payment-feature';
-import { Access, ApiError, CurrentPrincipal, openApiSchema, ZodValidationPipe } from '@dtx/service-platform';
+import { Access, ApiContract, ApiError, CurrentPrincipal, ZodValidationPipe } from '@dtx/service-platform';
 import { z } from 'zod';
 
 const setBalanceSchema = setBalanceRequestSchema;
@@ -11,7 +17,6 @@ const paymentsQuerySchema = z.strictObject({ orderId: orderIdSchema });
 const customerIdPipe = new ZodValidationPipe(customerIdSchema, 'path', 'customerId');
 
 @ApiTags('payments')
-@ApiBearerAuth()
 @Controller()
 export class AccountsController {
   constructor(private readonly accounts: AccountsService) {}
@@ -19,7 +24,13 @@ export class AccountsController {
   @Put('accounts/:customerId')
   @Access('admin')
   @ApiOperation({ summary: "Set a customer's balance in minor units (admin, seed)" })
-  @ApiBody({ schema: openApiSchema(setBalanceSchema) })
+  @ApiContract({
+    access: 'token',
+    params: { customerId: customerIdSchema },
+    body: setBalanceSchema,
+    answers: { 200: { description: 'the account now', schema: accountSchema } },
+    errors: { 409: 'CONFLICT: the balance would not cover what pending authorisations hold' },
+  })
   async setBalance(
     @Param('customerId', customerIdPipe) customerId: string,
     @Body(new ZodValidationPipe(setBalanceSchema)) body: z.output<typeof setBalanceSchema>,
@@ -37,6 +48,12 @@ export class AccountsController {
   @Get('accounts/:customerId')
   @Access('customer', 'admin')
   @ApiOperation({ summary: 'Balance and the amount held by pending authorisations; a customer reads only their own' })
+  @ApiContract({
+    access: 'token',
+    params: { customerId: customerIdSchema },
+    answers: { 200: { description: 'the account', schema: accountSchema } },
+    errors: { 404: "NOT_FOUND: no such account, or another customer's" },
+  })
   async getAccount(
     @CurrentPrincipal() caller: Principal,
     @Param('customerId', customerIdPipe) customerId: string,
@@ -53,6 +70,11 @@ export class AccountsController {
   @Get('payments')
   @Access('customer', 'admin')
   @ApiOperation({ summary: "An order's payments; a customer sees those of their own orders only" })
+  @ApiContract({
+    access: 'token',
+    query: paymentsQuerySchema,
+    answers: { 200: { description: "the order's payments, none if unknown", schema: z.array(paymentViewSchema) } },
+  })
   payments(
     @CurrentPrincipal() caller: Principal,
     @Query(new ZodValidationPipe(paymentsQuerySchema, 'query')) query: z.output<typeof paymentsQuerySchema>,

@@ -30,4 +30,10 @@ export type OrderLine = z.infer<typeof orderLineSchema>;
 export const orderModeSchema = z.enum(['choreography', 'orchestration', '2pc']);
 export type OrderMode = z.infer<typeof orderModeSchema>;
 
-export const cancellationReasonSchema = z.string().min(1).max(200);
+/** Why an order was cancelled; free text, without NUL, which PostgreSQL cannot store in text. */
+export const cancellationReasonSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
+  .regex(/^[^\x00]+$/, 'must not contain NUL characters');

@@ -36,4 +36,9 @@ describe('GET /orders cursor', () => {
     });
     assert.equal(listOrdersQuerySchema.safeParse({ mode: 'telepathy' }).success, false);
   });
+
+  it('refuses a NUL in the customer and reason filters, which PostgreSQL cannot compare', () => {
+    assert.equal(listOrdersQuerySchema.safeParse({ customerId: 'a\u0000' }).success, false);
+    assert.equal(listOrdersQuerySchema.safeParse({ reason: 'OUT\u0000' }).success, false);
+  });
 });

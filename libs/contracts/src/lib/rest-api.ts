@@ -111,7 +111,7 @@ export const orderCursorSchema = z
 
 /** The query of GET /orders; unknown parameters are refused. */
 export const listOrdersQuerySchema = z.strictObject({
-  customerId: z.string().min(1).max(128).optional(),
+  customerId: customerIdSchema.optional(),
   status: orderStatusSchema.optional(),
   mode: orderModeSchema.optional(),
   /** A cancelled order's reason, e.g. OUT_OF_STOCK. */

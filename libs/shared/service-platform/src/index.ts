@@ -14,6 +14,14 @@ export { loggerParams, type LoggingConfig } from './lib/logging.js';
 export { MetricsRegistry } from './metrics/metrics-registry.js';
 export { ApiError, type ApiErrorBody, type ApiErrorDetail } from './http/api-error.js';
 export { openApiSchema } from './http/openapi-schema.js';
+export {
+  ApiContract,
+  SECURITY_SCHEMES,
+  type ErrorStatus,
+  type HeaderContract,
+  type RouteContract,
+  type SecurityScheme,
+} from './http/api-contract.js';
 export { ZodValidationPipe, type InputSource } from './http/zod-validation.pipe.js';
 export { Messaging } from './messaging/messaging.js';
 export { Access, CurrentPrincipal, type Caller } from './auth/access.js';

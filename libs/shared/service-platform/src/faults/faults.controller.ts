@@ -1,8 +1,8 @@
 import { Body, Controller, Put } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FaultInjector, type FaultSettings } from '@dtx/inbox';
 import { faultSettingsSchema } from '@dtx/contracts';
-import { openApiSchema } from '../http/openapi-schema.js';
+import { ApiContract } from '../http/api-contract.js';
 import { ZodValidationPipe } from '../http/zod-validation.pipe.js';
 import { Access } from '../auth/access.js';
 
@@ -17,7 +17,12 @@ export class FaultsController {
   @ApiOperation({
     summary: "Make this service's message handlers slow (delayMs) or fail (failRate) until set back to zero",
   })
-  @ApiBody({ schema: openApiSchema(faultSettingsSchema) })
+  @ApiContract({
+    access: 'token',
+    body: faultSettingsSchema,
+    answers: { 200: { description: 'the settings now', schema: faultSettingsSchema } },
+    errors: { 404: 'NOT_FOUND: asked on the service port; /admin/* is served on the admin port (ADMIN_PORT) only' },
+  })
   set(@Body(new ZodValidationPipe(faultSettingsSchema)) settings: FaultSettings): FaultSettings {
     this.faults.set(settings);
     return this.faults.current;

@@ -6,6 +6,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnvironment } from '@dtx/config';
 import { shutdownTelemetry } from '@dtx/telemetry';
 import { Logger } from 'nestjs-pino';
+import { SECURITY_SCHEMES } from '../http/api-contract.js';
+import { answerMethodNotAllowed } from '../http/method-not-allowed.js';
 import { listenOnAdminPort, separateAdminRoutes } from './admin-port.js';
 import { ServiceLifecycle } from './service-lifecycle.js';
 
@@ -37,13 +39,13 @@ export async function startService(options: StartServiceOptions): Promise<INestA
   const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
-  publishOpenApi(app, options);
   const { PORT, HOST } = options.config;
   const ENABLE_FAULT_INJECTION = options.config.ENABLE_FAULT_INJECTION ?? false;
   const adminPort = options.config.ADMIN_PORT ?? PORT + 1000;
   if (ENABLE_FAULT_INJECTION) {
     separateAdminRoutes(app, adminPort);
   }
+  publishOpenApi(app, options);
   await app.listen(PORT, HOST);
   const adminServer = ENABLE_FAULT_INJECTION ? await listenOnAdminPort(app, adminPort, HOST) : undefined;
   stopOnSignals(app, logger, options, adminServer);
@@ -55,16 +57,20 @@ export async function startService(options: StartServiceOptions): Promise<INestA
   return app;
 }
 
-function publishOpenApi(app: INestApplication, options: StartServiceOptions): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(`${options.serviceName} service`)
-      .setDescription(options.description)
-      .setVersion(options.config.SERVICE_VERSION)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+/** The OpenAPI document at /docs (interactive) and /docs/openapi.json; a method it does not list for a path is 405. */
+function publishOpenApi(app: NestExpressApplication, options: StartServiceOptions): void {
+  const builder = new DocumentBuilder()
+    .setTitle(`${options.serviceName} service`)
+    .setDescription(
+      `${options.description}\n\nEvery route but /health/*, /metrics and /docs needs \`Authorization: Bearer <JWT>\`. ` +
+        'With ENABLE_FAULT_INJECTION=true, /admin/* is served on the admin port (ADMIN_PORT, PORT + 1000 by default) only.',
+    )
+    .setVersion(options.config.SERVICE_VERSION);
+  for (const [name, description] of Object.entries(SECURITY_SCHEMES)) {
+    builder.addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description }, name);
+  }
+  const document = SwaggerModule.createDocument(app, builder.build());
+  answerMethodNotAllowed(app, document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 

@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsRegistry } from './metrics-registry.js';
 import { Access } from '../auth/access.js';
+import { ApiContract } from '../http/api-contract.js';
 
 @ApiTags('metrics')
 @Access('anyone')
@@ -11,8 +12,8 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiProduces('text/plain')
   @ApiOperation({ summary: 'Prometheus metrics in text exposition format' })
+  @ApiContract({ access: 'anyone', answers: { 200: { description: 'the metrics', schema: 'text' } } })
   metrics(): Promise<string> {
     return this.registry.metrics();
   }

@@ -13,11 +13,13 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   preparedTransactionViewSchema,
   transactionIdSchema,
   twoPhaseAbortSchema,
+  twoPhaseAckSchema,
+  twoPhaseVoteSchema,
   twoPhaseWorkSchema,
   type TwoPhaseAbort,
   type PreparedTransactionView,
@@ -29,9 +31,9 @@ import {
 import type { SqlTransaction } from '@dtx/sql';
 import {
   Access,
+  ApiContract,
   ApiError,
   MetricsRegistry,
-  openApiSchema,
   SQL_PHASE_TWO_POOL,
   SQL_POOL,
   ZodValidationPipe,
@@ -249,9 +251,14 @@ function ensureTheOrders(transactionId: string, orderId: string): void {
   }
 }
 
+const TRANSACTION_MISMATCH = "TRANSACTION_MISMATCH: the body's orderId is not the transaction id";
+const PHASE_TWO_ERRORS = {
+  409: 'CONFLICT: the decision contradicts what this participant already did',
+  503: 'TRY_AGAIN_LATER: the prepared transaction is busy; retry',
+};
+
 /** The participant's end of the 2PC protocol; the coordinator is its only caller. */
 @ApiTags('two-phase commit (participant)')
-@ApiBearerAuth()
 @Access('coordinator')
 @Controller('2pc')
 export class TwoPhaseParticipantController {
@@ -262,7 +269,14 @@ export class TwoPhaseParticipantController {
   @ApiOperation({
     summary: "Phase 1: do this participant's part and PREPARE TRANSACTION (vote YES), or roll back (vote NO)",
   })
-  @ApiBody({ schema: openApiSchema(twoPhaseWorkSchema) })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    body: twoPhaseWorkSchema,
+    answers: { 200: { description: 'the vote', schema: twoPhaseVoteSchema } },
+    errors: { 422: TRANSACTION_MISMATCH },
+  })
   prepare(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseWorkSchema)) work: TwoPhaseWork,
@@ -275,6 +289,13 @@ export class TwoPhaseParticipantController {
   @Post('transactions/:transactionId/commit')
   @HttpCode(200)
   @ApiOperation({ summary: 'Phase 2: COMMIT PREPARED; repeating it is harmless' })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    answers: { 200: { description: 'committed', schema: twoPhaseAckSchema } },
+    errors: PHASE_TWO_ERRORS,
+  })
   async commit(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Headers() trace: Partial<TraceHeaders>,
@@ -287,7 +308,14 @@ export class TwoPhaseParticipantController {
   @ApiOperation({
     summary: 'Phase 2: ROLLBACK PREPARED (if prepared) and remember the abort; repeating it is harmless',
   })
-  @ApiBody({ schema: openApiSchema(twoPhaseAbortSchema) })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator'],
+    params: { transactionId: transactionIdSchema },
+    body: twoPhaseAbortSchema,
+    answers: { 200: { description: 'aborted', schema: twoPhaseAckSchema } },
+    errors: { ...PHASE_TWO_ERRORS, 422: TRANSACTION_MISMATCH },
+  })
   async abort(
     @Param('transactionId', transactionIdPipe) transactionId: string,
     @Body(new ZodValidationPipe(twoPhaseAbortSchema)) abort: TwoPhaseAbort,
@@ -303,7 +331,11 @@ export class TwoPhaseParticipantController {
     summary:
       "This participant's prepared transactions still waiting for a decision (in doubt), oldest first: each row of pg_prepared_xacts with its age, the locks it holds and how many sessions wait for it",
   })
-  @ApiOkResponse({ schema: openApiSchema(z.array(preparedTransactionViewSchema)) })
+  @ApiContract({
+    access: 'token',
+    identities: ['coordinator', 'bearer'],
+    answers: { 200: { description: 'oldest first', schema: z.array(preparedTransactionViewSchema) } },
+  })
   prepared(): Promise<PreparedTransactionView[]> {
     return this.participant.inDoubt();
   }
