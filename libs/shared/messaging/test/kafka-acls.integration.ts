@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { kafkaSecurityFromEnvironment } from '@dtx/config';
 import { testInfrastructure, uniqueName, type TestKafkaAccess } from '@dtx/testing';
-import type { Admin, Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { CONSOLE_USER, createKafkaClient, grantKafkaAccess, INSPECTOR_USER, revokeKafkaAccess } from '../src/index.js';
 
 /** An error, its causes and the errors it aggregates as one line: name, Kafka error type and message of each. */
@@ -220,5 +220,16 @@ describe('Kafka credentials and ACLs on the real broker', () => {
     await send(clientOf('order'), `${revoked}orders.events`, 'while granted');
     await revokeKafkaAccess(admin, revoked);
     await assert.rejects(send(clientOf('order'), `${revoked}orders.events`, 'after'), authorizationFailed('TOPIC'));
+    // The coordinator's right on the cluster is every deployment's on this broker: another one still has it.
+    const { resources } = await admin.describeAcls({
+      resourceType: kafkajs.AclResourceTypes.CLUSTER,
+      resourcePatternType: kafkajs.ResourcePatternTypes.ANY,
+      operation: kafkajs.AclOperationTypes.IDEMPOTENT_WRITE,
+      permissionType: kafkajs.AclPermissionTypes.ANY,
+    });
+    assert.ok(
+      resources.some((resource) => resource.acls.some((acl) => acl.principal === 'User:coordinator')),
+      'the coordinator keeps IDEMPOTENT_WRITE on the cluster',
+    );
   });
 });

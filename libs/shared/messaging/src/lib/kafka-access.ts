@@ -82,9 +82,16 @@ export async function grantKafkaAccess(
   return { createdTopics, rules: rules.length };
 }
 
-/** Removes what `grantKafkaAccess` granted the services and the console in that deployment (not its topics); returns how many rules. */
+/**
+ * Removes what `grantKafkaAccess` granted the services and the console in that
+ * deployment (not its topics); returns how many rules. Rights on the cluster
+ * itself are every deployment's on that broker, so they stay: removing them
+ * would take them from the other deployments too.
+ */
 export async function revokeKafkaAccess(admin: Admin, prefix: string): Promise<number> {
-  const rules = [...serviceAclRules(prefix), ...consoleDeploymentAclRules(prefix)];
+  const rules = [...serviceAclRules(prefix), ...consoleDeploymentAclRules(prefix)].filter(
+    (rule) => rule.resource !== 'CLUSTER',
+  );
   const { filterResponses } = await admin.deleteAcls({ filters: rules.map(kafkaAcl) });
   await untilApplied(admin, rules, false);
   return filterResponses.reduce((removed, response) => removed + response.matchingAcls.length, 0);
