@@ -2,21 +2,14 @@ import { causalTimeline, summarisePayload, type ObservedMessage } from '@dtx/ins
 import type { SagaStepView } from '@dtx/contracts';
 
 /** One Kafka message of an order as the order page lists it, in causal order. */
-export interface MessageRow {
-  lamport: number;
+export interface MessageRow extends Pick<
+  ObservedMessage,
+  'lamport' | 'id' | 'type' | 'source' | 'topic' | 'partition' | 'offset' | 'causationId' | 'deadLetter' | 'replay'
+> {
   depth: number;
-  id: string;
-  type: string;
-  source: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  causationId: string | null;
   summary: string;
   /** 2, 3, ... for a second, third copy of the same message id. */
   copy: number;
-  deadLetter?: { reason: string; error: string; consumerGroup: string };
-  replay?: { by: string; at: string };
 }
 
 /** The order's messages in causal order (causation, then Lamport time), redeliveries and dead letters marked. */
