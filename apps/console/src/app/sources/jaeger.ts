@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Inject, Injectable } from '@nestjs/common';
+import { jaegerBuildSentence, readJaegerBuildStatus } from '@dtx/telemetry/jaeger-status';
 import { errorMessage } from '@dtx/util';
 import type { ConsoleConfig } from '../console.config.js';
 import { CONSOLE_CONFIG } from '../tokens.js';
 import type { JaegerTrace } from '../view-models/jaeger-trace.js';
-import { jaegerBuildingNotice } from '../view-models/jaeger-status.js';
 import { layOutWaterfall, orderIdOfTrace } from '../view-models/waterfall.js';
 import type { TraceSection } from '../views/waterfall.js';
 
@@ -53,10 +52,7 @@ export class Traces {
 
   /** "building Jaeger, ready in about N minutes" while npm start builds it (JAEGER_STATUS_FILE). */
   private async buildingNotice(): Promise<string | undefined> {
-    const file = this.config.JAEGER_STATUS_FILE;
-    if (!file) {
-      return undefined;
-    }
-    return jaegerBuildingNotice(await readFile(file, 'utf8').catch(() => undefined));
+    const status = await readJaegerBuildStatus(this.config.JAEGER_STATUS_FILE ?? '');
+    return status?.state === 'building' ? jaegerBuildSentence(status, new Date()) : undefined;
   }
 }
