@@ -2,7 +2,7 @@ import type { OrderMode } from '@dtx/contracts';
 import type { CatalogShape } from './workload.js';
 
 /** The scenarios after the maximum rate and the half-load step, each of which a run may skip. */
-export const OPTIONAL_SCENARIOS = ['hot-sku', 'declines', 'payment-pause', 'coordinator-crash'] as const;
+export const OPTIONAL_SCENARIOS = ['console', 'hot-sku', 'declines', 'payment-pause', 'coordinator-crash'] as const;
 export type OptionalScenario = (typeof OPTIONAL_SCENARIOS)[number];
 
 /** Everything that shapes a run; written into the results so a run can be repeated. */
@@ -49,6 +49,10 @@ export interface BenchConfig {
   pollIntervalMs: number;
   pollBatchSize: number;
   preparedPollMs: number;
+  /** The console scenario: how many messages its order gets, how long the console may take to index it, the pause between pages. */
+  consoleOrderMessages: number;
+  consoleIndexTimeoutMs: number;
+  consoleProbePauseMs: number;
   pgbench: { seconds: number; clients: number };
   targets: {
     sagaMaxRate: number;
@@ -56,10 +60,18 @@ export interface BenchConfig {
     p99AtHalfLoadMs: number;
     /** CPU of every process but the load generator, per completed order, at half load (saga modes). */
     sagaCpuMsPerOrder: number;
+    /** p99 of the console's order page and order list while a half-load step runs. */
+    consolePageMs: number;
   };
 }
 
-const TARGETS = { sagaMaxRate: 300, twoPhaseMaxRate: 150, p99AtHalfLoadMs: 100, sagaCpuMsPerOrder: 6 };
+const TARGETS = {
+  sagaMaxRate: 300,
+  twoPhaseMaxRate: 150,
+  p99AtHalfLoadMs: 100,
+  sagaCpuMsPerOrder: 6,
+  consolePageMs: 300,
+};
 
 /** The full benchmark: minutes per mode. */
 export function fullConfig(
@@ -95,6 +107,9 @@ export function fullConfig(
     pollIntervalMs: 100,
     pollBatchSize: 5_000,
     preparedPollMs: 100,
+    consoleOrderMessages: 50,
+    consoleIndexTimeoutMs: 120_000,
+    consoleProbePauseMs: 100,
     pgbench: { seconds: 10, clients: 8 },
     targets: TARGETS,
     ...overrides,
@@ -135,6 +150,9 @@ export function smokeConfig(
     pollIntervalMs: 50,
     pollBatchSize: 1_000,
     preparedPollMs: 100,
+    consoleOrderMessages: 50,
+    consoleIndexTimeoutMs: 60_000,
+    consoleProbePauseMs: 100,
     pgbench: { seconds: 1, clients: 4 },
     targets: TARGETS,
     ...overrides,

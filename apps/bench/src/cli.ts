@@ -23,7 +23,7 @@ open-loop load generator; writes results.json, report.md and SVG charts.
   --refine <n>            bisection steps after the first failing rate (default 2; smoke 0)
   --pause-seconds <n>     how long payment is stopped (default 10; smoke 2)
   --outage-seconds <n>    how long the coordinator stays down (default 10; smoke 2)
-  --skip <list>           scenarios not to run: hot-sku,declines,payment-pause,coordinator-crash
+  --skip <list>           scenarios not to run: console,hot-sku,declines,payment-pause,coordinator-crash
   --system <how>          per-mode: fresh services and databases for each mode (default);
                           shared: one system for every mode (default with --smoke)
   --smoke                 a tiny configuration that finishes in seconds per mode

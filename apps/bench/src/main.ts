@@ -116,6 +116,7 @@ function failedMode(mode: OrderMode, config: BenchConfig, error: string): ModeRe
     declines: failed,
     paymentPause: failed,
     coordinatorCrash: failed,
+    consolePages: failed,
     commits: failed,
     targets: targetCheck(mode, config, failed, failed),
   };
@@ -146,7 +147,12 @@ function summaryLines(results: BenchResults): string[] {
       mode.commits.status === 'measured' && mode.commits.commitsPerOrder !== null
         ? `, ${mode.commits.commitsPerOrder} commits/order`
         : '';
-    return `${mode.mode.padEnd(13)} max ${rate}; ${latency}${commits}`;
+    const pages = mode.consolePages;
+    const consolePages =
+      pages.status === 'measured'
+        ? `; console pages p99 ${pages.orderPage.p99} ms (order, ${pages.messages.listed} messages) and ${pages.listPage.p99} ms (list) at ${pages.offeredRate}/s`
+        : '';
+    return `${mode.mode.padEnd(13)} max ${rate}; ${latency}${commits}${consolePages}`;
   });
 }
 

@@ -14,6 +14,7 @@ import type { PgbenchResult } from './pgbench.js';
 import { databaseNameOf, PostgresObserver } from './postgres-observer.js';
 import { progress } from './progress.js';
 import type { CommitCostResult, MaxRateResult, ModeResult, Outcome, StepResult, TargetCheck } from './results.js';
+import { measureConsolePages } from './scenarios/console-pages.js';
 import { measureCoordinatorCrash } from './scenarios/coordinator-crash.js';
 import { describeStep, runFixedRateStep } from './scenarios/fixed-rate-step.js';
 import { searchMaxRate } from './scenarios/max-rate-search.js';
@@ -165,6 +166,21 @@ export async function runMode(
             return { status: 'measured', step: counted.result };
           });
     const notAsked = skipped('skipped (--skip)');
+    const consolePages: ModeResult['consolePages'] = config.skip.includes('console')
+      ? notAsked
+      : halfRate === 0
+        ? noRate
+        : await attempt(`${mode} console`, async () => {
+            const result = await measureConsolePages(context, system, catalog, halfRate);
+            progress(describeStep(mode, result.step));
+            progress(
+              `${mode} console: order page (${result.messages.listed} messages) p50 ${result.orderPage.p50} ms, p99 ${result.orderPage.p99} ms; ` +
+                `order list p50 ${result.listPage.p50} ms, p99 ${result.listPage.p99} ms; ${result.errors} errors; ` +
+                `${result.console.cpuMsPerPage ?? '–'} ms of console CPU per page`,
+            );
+            await sleep(config.coolDownMs);
+            return { status: 'measured', ...result };
+          });
     const hotSku: ModeResult['hotSku'] = config.skip.includes('hot-sku')
       ? notAsked
       : halfRate === 0
@@ -232,6 +248,7 @@ export async function runMode(
       declines,
       paymentPause,
       coordinatorCrash,
+      consolePages,
       commits,
       targets: targetCheck(mode, config, maxRate, halfLoad),
     };

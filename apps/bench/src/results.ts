@@ -129,6 +129,30 @@ export interface CommitCostResult {
   maxRateShareOfBound: number | null;
 }
 
+/** The operator console's pages while a half-load step runs. */
+export interface ConsolePagesResult {
+  offeredRate: number;
+  /** The declined order whose page was fetched. */
+  orderId: string;
+  /** Its messages on the topics before the redelivered copies, and what its page lists with them. */
+  messages: { original: number; listed: number };
+  /** From starting the console until its index held the order. */
+  readyMs: number;
+  /** GET /orders/<id>, from the request to the last byte, one request at a time. */
+  orderPage: LatencySummary;
+  /** GET /orders, the newest orders with their counts. */
+  listPage: LatencySummary;
+  errors: number;
+  errorKinds: Record<string, number>;
+  /** The console process over the step: CPU time, per page served, and peak resident memory. */
+  console: { cpuMs: number; cpuMsPerPage: number | null; peakRssMb: number };
+  /** The orders placed meanwhile, at half of the maximum rate. */
+  step: StepResult;
+  targetMs: number;
+  /** Both pages' p99 under the target, and no error. */
+  met: boolean;
+}
+
 export interface TargetCheck {
   maxRate: { target: number; actual: number | null; met: boolean };
   p99AtHalfLoad: { targetMs: number; actualMs: number | null; met: boolean };
@@ -147,6 +171,7 @@ export interface ModeResult {
   declines: Outcome<{ declineShare: number; step: StepResult }>;
   paymentPause: Outcome<PaymentPauseResult>;
   coordinatorCrash: Outcome<CoordinatorCrashResult>;
+  consolePages: Outcome<ConsolePagesResult>;
   commits: Outcome<CommitCostResult>;
   targets: TargetCheck;
 }

@@ -24,12 +24,14 @@ export async function testKafkaClient(name: string, brokers?: string[]): Promise
 
 /**
  * Reads topics from the beginning with a throwaway consumer group until
- * `until(records)` holds or the timeout passes; returns what it read.
+ * `until(records)` holds or the timeout passes; returns what it read (only
+ * the records `keep` accepts, when given: on a long topic, the few wanted).
  */
 export async function readTopics(options: {
   brokers: string[];
   topics: string[];
   until: (records: ReadRecord[]) => boolean;
+  keep?: (record: ReadRecord) => boolean;
   timeoutMs?: number;
 }): Promise<ReadRecord[]> {
   const kafka = await testKafkaClient('reader', options.brokers);
@@ -43,7 +45,11 @@ export async function readTopics(options: {
       const timer = setTimeout(resolve, options.timeoutMs ?? 20_000);
       void consumer.run({
         eachMessage: async ({ topic, partition, message }) => {
-          records.push(toRecord(topic, partition, message));
+          const record = toRecord(topic, partition, message);
+          if (options.keep && !options.keep(record)) {
+            return;
+          }
+          records.push(record);
           if (options.until(records)) {
             clearTimeout(timer);
             resolve();

@@ -1,0 +1,92 @@
+import { ensureLocalKeys, localIssuer, localKeysDirectory } from '@dtx/auth';
+import { CONSOLE_USER } from '@dtx/messaging';
+import {
+  freePort,
+  startServiceProcess,
+  testInfrastructure,
+  type RunningSystem,
+  type ServiceProcess,
+} from '@dtx/testing';
+
+/** The console's answer to one page request, timed from the request to the last byte of the page. */
+export interface TimedPage {
+  status: number;
+  ms: number;
+  html: string;
+}
+
+/** The operator console, started against a benchmark's system, with a signed-in operator's session. */
+export interface BenchConsole {
+  process: ServiceProcess;
+  /** GET of a console path (`/orders/<id>`) with the operator's session cookie. */
+  page(path: string): Promise<TimedPage>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the console as its own process, as `npm start` does, on the
+ * system's Kafka topics and services, and signs in as an operator with an
+ * admin token of the local issuer (the form a person would post).
+ */
+export async function startBenchConsole(system: RunningSystem): Promise<BenchConsole> {
+  const { kafkaAccess } = await testInfrastructure();
+  const keys = await ensureLocalKeys(localKeysDirectory());
+  const consoleProcess = await startServiceProcess('console', {
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'error',
+    KAFKA_BROKERS: system.brokers.join(','),
+    ...kafkaAccess.serviceEnvironment(CONSOLE_USER),
+    KAFKA_TOPIC_PREFIX: system.topicPrefix,
+    AUTH_JWKS_FILE: keys.jwksFile,
+    ORDER_SERVICE_URL: system.url('order'),
+    INVENTORY_SERVICE_URL: system.url('inventory'),
+    PAYMENT_SERVICE_URL: system.url('payment'),
+    ORCHESTRATOR_SERVICE_URL: system.url('orchestrator'),
+    COORDINATOR_URL: system.url('coordinator'),
+    // Where the infrastructure runs Jaeger; otherwise the console's default, as on a developer's machine.
+    ...(process.env['TEST_JAEGER_URL'] ? { JAEGER_QUERY_URL: process.env['TEST_JAEGER_URL'] } : {}),
+  });
+  try {
+    const token = await (
+      await localIssuer()
+    ).issue({ subject: 'bench-operator', scopes: ['admin'], ttlSeconds: 3_600 });
+    const cookie = await signIn(consoleProcess.baseUrl, token);
+    return {
+      process: consoleProcess,
+      page: (path) => timedPage(`${consoleProcess.baseUrl}${path}`, cookie),
+      stop: async () => {
+        await consoleProcess.stop();
+      },
+    };
+  } catch (error) {
+    await consoleProcess.stop();
+    throw error;
+  }
+}
+
+/** Posts the sign-in form from the console's own origin; returns the session cookie it sets. */
+async function signIn(baseUrl: string, token: string): Promise<string> {
+  const answer = await fetch(`${baseUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: baseUrl },
+    body: new URLSearchParams({ token, next: '/orders' }),
+  });
+  const session = answer.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0] ?? '')
+    .find((cookie) => cookie.startsWith('dtx_console_session='));
+  if (answer.status !== 303 || !session) {
+    throw new Error(
+      `the console refused the operator's sign-in: HTTP ${answer.status}: ${(await answer.text()).slice(0, 300)}`,
+    );
+  }
+  return session;
+}
+
+async function timedPage(url: string, cookie: string): Promise<TimedPage> {
+  const startedAt = performance.now();
+  const answer = await fetch(url, { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  const html = await answer.text();
+  return { status: answer.status, ms: performance.now() - startedAt, html };
+}
