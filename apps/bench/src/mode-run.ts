@@ -176,7 +176,7 @@ export async function runMode(
             progress(
               `${mode} console: order page (${result.messages.listed} messages) p50 ${result.orderPage.p50} ms, p99 ${result.orderPage.p99} ms; ` +
                 `order list p50 ${result.listPage.p50} ms, p99 ${result.listPage.p99} ms; ${result.errors} errors; ` +
-                `${result.console.cpuMsPerPage ?? '–'} ms of console CPU per page`,
+                `the console used ${Math.round(result.console.cpuShareOfCore * 100)}% of a core (its index following every topic, and the pages)`,
             );
             await sleep(config.coolDownMs);
             return { status: 'measured', ...result };

@@ -144,8 +144,13 @@ export interface ConsolePagesResult {
   listPage: LatencySummary;
   errors: number;
   errorKinds: Record<string, number>;
-  /** The console process over the step: CPU time, per page served, and peak resident memory. */
-  console: { cpuMs: number; cpuMsPerPage: number | null; peakRssMb: number };
+  /** What the console's index held after the step (its /metrics). */
+  index: { messages: number | null; orders: number | null };
+  /**
+   * The console process over the step (its index following every topic, and the pages): CPU time, as a share of
+   * one core, peak resident memory, and the JavaScript heap in use after the step.
+   */
+  console: { cpuMs: number; cpuShareOfCore: number; peakRssMb: number; heapUsedMb: number | null };
   /** The orders placed meanwhile, at half of the maximum rate. */
   step: StepResult;
   targetMs: number;

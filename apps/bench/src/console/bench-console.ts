@@ -20,6 +20,8 @@ export interface BenchConsole {
   process: ServiceProcess;
   /** GET of a console path (`/orders/<id>`) with the operator's session cookie. */
   page(path: string): Promise<TimedPage>;
+  /** The console's /metrics: the first sample of each name. */
+  metrics(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startBenchConsole(system: RunningSystem): Promise<BenchCon
     return {
       process: consoleProcess,
       page: (path) => timedPage(`${consoleProcess.baseUrl}${path}`, cookie),
+      metrics: () => firstSamples(`${consoleProcess.baseUrl}/metrics`),
       stop: async () => {
         await consoleProcess.stop();
       },
@@ -89,4 +92,15 @@ async function timedPage(url: string, cookie: string): Promise<TimedPage> {
   const answer = await fetch(url, { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   const html = await answer.text();
   return { status: answer.status, ms: performance.now() - startedAt, html };
+}
+
+async function firstSamples(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(url, { signal: AbortSignal.timeout(10_000) })).text();
+  const samples: Record<string, number> = {};
+  for (const [, name, value] of text.matchAll(/^([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$/gm)) {
+    if (name && value) {
+      samples[name] ??= Number(value);
+    }
+  }
+  return samples;
 }

@@ -290,7 +290,7 @@ function consoleSection(results: BenchResults): string {
   const rows = results.modes.map((mode) => {
     const pages = mode.consolePages;
     if (pages.status !== 'measured') {
-      return [`**${mode.mode}**`, notMeasured(pages), '', '', '', '', ''];
+      return [`**${mode.mode}**`, notMeasured(pages), '', '', '', '', '', ''];
     }
     return [
       `**${mode.mode}**`,
@@ -299,7 +299,8 @@ function consoleSection(results: BenchResults): string {
       `${percentiles(pages.orderPage)} (${pages.orderPage.count})`,
       `${percentiles(pages.listPage)} (${pages.listPage.count})`,
       `${pages.errors} (${kinds(pages.errorKinds)})`,
-      `${num(pages.console.cpuMsPerPage)} ms, ${pages.console.peakRssMb} MiB`,
+      `${num(pages.index.messages)} messages of ${num(pages.index.orders)} orders`,
+      `${Math.round(pages.console.cpuShareOfCore * 100)}% of a core; heap ${num(pages.console.heapUsedMb)} MiB, peak RSS ${pages.console.peakRssMb} MiB`,
     ];
   });
   return [
@@ -318,7 +319,8 @@ function consoleSection(results: BenchResults): string {
         'order page: p50 / p95 / p99 / p99.9 (pages)',
         'order list',
         'errors',
-        'console CPU per page, peak memory',
+        'held by its index',
+        'console CPU (index and pages), memory',
       ],
       rows,
     ),

@@ -50,6 +50,7 @@ export async function measureConsolePages(
     const meter = new ProcessUsageMeter([{ name: 'console', pid: operatorConsole.process.pid, withChildren: false }]);
     const stopProbing = new AbortController();
     meter.start();
+    const probedFrom = performance.now();
     const probing = probePages(operatorConsole, orderPath, story.total, config.consoleProbePauseMs, stopProbing.signal);
     const step = await runFixedRateStep(context, {
       label: `console@${rate}`,
@@ -59,10 +60,10 @@ export async function measureConsolePages(
     }).finally(() => stopProbing.abort());
     const samples = await probing;
     const usage = meter.stop()[0];
+    const metrics = await operatorConsole.metrics();
 
     const orderPage = summarizeLatencies(samples.orderPageMs);
     const listPage = summarizeLatencies(samples.listPageMs);
-    const pages = samples.orderPageMs.length + samples.listPageMs.length;
     const errors = Object.values(samples.errorKinds).reduce((sum, count) => sum + count, 0);
     const slowest = Math.max(orderPage.p99 ?? Infinity, listPage.p99 ?? Infinity);
     return {
@@ -74,9 +75,14 @@ export async function measureConsolePages(
       listPage,
       errors,
       errorKinds: samples.errorKinds,
+      index: {
+        messages: metrics['console_message_index_messages'] ?? null,
+        orders: metrics['console_message_index_orders'] ?? null,
+      },
       console: {
+        heapUsedMb: roundedMb(metrics['nodejs_heap_size_used_bytes']),
         cpuMs: usage?.cpuMs ?? 0,
-        cpuMsPerPage: pages > 0 && usage ? Math.round((usage.cpuMs / pages) * 10) / 10 : null,
+        cpuShareOfCore: usage ? Math.round((usage.cpuMs / (performance.now() - probedFrom)) * 100) / 100 : 0,
         peakRssMb: usage?.peakRssMb ?? 0,
       },
       step,
@@ -87,6 +93,8 @@ export async function measureConsolePages(
     await operatorConsole.stop();
   }
 }
+
+const roundedMb = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20));
 
 /** An order of a customer who cannot pay: its story has a compensation in it. */
 async function placeDeclinedOrder(context: ModeContext, catalog: Catalog): Promise<string> {

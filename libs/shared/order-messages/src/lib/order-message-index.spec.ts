@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ObservedMessage } from '@dtx/inspection';
 import type { Kafka } from 'kafkajs';
 import { OrderMessageIndex } from './order-message-index.js';
+import { observeRecord, orderRecordOf, type OrderRecord } from './order-messages.js';
 
-const message = (id: string): ObservedMessage => ({
-  id,
-  type: 'T',
-  source: 's',
+const message = (id: string): OrderRecord => ({
   topic: 't',
   partition: 0,
-  offset: '0',
-  causationId: null,
-  correlationId: 'c',
-  lamport: 1,
-  payload: {},
+  offset: id,
+  value: JSON.stringify({ id, type: 'T', source: 's', correlationId: 'c', lamport: 1, payload: {} }),
+  headers: { 'message-id': id },
 });
 
 describe('OrderMessageIndex', () => {
@@ -41,5 +36,39 @@ describe('OrderMessageIndex', () => {
     messages.add('a', message('1'));
     assert.equal(messages.messagesOf('a').complete, false, 'not started');
     assert.equal(messages.status().state, 'starting');
+  });
+});
+
+describe('orderRecordOf', () => {
+  it('keeps the text and the headers an observation reads, copied out of the fetch buffer, and observes the same', () => {
+    const fetched = Buffer.from(
+      `xx${JSON.stringify({ id: 'm1', type: 'StockReserved', source: 'inventory', lamport: 7, payload: { n: 1 } })}`,
+    );
+    const message = {
+      key: Buffer.from('order-1'),
+      value: fetched.subarray(2),
+      offset: '42',
+      timestamp: '0',
+      attributes: 0,
+      headers: { 'message-id': Buffer.from('m1'), 'replayed-by': [Buffer.from('ada'), Buffer.from('bob')], other: 'x' },
+    };
+    const record = orderRecordOf('inventory.dead-letters', 2, message);
+    assert.equal(typeof record.value, 'string');
+    assert.deepEqual(record.headers, { 'message-id': 'm1', 'replayed-by': 'bob' });
+    fetched.fill(0); // the fetch buffer is reused by the client: the record must not point into it
+    assert.deepEqual(observeRecord(record), {
+      id: 'm1',
+      type: 'StockReserved',
+      source: 'inventory',
+      topic: 'inventory.dead-letters',
+      partition: 2,
+      offset: '42',
+      causationId: null,
+      correlationId: '',
+      lamport: 7,
+      payload: { n: 1 },
+      deadLetter: { reason: '', error: '', consumerGroup: '' },
+      replay: { by: 'bob', at: '' },
+    });
   });
 });

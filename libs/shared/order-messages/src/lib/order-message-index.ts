@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ObservedMessage } from '@dtx/inspection';
 import type { Consumer, Kafka } from 'kafkajs';
-import { observe, orderMessageTopics } from './order-messages.js';
+import { observeRecord, orderMessageTopics, orderRecordOf, type OrderRecord } from './order-messages.js';
 
 export interface OrderMessageIndexOptions {
   kafka: Kafka;
@@ -48,7 +48,11 @@ export interface OrderMessageIndexStatus {
  * for them, so that a caller can read them from the topics instead.
  */
 export class OrderMessageIndex {
-  private readonly orders = new Map<string, ObservedMessage[]>();
+  /**
+   * Each order's records as read, kept as their JSON text and a few headers (about a
+   * third of the memory of parsed messages); observed again when asked for.
+   */
+  private readonly orders = new Map<string, OrderRecord[]>();
   /** Orders dropped, so a later message of one does not pass for all of it; bounded like the index itself. */
   private readonly dropped = new Set<string>();
   private droppedOrders = 0;
@@ -97,9 +101,8 @@ export class OrderMessageIndex {
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages) {
             const orderId = message.key?.toString();
-            const observed = orderId ? observe(batch.topic, batch.partition, message) : undefined;
-            if (orderId && observed) {
-              this.add(orderId, observed);
+            if (orderId) {
+              this.add(orderId, orderRecordOf(batch.topic, batch.partition, message));
             }
           }
           const partition = `${batch.topic}/${batch.partition}`;
@@ -135,10 +138,11 @@ export class OrderMessageIndex {
 
   /** The order's messages as read so far, in the order they were read. */
   messagesOf(orderId: string): IndexedOrder {
-    const messages = this.orders.get(orderId);
+    const records = this.orders.get(orderId);
     const current = this.started && this.behind.size === 0;
-    if (messages) {
-      return { messages: [...messages], complete: current && !this.dropped.has(orderId) };
+    if (records) {
+      const messages = records.map(observeRecord).filter((message) => message !== undefined);
+      return { messages, complete: current && !this.dropped.has(orderId) };
     }
     return { messages: [], complete: current && this.droppedOrders === 0 };
   }
@@ -154,17 +158,17 @@ export class OrderMessageIndex {
     };
   }
 
-  /** Adds one message; the order moves to the back of the line for dropping. */
-  add(orderId: string, message: ObservedMessage): void {
-    const messages = this.orders.get(orderId) ?? [];
+  /** Adds one record; the order moves to the back of the line for dropping. */
+  add(orderId: string, record: OrderRecord): void {
+    const records = this.orders.get(orderId) ?? [];
     this.orders.delete(orderId);
-    messages.push(message);
-    this.orders.set(orderId, messages);
+    records.push(record);
+    this.orders.set(orderId, records);
     this.messageCount++;
     while (this.messageCount > this.options.maxMessages && this.orders.size > 1) {
-      const [oldest, itsMessages] = this.orders.entries().next().value as [string, ObservedMessage[]];
+      const [oldest, itsRecords] = this.orders.entries().next().value as [string, OrderRecord[]];
       this.orders.delete(oldest);
-      this.messageCount -= itsMessages.length;
+      this.messageCount -= itsRecords.length;
       this.droppedOrders++;
       this.dropped.add(oldest);
       if (this.dropped.size > this.options.maxMessages) {

@@ -23,40 +23,75 @@ export function orderMessageTopics(allTopics: readonly string[], prefix: string)
   );
 }
 
-const header = (message: KafkaMessage, name: string) => {
-  const value = message.headers?.[name];
-  return (Array.isArray(value) ? value[value.length - 1] : value)?.toString() ?? '';
-};
+/** A Kafka record about an order, as much of it as `observeRecord` reads: kept small, since the console holds many. */
+export interface OrderRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  value: string | null;
+  /** The headers an observation reads (the last value of each). */
+  headers: Partial<Record<(typeof OBSERVED_HEADERS)[number], string>>;
+}
+
+const OBSERVED_HEADERS = [
+  'message-id',
+  'message-type',
+  'dead-letter-reason',
+  'dead-letter-error',
+  'dead-letter-consumer-group',
+  'replayed-by',
+  'replayed-at',
+] as const;
+
+/** The part of a consumed Kafka message an observation needs, copied out of the fetch buffer. */
+export function orderRecordOf(topic: string, partition: number, message: KafkaMessage): OrderRecord {
+  const headers: OrderRecord['headers'] = {};
+  for (const name of OBSERVED_HEADERS) {
+    const value = message.headers?.[name];
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) {
+      headers[name] = last.toString();
+    }
+  }
+  return { topic, partition, offset: message.offset, value: message.value?.toString() ?? null, headers };
+}
 
 /** A Kafka record about an order as an observed message, or undefined if it cannot be read as one. */
 export function observe(topic: string, partition: number, message: KafkaMessage): ObservedMessage | undefined {
+  return observeRecord(orderRecordOf(topic, partition, message));
+}
+
+/** An order record as an observed message. */
+export function observeRecord(record: OrderRecord): ObservedMessage | undefined {
+  const header = (name: (typeof OBSERVED_HEADERS)[number]) => record.headers[name] ?? '';
+  const { topic, partition } = record;
   let envelope: Record<string, unknown>;
   try {
-    envelope = JSON.parse(message.value?.toString() ?? '') as Record<string, unknown>;
+    envelope = JSON.parse(record.value ?? '') as Record<string, unknown>;
   } catch {
-    envelope = { id: header(message, 'message-id') || `unparsable@${message.offset}`, type: '(not JSON)', payload: {} };
+    envelope = { id: header('message-id') || `unparsable@${record.offset}`, type: '(not JSON)', payload: {} };
   }
   const deadLetter = topic.endsWith('.dead-letters')
     ? {
-        reason: header(message, 'dead-letter-reason'),
-        error: header(message, 'dead-letter-error'),
-        consumerGroup: header(message, 'dead-letter-consumer-group'),
+        reason: header('dead-letter-reason'),
+        error: header('dead-letter-error'),
+        consumerGroup: header('dead-letter-consumer-group'),
       }
     : undefined;
-  const replayedBy = header(message, 'replayed-by');
+  const replayedBy = header('replayed-by');
   return {
     id: String(envelope['id'] ?? ''),
-    type: String(envelope['type'] ?? header(message, 'message-type')),
+    type: String(envelope['type'] ?? header('message-type')),
     source: String(envelope['source'] ?? '?'),
     topic,
     partition,
-    offset: message.offset,
+    offset: record.offset,
     causationId: typeof envelope['causationId'] === 'string' ? envelope['causationId'] : null,
     correlationId: String(envelope['correlationId'] ?? ''),
     lamport: Number(envelope['lamport'] ?? 0),
     payload: (envelope['payload'] as Record<string, unknown>) ?? {},
     ...(deadLetter ? { deadLetter } : {}),
-    ...(replayedBy ? { replay: { by: replayedBy, at: header(message, 'replayed-at') } } : {}),
+    ...(replayedBy ? { replay: { by: replayedBy, at: header('replayed-at') } } : {}),
   };
 }
 
