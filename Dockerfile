@@ -20,7 +20,7 @@
 #   build       `bash scripts/run.sh build` (prisma generate offline + tsc -b),
 #               then /out holds only what runs: dist/ + package.json + migrations
 #               (the libraries' migrations go to the migrate target only)
-#   prod-deps   `npm ci --omit=dev`: production dependencies only
+#   prod-deps   `npm ci --omit=dev --omit=optional`: production dependencies only
 #   runtime     Node + prod node_modules + /out, as the unprivileged `node` user
 
 # Node 24 (the version in .nvmrc) on Debian bookworm, slim variant.
@@ -47,8 +47,12 @@ RUN mkdir -p /out \
 
 FROM base AS build-deps
 COPY --from=manifests /out/ ./
+# hostca (optional): a CA bundle lent to npm where the registry is reached through a
+# TLS-inspecting proxy (scripts/containers/images.sh passes the machine's); never kept in a layer.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
+    --mount=type=secret,id=hostca \
+    if [ -f /run/secrets/hostca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/hostca; fi \
+ && npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
 
 FROM build-deps AS build
 COPY . .
@@ -78,8 +82,13 @@ RUN mkdir -p /library-migrations \
 
 FROM base AS prod-deps
 COPY --from=manifests /out/ ./
+# --omit=optional as well: the Prisma CLI (a dev dependency) is an optional peer of
+# @prisma/client, which npm would otherwise install with its engines and TypeScript
+# (441 -> 177 MB); the only other optional package is pg's for Cloudflare Workers.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --ignore-scripts --no-fund --no-audit --loglevel=error
+    --mount=type=secret,id=hostca \
+    if [ -f /run/secrets/hostca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/hostca; fi \
+ && npm ci --omit=dev --omit=optional --ignore-scripts --no-fund --no-audit --loglevel=error
 
 FROM base AS runtime
 # HOST=0.0.0.0: the services bind 127.0.0.1 by default, unreachable from outside a container.

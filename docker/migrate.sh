@@ -6,6 +6,32 @@
 # <SERVICE>_RUNTIME_ROLE (default <service>_runtime), may read and write the rows.
 set -eu
 cd /app
+# Where the engine does not wait for PostgreSQL's health check (podman-compose with
+# podman 4), this waits: until the owner role can connect, which also means the
+# first start's init scripts have made it. MIGRATE_WAIT_SECONDS, 120 by default.
+wait_for_database() {
+  node --input-type=module -e "
+    import pg from 'pg';
+    const deadline = Date.now() + Number(process.env.MIGRATE_WAIT_SECONDS ?? 120) * 1000;
+    for (let said = false; ; ) {
+      const client = new pg.Client({ connectionString: process.argv[1], connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        await client.end();
+        break;
+      } catch (error) {
+        await client.end().catch(() => {});
+        if (Date.now() > deadline) {
+          console.error('migrate: the database does not answer: ' + error.message);
+          process.exit(1);
+        }
+        if (!said) console.log('migrate: waiting for the database (' + error.message + ')');
+        said = true;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }" "$1"
+}
+
 for service in order inventory payment orchestrator coordinator; do
   prefix="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   url="$(printenv "${prefix}_MIGRATION_DATABASE_URL" || true)"
@@ -14,6 +40,7 @@ for service in order inventory payment orchestrator coordinator; do
     exit 1
   fi
   runtime_role="$(printenv "${prefix}_RUNTIME_ROLE" || echo "${service}_runtime")"
+  wait_for_database "$url"
   # --service: the library tables it gets (libs/shared/*/migrations), then prisma/<service>/migrations.
   node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
     --database-url "$url" --service "$service" --root /app --runtime-role "$runtime_role"

@@ -10,6 +10,7 @@
 #   test.sh              everything
 #   test.sh unit         unit tests only (no infrastructure needed)
 #   test.sh integration  integration tests only
+#   test.sh containers   the container path only: images, docker-compose.yml, Testcontainers
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 source "$REPO_ROOT/scripts/lib/deps.sh"
@@ -22,6 +23,15 @@ passed=0
 failed=0
 checks_failed=()
 notices=()
+RUN_ENV=()
+# Run through Testcontainers when the engine answers: PostgreSQL and Kafka in containers.
+TESTCONTAINERS_SUITES=(
+  'libs/*/data-access/dist/test/*.integration.js'
+  libs/shared/prisma/dist/test/offline-migrate.integration.js
+  libs/shared/outbox/dist/test/outbox-relay.integration.js
+  libs/shared/inbox/dist/test/message-dispatcher.integration.js
+  libs/shared/two-phase/dist/test/prepared-transactions.integration.js
+)
 
 count() { # <report file> <pass|fail>
   local value
@@ -29,11 +39,11 @@ count() { # <report file> <pass|fail>
   echo "${value:-0}"
 }
 
-run_tests() { # <phase> <concurrency> <glob...>
+run_tests() { # <phase> <concurrency> <glob...>; RUN_ENV=(env arguments) changes the tests' environment
   local phase="$1" concurrency="$2"
   shift 2
   echo "== $phase tests"
-  node --test --test-reporter=spec --test-concurrency="$concurrency" --test-timeout=180000 \
+  env "${RUN_ENV[@]}" node --test --test-reporter=spec --test-concurrency="$concurrency" --test-timeout=180000 \
     --enable-source-maps --disable-warning=TimeoutNegativeWarning "$@" 2>&1 | tee "$REPORTS/$phase.log"
   local status="${PIPESTATUS[0]}" phase_passed phase_failed
   phase_passed="$(count "$REPORTS/$phase.log" pass)"
@@ -104,5 +114,27 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
   run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'
   # Alone, after the rest: it restarts the shared Kafka broker and PostgreSQL.
   run_tests chaos 1 'apps/*/dist/test/**/*.chaos.js'
+fi
+
+# The container path (README, "Containers"), where the engine answers (npm run containers:setup);
+# CONTAINERS_TESTS=required (as .ci/run sets) fails the run when it does not.
+if [[ "$phase" == all || "$phase" == containers ]]; then
+  if bash scripts/containers/engine.sh status > /dev/null 2>&1; then
+    check images bash scripts/containers/images.sh
+    run_tests containers 1 'apps/*/dist/test/**/*.containers.js'
+    source scripts/lib/containers.sh
+    RUN_ENV=(-u TEST_POSTGRES_URL -u TEST_KAFKA_BROKERS -u TEST_KAFKA_SASL_MECHANISM -u TEST_KAFKA_USERNAME
+      -u TEST_KAFKA_PASSWORD_FILE -u TEST_KAFKA_CREDENTIALS_DIR -u TEST_JAEGER_URL -u TEST_JAEGER_OTLP_ENDPOINT)
+    run_tests testcontainers 2 "${TESTCONTAINERS_SUITES[@]}"
+    RUN_ENV=()
+    # What a test process left running (without Testcontainers' reaper, podman has nobody else to do it).
+    leftovers="$(podman ps --all --quiet --filter label=org.testcontainers=true)"
+    if [[ -n "$leftovers" ]]; then podman rm --force $leftovers > /dev/null; fi
+  elif [[ "${CONTAINERS_TESTS:-}" == required ]]; then
+    echo "containers: the engine does not answer (npm run containers:setup)" >&2
+    checks_failed+=(containers)
+  else
+    notices+=("containers: not run, no container engine answers (README, \"Containers\": npm run containers:setup)")
+  fi
 fi
 finish

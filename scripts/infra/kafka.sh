@@ -11,6 +11,7 @@
 #   scripts/infra/kafka.sh down [--wipe] stop; --wipe also deletes data/
 #   scripts/infra/kafka.sh status        exit 0 if running, 3 if stopped
 #   scripts/infra/kafka.sh kill          SIGKILL the broker by PID, as a crash would (then: up)
+#   scripts/infra/kafka.sh fetch         only fetch the jars into .local/kafka/libs (the container base uses them)
 #
 # Env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS
 #      ("-Xms256m -Xmx768m"), KAFKA_READY_TIMEOUT (90, seconds), JAVA (java).
@@ -64,7 +65,7 @@ die() { printf 'kafka: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
   cat >&2 <<EOF
-usage: $(basename "$0") up | down [--wipe] | status | kill
+usage: $(basename "$0") up | down [--wipe] | status | kill | fetch
 EOF
   exit 2
 }
@@ -466,5 +467,6 @@ case "${1:-}" in
   down) shift; [[ $# -le 1 ]] || usage; cmd_down "$@" ;;
   status) shift; [[ $# -eq 0 ]] || usage; cmd_status ;;
   kill) shift; [[ $# -eq 0 ]] || usage; cmd_kill ;;
+  fetch) shift; [[ $# -eq 0 ]] || usage; mkdir -p "$STATE"; fetch_jars ;;
   *) usage ;;
 esac

@@ -5,6 +5,7 @@ import { consoleLinks } from './console-links.js';
 import { sagaStepsLine } from './saga-steps.js';
 import { shopClientFromEnvironment } from './shop-client.js';
 import { tracesLine } from './traces-line.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 /**
  * The npm start demo: seeds stock and balances, then in each mode (both sagas
@@ -14,6 +15,7 @@ import { tracesLine } from './traces-line.js';
  * the traces are (JAEGER_URL), or why not yet (JAEGER_STATUS_FILE).
  */
 const api = await shopClientFromEnvironment();
+await waitUntilReady(api, 180_000);
 const run = randomUUID().slice(0, 6);
 const book = `DEMO-BOOK-${run}`;
 const lamp = `DEMO-LAMP-${run}`;

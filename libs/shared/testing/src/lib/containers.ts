@@ -1,11 +1,17 @@
-import { GenericContainer, Wait } from 'testcontainers';
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import type { TestInfrastructure } from './test-infrastructure.js';
 import { testKafkaAccess } from './test-kafka.js';
 
-const POSTGRES_IMAGE = 'postgres:15.18';
+const POSTGRES_IMAGE = 'postgres:15.17-bookworm';
 const KAFKA_IMAGE = 'apache/kafka:4.1.2';
 
-/** Starts PostgreSQL and a KRaft Kafka broker in Docker; Testcontainers' reaper removes them at exit. */
+/**
+ * Starts PostgreSQL and a KRaft Kafka broker on the container engine (Docker,
+ * or podman's Docker API), and stops them when the test process has nothing
+ * left to do. Where Testcontainers' reaper runs (Docker) it also removes them if
+ * the process dies; where it cannot (podman: TESTCONTAINERS_RYUK_DISABLED),
+ * scripts/test.sh removes what is left by the label Testcontainers puts on them.
+ */
 export async function startContainers(): Promise<TestInfrastructure> {
   const [postgres, kafka] = await Promise.all([
     new GenericContainer(POSTGRES_IMAGE)
@@ -16,9 +22,12 @@ export async function startContainers(): Promise<TestInfrastructure> {
       .start(),
     startKafka(),
   ]);
+  process.once('beforeExit', () => {
+    void Promise.allSettled([postgres.stop(), kafka.container.stop()]);
+  });
   return {
     postgresAdminUrl: `postgresql://postgres@${postgres.getHost()}:${postgres.getMappedPort(5432)}/postgres`,
-    kafkaBrokers: [kafka],
+    kafkaBrokers: [kafka.broker],
     // A PLAINTEXT broker without ACLs: the tests of Kafka's authentication and authorisation need the local one.
     kafkaAccess: testKafkaAccess({ TEST_KAFKA_SASL_MECHANISM: '' }),
     source: 'testcontainers',
@@ -26,7 +35,7 @@ export async function startContainers(): Promise<TestInfrastructure> {
 }
 
 /** apache/kafka advertises a fixed port, so the host port is chosen first and mapped 1:1. */
-async function startKafka(): Promise<string> {
+async function startKafka(): Promise<{ container: StartedTestContainer; broker: string }> {
   const { freePort } = await import('./free-port.js');
   const port = await freePort();
   const container = await new GenericContainer(KAFKA_IMAGE)
@@ -46,5 +55,5 @@ async function startKafka(): Promise<string> {
     })
     .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
     .start();
-  return `${container.getHost()}:${port}`;
+  return { container, broker: `${container.getHost()}:${port}` };
 }
