@@ -25,12 +25,13 @@ checks_failed=()
 notices=()
 RUN_ENV=()
 # Run through Testcontainers when the engine answers: PostgreSQL and Kafka in containers.
+# (persistence, outbox and inbox, 2PC), each file with a PostgreSQL and a Kafka of its own.
 TESTCONTAINERS_SUITES=(
-  'libs/*/data-access/dist/test/*.integration.js'
-  libs/shared/prisma/dist/test/offline-migrate.integration.js
+  libs/order/data-access/dist/test/order-database.integration.js
   libs/shared/outbox/dist/test/outbox-relay.integration.js
   libs/shared/inbox/dist/test/message-dispatcher.integration.js
   libs/shared/two-phase/dist/test/prepared-transactions.integration.js
+  libs/coordinator/data-access/dist/test/transaction-log.integration.js
 )
 
 count() { # <report file> <pass|fail>

@@ -3,8 +3,9 @@
 # with podman-compose, or with `docker compose` where Docker is installed
 # (COMPOSE="docker compose").
 #
-#   compose.sh up      the engine, the bases and images (npm run images), then
-#                      `compose up -d`; waits until every service is ready
+#   compose.sh up      the engine, the images if missing (npm run images builds them
+#                      again after a change), then `compose up -d`; waits until every
+#                      service is ready
 #   compose.sh demo    up, then the demo's output, then down: the whole system shown working
 #   compose.sh down    `compose down` with the volumes; stops the health checker
 #   compose.sh ps | logs [service]
@@ -129,7 +130,11 @@ up() {
   local started=$SECONDS
   if [[ "${COMPOSE_COMMAND[0]}" == podman-compose ]]; then
     bash "$ROOT/scripts/containers/engine.sh" up
-    bash "$ROOT/scripts/containers/images.sh"
+    # As `docker compose up`: images that exist are used as they are (npm run images rebuilds them).
+    local target
+    for target in "${SERVICES[@]}" migrate demo; do
+      podman image exists "dtx/$target:${TAG:-local}" || { bash "$ROOT/scripts/containers/images.sh"; break; }
+    done
   fi
   log "starting project $COMPOSE_PROJECT_NAME (${COMPOSE_COMMAND[*]} up -d)"
   start_health_checker

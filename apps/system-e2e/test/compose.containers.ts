@@ -105,8 +105,8 @@ describe('docker-compose.yml on a real container engine', () => {
     );
     const { stdout, stderr } = await podman('logs', demo);
     assert.equal(exited, 'exited 0', `the demo failed:\n${stdout}\n${stderr}`);
-    for (const mode of ['choreography', 'orchestration', '2pc']) {
-      assert.match(stdout, new RegExp(mode), `the demo says nothing of ${mode}`);
+    for (const mode of ['choreography', 'orchestration', 'two-phase commit']) {
+      assert.match(stdout, new RegExp(`Orders by ${mode}:`), `the demo says nothing of ${mode}`);
     }
     assert.match(stdout, /CONFIRMED/);
     assert.match(stdout, /CANCELLED/);
