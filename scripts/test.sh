@@ -121,9 +121,9 @@ fi
 # CONTAINERS_TESTS=required (as .ci/run sets) fails the run when it does not.
 if [[ "$phase" == all || "$phase" == containers ]]; then
   if bash scripts/containers/engine.sh status > /dev/null 2>&1; then
+    source scripts/lib/containers.sh
     check images bash scripts/containers/images.sh
     run_tests containers 1 'apps/*/dist/test/**/*.containers.js'
-    source scripts/lib/containers.sh
     RUN_ENV=(-u TEST_POSTGRES_URL -u TEST_KAFKA_BROKERS -u TEST_KAFKA_SASL_MECHANISM -u TEST_KAFKA_USERNAME
       -u TEST_KAFKA_PASSWORD_FILE -u TEST_KAFKA_CREDENTIALS_DIR -u TEST_JAEGER_URL -u TEST_JAEGER_OTLP_ENDPOINT)
     run_tests testcontainers 2 "${TESTCONTAINERS_SUITES[@]}"
