@@ -4,15 +4,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureLocalKeys, localIssuer, localKeysDirectory } from '@dtx/auth';
+import { localIssuer } from '@dtx/auth';
 import { CONSOLE_USER } from '@dtx/messaging';
 import type { ShopClient } from '@dtx/shop-client';
 import {
-  freePort,
   repositoryRoot,
-  startServiceProcess,
+  startConsoleProcess,
   startSystem,
-  testInfrastructure,
   type RunningSystem,
   type ServiceProcess,
 } from '@dtx/testing';
@@ -62,20 +60,7 @@ describe('the operator console, in a browser', () => {
       environment: tracing,
     });
     shop = shopClientOf(system);
-    const { kafkaAccess } = await testInfrastructure();
-    const keys = await ensureLocalKeys(localKeysDirectory());
-    const port = await freePort();
-    consoleProcess = await startServiceProcess('console', {
-      PORT: String(port),
-      KAFKA_BROKERS: system.brokers.join(','),
-      ...kafkaAccess.serviceEnvironment(CONSOLE_USER),
-      KAFKA_TOPIC_PREFIX: system.topicPrefix,
-      AUTH_JWKS_FILE: keys.jwksFile,
-      ORDER_SERVICE_URL: system.url('order'),
-      INVENTORY_SERVICE_URL: system.url('inventory'),
-      PAYMENT_SERVICE_URL: system.url('payment'),
-      ORCHESTRATOR_SERVICE_URL: system.url('orchestrator'),
-      COORDINATOR_URL: system.url('coordinator'),
+    consoleProcess = await startConsoleProcess(system, CONSOLE_USER, {
       JAEGER_QUERY_URL: jaegerUrl ?? '',
       // A loaded CI machine can take longer than the 2 s an operator waits by default.
       CONSOLE_UPSTREAM_TIMEOUT_MS: '10000',

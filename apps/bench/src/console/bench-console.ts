@@ -1,12 +1,6 @@
-import { ensureLocalKeys, localIssuer, localKeysDirectory } from '@dtx/auth';
+import { localIssuer } from '@dtx/auth';
 import { CONSOLE_USER } from '@dtx/messaging';
-import {
-  freePort,
-  startServiceProcess,
-  testInfrastructure,
-  type RunningSystem,
-  type ServiceProcess,
-} from '@dtx/testing';
+import { startConsoleProcess, type RunningSystem, type ServiceProcess } from '@dtx/testing';
 
 /** The console's answer to one page request, timed from the request to the last byte of the page. */
 export interface TimedPage {
@@ -31,20 +25,8 @@ export interface BenchConsole {
  * admin token of the local issuer (the form a person would post).
  */
 export async function startBenchConsole(system: RunningSystem): Promise<BenchConsole> {
-  const { kafkaAccess } = await testInfrastructure();
-  const keys = await ensureLocalKeys(localKeysDirectory());
-  const consoleProcess = await startServiceProcess('console', {
-    PORT: String(await freePort()),
+  const consoleProcess = await startConsoleProcess(system, CONSOLE_USER, {
     LOG_LEVEL: 'error',
-    KAFKA_BROKERS: system.brokers.join(','),
-    ...kafkaAccess.serviceEnvironment(CONSOLE_USER),
-    KAFKA_TOPIC_PREFIX: system.topicPrefix,
-    AUTH_JWKS_FILE: keys.jwksFile,
-    ORDER_SERVICE_URL: system.url('order'),
-    INVENTORY_SERVICE_URL: system.url('inventory'),
-    PAYMENT_SERVICE_URL: system.url('payment'),
-    ORCHESTRATOR_SERVICE_URL: system.url('orchestrator'),
-    COORDINATOR_URL: system.url('coordinator'),
     // Where the infrastructure runs Jaeger; otherwise the console's default, as on a developer's machine.
     ...(process.env['TEST_JAEGER_URL'] ? { JAEGER_QUERY_URL: process.env['TEST_JAEGER_URL'] } : {}),
   });

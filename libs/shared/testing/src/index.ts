@@ -17,3 +17,4 @@ export { readTopics, sendRecords, testKafkaClient, type ReadRecord } from './lib
 export { grantKafkaAccess, revokeKafkaAccess } from './lib/kafka-access.js';
 export { testKafkaAccess, type TestKafkaAccess } from './lib/test-kafka.js';
 export { createMigratedTestDatabase, startSystem, type RunningSystem } from './lib/running-system.js';
+export { startConsoleProcess } from './lib/console-process.js';
