@@ -70,6 +70,8 @@ func checkCompose(file, out string) error {
 		cli.WithName("dtx"),
 		cli.WithWorkingDirectory(filepath.Dir(file)),
 		cli.WithDotEnv,
+		// Every profile (`tools`: Kafka UI), so that no service goes unchecked.
+		cli.WithProfiles([]string{"*"}),
 		cli.WithConsistency(true),
 		cli.WithResolvedPaths(false),
 	)
