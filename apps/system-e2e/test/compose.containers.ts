@@ -161,10 +161,14 @@ describe('docker-compose.yml on a real container engine', () => {
         .filter((span) => span.tags.some((tag) => tag.key === 'saga.compensation' && tag.value === true))
         .map((span) => span.operationName);
     };
-    // Each service exports its spans on its own schedule: wait for the participant's too.
-    const found = await eventually(compensations, (names) => names.includes('compensate release-stock'), 60_000);
-    assert.ok(found.includes('saga create-order compensate reserve-stock'), found.join(', '));
-    assert.ok(found.includes('saga create-order compensate create-order'), found.join(', '));
+    // Each service exports its spans on its own schedule: wait for the orchestrator's and the participant's.
+    const expected = [
+      'saga create-order compensate reserve-stock',
+      'saga create-order compensate create-order',
+      'compensate release-stock',
+    ];
+    const found = await eventually(compensations, (names) => expected.every((name) => names.includes(name)), 60_000);
+    for (const name of expected) assert.ok(found.includes(name), `${name} missing from: ${found.join(', ')}`);
   });
 
   it('serves the console, which signs an operator in and shows an order', async () => {
