@@ -130,6 +130,7 @@ up() {
   local started=$SECONDS
   if [[ "${COMPOSE_COMMAND[0]}" == podman-compose ]]; then
     bash "$ROOT/scripts/containers/engine.sh" up
+    bash "$ROOT/scripts/containers/bases.sh" > /dev/null
     # As `docker compose up`: images that exist are used as they are (npm run images rebuilds them).
     local target
     for target in "${SERVICES[@]}" migrate demo; do

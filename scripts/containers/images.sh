@@ -20,7 +20,8 @@ HOST_CA="${HOST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}"
 log() { printf 'images: %s\n' "$*"; }
 
 bash "$ROOT/scripts/containers/engine.sh" up > /dev/null
-bash "$ROOT/scripts/containers/bases.sh"
+# The images need the Node base only (compose.sh builds the others it runs).
+bash "$ROOT/scripts/containers/bases.sh" debian node
 
 secret=()
 [[ -f "$HOST_CA" ]] && secret=(--secret "id=hostca,src=$HOST_CA")
