@@ -101,6 +101,8 @@ finish() {
 }
 
 phase="${1:-all}"
+engine_answers=false
+if bash scripts/containers/engine.sh status > /dev/null 2>&1; then engine_answers=true; fi
 ensure_dependencies || { checks_failed+=(install); finish; }
 check typecheck bash scripts/run.sh build
 if ((${#checks_failed[@]} > 0)); then finish; fi
@@ -126,9 +128,19 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
       export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
     fi
   fi
+  # The suites that also run through Testcontainers run once, there, when this run gets to them.
+  shopt -s globstar nullglob
+  INTEGRATION_FILES=()
+  for file in libs/**/dist/test/**/*.integration.js apps/*/dist/test/**/*.integration.js; do
+    if [[ "$phase" == all && "$engine_answers" == true && " ${TESTCONTAINERS_SUITES[*]} " == *" $file "* ]]; then
+      continue
+    fi
+    INTEGRATION_FILES+=("$file")
+  done
+  shopt -u globstar nullglob
   # The rest-contract test runs Schemathesis, pinned, from a virtual environment of its own.
   check schemathesis bash scripts/schemathesis.sh install
-  run_tests integration 2 'libs/**/dist/test/**/*.integration.js' 'apps/*/dist/test/**/*.integration.js'
+  run_tests integration 2 "${INTEGRATION_FILES[@]}"
   # Alone, after the rest: it restarts the shared Kafka broker and PostgreSQL.
   run_tests chaos 1 'apps/*/dist/test/**/*.chaos.js'
 fi
@@ -136,7 +148,7 @@ fi
 # The container path (README, "Containers"), where the engine answers (npm run containers:setup);
 # CONTAINERS_TESTS=required (as .ci/run sets) fails the run when it does not.
 if [[ "$phase" == all || "$phase" == containers ]]; then
-  if bash scripts/containers/engine.sh status > /dev/null 2>&1; then
+  if [[ "$engine_answers" == true ]]; then
     source scripts/lib/containers.sh
     check images containers_built
     run_tests containers 1 'apps/*/dist/test/**/*.containers.js'
