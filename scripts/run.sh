@@ -50,12 +50,22 @@ lint() {
   echo "lint: clean (including Nx module boundaries)"
 }
 
+# The project's files as git sees them (tracked, or new and not ignored), so that Prettier never
+# walks ignored folders such as .local, where a container base's root file system may be mounted.
+project_files() {
+  local files=() file
+  while IFS= read -r -d '' file; do
+    [[ -f "$file" ]] && files+=("$file") # not a tracked file deleted since
+  done < <(git ls-files -z --cached --others --exclude-standard)
+  npx --no-install prettier --ignore-unknown "$@" "${files[@]}"
+}
+
 format() {
-  npx --no-install prettier --write --log-level=warn .
+  project_files --write --log-level=warn
 }
 
 format_check() {
-  if ! npx --no-install prettier --check --log-level=warn .; then
+  if ! project_files --check --log-level=warn; then
     echo "format: the files above are not formatted; run npm run format" >&2
     return 1
   fi

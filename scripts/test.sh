@@ -5,7 +5,8 @@
 # (Prettier), audits the production dependencies (scripts/dependency-audit.sh;
 # DEPENDENCY_AUDIT_REQUIRED=true fails the run when no advisory data can be reached),
 # then runs the unit tests, the integration tests against the real
-# infrastructure, and last, alone, the chaos smoke (it restarts Kafka and PostgreSQL).
+# infrastructure (those that read traces last: Jaeger joins in the background),
+# and last, alone, the chaos smoke (it restarts Kafka and PostgreSQL).
 #
 #   test.sh              everything
 #   test.sh unit         unit tests only (no infrastructure needed)
@@ -32,6 +33,12 @@ TESTCONTAINERS_SUITES=(
   libs/shared/inbox/dist/test/message-dispatcher.integration.js
   libs/shared/two-phase/dist/test/prepared-transactions.integration.js
   libs/coordinator/data-access/dist/test/transaction-log.integration.js
+)
+
+# The suites that read traces from Jaeger.
+JAEGER_SUITES=(
+  apps/system-e2e/dist/test/tracing.integration.js
+  apps/system-e2e/dist/test/console.integration.js
 )
 
 count() { # <report file> <pass|fail>
@@ -118,29 +125,41 @@ if [[ "$phase" == all || "$phase" == unit ]]; then
 fi
 
 if [[ "$phase" == all || "$phase" == integration ]]; then
+  jaeger_starting=false
   if [[ -z "${TEST_POSTGRES_URL:-}" || -z "${TEST_KAFKA_BROKERS:-}" ]]; then
-    check infrastructure bash scripts/infra.sh up
+    # Jaeger joins in the background (on a fresh machine its Go build takes minutes):
+    # only the suites that read traces wait for it, and they run last.
+    check infrastructure env INFRA_JAEGER=off bash scripts/infra.sh up
     export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/postgres"
     export TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
     export_test_kafka_credentials
-    if bash scripts/infra/jaeger.sh status > /dev/null 2>&1; then
-      export TEST_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
-      export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
-    fi
+    bash scripts/infra/jaeger.sh up > "$REPORTS/jaeger-up.log" 2>&1 &
+    jaeger_up_pid=$!
+    jaeger_starting=true
   fi
-  # The suites that also run through Testcontainers run once, there, when this run gets to them.
   shopt -s globstar nullglob
   INTEGRATION_FILES=()
   for file in libs/**/dist/test/**/*.integration.js apps/*/dist/test/**/*.integration.js; do
+    # The suites that also run through Testcontainers run once, there, when this run gets to them.
     if [[ "$phase" == all && "$engine_answers" == true && " ${TESTCONTAINERS_SUITES[*]} " == *" $file "* ]]; then
       continue
     fi
+    if [[ "$jaeger_starting" == true && " ${JAEGER_SUITES[*]} " == *" $file "* ]]; then continue; fi
     INTEGRATION_FILES+=("$file")
   done
   shopt -u globstar nullglob
   # The rest-contract test runs Schemathesis, pinned, from a virtual environment of its own.
   check schemathesis bash scripts/schemathesis.sh install
   run_tests integration 2 "${INTEGRATION_FILES[@]}"
+  if [[ "$jaeger_starting" == true ]]; then
+    echo "== jaeger"
+    if wait "$jaeger_up_pid"; then
+      export TEST_JAEGER_URL="http://127.0.0.1:$JAEGER_QUERY_PORT"
+      export TEST_JAEGER_OTLP_ENDPOINT="http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT"
+    fi
+    cat "$REPORTS/jaeger-up.log"
+    run_tests traces 2 "${JAEGER_SUITES[@]}"
+  fi
   # Alone, after the rest: it restarts the shared Kafka broker and PostgreSQL.
   run_tests chaos 1 'apps/*/dist/test/**/*.chaos.js'
 fi

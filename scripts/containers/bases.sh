@@ -115,10 +115,12 @@ jaeger() {
   build_from "$JAEGER_IMAGE" jaeger "$ROOT/.local/jaeger/bin/jaeger" "$ROOT/infra/jaeger/config.yaml"
 }
 
+declare -A IMAGE_OF=([debian]=$DEBIAN_IMAGE [node]=$NODE_IMAGE [postgres]=$POSTGRES_IMAGE [kafka]=$KAFKA_IMAGE [jaeger]=$JAEGER_IMAGE)
+built=()
 for base in "${WANTED[@]}"; do
   case "$base" in
-    debian | node | postgres | kafka | jaeger) "$base" ;;
+    debian | node | postgres | kafka | jaeger) "$base" && built+=("${IMAGE_OF[$base]}") ;;
     *) echo "bases: no base named $base (debian, node, postgres, kafka, jaeger)" >&2; exit 2 ;;
   esac
 done
-log "present: $DEBIAN_IMAGE, $NODE_IMAGE, $POSTGRES_IMAGE, $KAFKA_IMAGE, $JAEGER_IMAGE"
+log "present: $(IFS=,; echo "${built[*]}" | sed 's/,/, /g')"
