@@ -32,6 +32,29 @@ wait_for_database() {
     }" "$1"
 }
 
+# A connection lost on the way (a name the engine's DNS did not answer in time under load,
+# say) is tried again, up to 5 times; each migration is its own transaction, so a retry
+# starts from the first one not applied. Any other failure ends the job at once.
+migrate_service() {
+  attempt=1
+  while :; do
+    # --service: the library tables it gets (libs/shared/*/migrations), then prisma/<service>/migrations.
+    if output="$(node libs/shared/prisma/dist/src/cli/migrate.js --name "$1" \
+      --database-url "$2" --service "$1" --root /app --runtime-role "$3" 2>&1)"; then
+      echo "$output"
+      return 0
+    fi
+    echo "$output" >&2
+    if [ "$attempt" -ge 5 ] ||
+      ! echo "$output" | grep -Eq 'EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated'; then
+      return 1
+    fi
+    echo "migrate: $1: the connection failed; trying again ($attempt of 5)" >&2
+    attempt=$((attempt + 1))
+    sleep 2
+  done
+}
+
 for service in order inventory payment orchestrator coordinator; do
   prefix="$(echo "$service" | tr '[:lower:]' '[:upper:]')"
   url="$(printenv "${prefix}_MIGRATION_DATABASE_URL" || true)"
@@ -41,8 +64,6 @@ for service in order inventory payment orchestrator coordinator; do
   fi
   runtime_role="$(printenv "${prefix}_RUNTIME_ROLE" || echo "${service}_runtime")"
   wait_for_database "$url"
-  # --service: the library tables it gets (libs/shared/*/migrations), then prisma/<service>/migrations.
-  node libs/shared/prisma/dist/src/cli/migrate.js --name "$service" \
-    --database-url "$url" --service "$service" --root /app --runtime-role "$runtime_role"
+  migrate_service "$service" "$url" "$runtime_role"
 done
 echo "migrate: every service database is up to date"
