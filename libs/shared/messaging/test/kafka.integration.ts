@@ -68,6 +68,19 @@ describe('kafkajs against the real broker', () => {
     assert.equal(metadata.topics[0]?.partitions.length, 3);
   });
 
+  it('returns once every partition of every new topic has a leader, also when two callers create them at once', async () => {
+    const topics = Array.from({ length: 12 }, (_, index) => ({ topic: uniqueName(`foundation.led${index}`) }));
+    const [first, second] = await Promise.all([ensureTopics(admin, topics), ensureTopics(admin, topics)]);
+    assert.equal(new Set([...first, ...second]).size, topics.length, 'every topic created by one caller or both');
+    const metadata = await admin.fetchTopicMetadata({ topics: topics.map(({ topic }) => topic) });
+    const partitions = metadata.topics.flatMap((topic) => topic.partitions);
+    assert.equal(partitions.length, topics.length * 3);
+    assert.ok(
+      partitions.every((partition) => partition.partitionErrorCode === 0 && partition.leader >= 0),
+      'every partition led',
+    );
+  });
+
   it('delivers keyed messages with headers to a group, and a restarted consumer resumes after the committed offset', async () => {
     const topic = uniqueName('foundation.resume');
     const groupId = uniqueName('foundation-group');
