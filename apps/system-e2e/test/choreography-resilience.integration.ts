@@ -198,7 +198,7 @@ describe('choreography under duplicates, poison messages and crashes', () => {
   it('a poison message goes to the dead-letter topics and the next order still completes', async () => {
     await sendRecords(system.brokers, [
       {
-        topic: `${system.topicPrefix}orders.events`,
+        topic: `${system.topicPrefix}orders.outcomes`,
         key: 'poison',
         value: '{"this is": not json',
         headers: { 'message-id': 'poison' },
@@ -223,7 +223,7 @@ describe('choreography under duplicates, poison messages and crashes', () => {
       });
       const poison = deadLetters.find((record) => record.key === 'poison');
       assert.equal(poison?.headers['dead-letter-reason'], 'INVALID_JSON', service);
-      assert.equal(poison?.headers['original-topic'], `${system.topicPrefix}orders.events`);
+      assert.equal(poison?.headers['original-topic'], `${system.topicPrefix}orders.outcomes`);
     }
   });
 

@@ -245,7 +245,7 @@ describe('the operator console, in a browser', () => {
     }
     const row = page.locator(`tr[data-order-id="${orderId}"]`);
     assert.equal(await row.getAttribute('data-reason'), 'HANDLER_FAILED');
-    assert.match((await row.textContent()) ?? '', /inventory\.events/);
+    assert.match((await row.textContent()) ?? '', /inventory\.reservations/);
     await screenshot('dead-letters');
     assert.equal((await shop.getOrder(orderId)).status, 'PENDING');
 

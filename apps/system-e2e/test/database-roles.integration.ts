@@ -88,7 +88,7 @@ describe('a service database: migrated as its owner, used as its runtime role', 
       const id = randomUUID();
       await client.query(
         `INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
-         VALUES ($1, 'orders.events', 'k', 'OrderCreated', '{}', '{}')`,
+         VALUES ($1, 'orders.created', 'k', 'OrderCreated', '{}', '{}')`,
         [id],
       );
       const { rows } = await client.query<{ sequence: string }>('SELECT sequence FROM outbox_messages WHERE id = $1', [

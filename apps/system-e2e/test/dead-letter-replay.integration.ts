@@ -89,7 +89,7 @@ describe('a dead letter replayed by an operator', () => {
     assert.equal(deadLetter.type, 'StockReserved');
     assert.equal(deadLetter.reason, 'HANDLER_FAILED');
     assert.match(deadLetter.error ?? '', /injected fault/);
-    assert.equal(deadLetter.originalTopic, `${system.topicPrefix}inventory.events`);
+    assert.equal(deadLetter.originalTopic, `${system.topicPrefix}inventory.reservations`);
     assert.equal(deadLetter.consumerGroup, `${system.topicPrefix}payment`);
     assert.ok((deadLetter.attempts ?? 0) > 1, 'retried before it was dead-lettered');
     assert.ok(deadLetter.messageId);

@@ -190,7 +190,7 @@ export async function seededSystem(): Promise<SeededSystem> {
               headers: {
                 'dead-letter-reason': letter.reason,
                 'dead-letter-attempts': '5',
-                'original-topic': `${topicPrefix}orders.events`,
+                'original-topic': `${topicPrefix}orders.created`,
                 'original-partition': '0',
                 'original-offset': '0',
               },
@@ -218,7 +218,7 @@ async function seedBaseline(
   for (const service of AUDITED_SERVICES) {
     await sql[service].execute(
       `INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value, published_at)
-       VALUES ($1::uuid, 'orders.events', $1::text, 'OrderCreated', '{}', '{}', now())`,
+       VALUES ($1::uuid, 'orders.created', $1::text, 'OrderCreated', '{}', '{}', now())`,
       randomUUID(),
     );
   }

@@ -1,3 +1,4 @@
+import { Topics } from '@dtx/contracts';
 import { readTopics, type ReadRecord, type RunningSystem } from '@dtx/testing';
 
 export interface TrailMessage {
@@ -10,7 +11,16 @@ export interface TrailMessage {
   record: ReadRecord;
 }
 
-export const businessTopics = ['orders.events', 'inventory.events', 'payments.events'];
+/** The topics of the services' events (the commands and replies of orchestration aside). */
+export const businessTopics = [
+  Topics.orderCreated,
+  Topics.orderOutcomes,
+  Topics.stockReservations,
+  Topics.stockShortages,
+  Topics.inventoryEvents,
+  Topics.paymentDecisions,
+  Topics.paymentEvents,
+];
 
 /** Every message of the given orders on the system's topics, as far as `until` asks for. */
 export async function messagesOf(

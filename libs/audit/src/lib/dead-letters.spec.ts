@@ -19,7 +19,7 @@ const letter = (orderId: string | null, reason = 'HANDLER_FAILED'): ReadDeadLett
   partition: 1,
   offset: '7',
   reason,
-  originalTopic: 'orders.events',
+  originalTopic: 'orders.created',
   type: 'OrderConfirmed',
   orderId,
 });
@@ -67,7 +67,10 @@ describe('readDeadLetter', () => {
       offset: '3',
       timestamp: '0',
       attributes: 0,
-      headers: { 'dead-letter-reason': Buffer.from('INVALID_PAYLOAD'), 'original-topic': Buffer.from('orders.events') },
+      headers: {
+        'dead-letter-reason': Buffer.from('INVALID_PAYLOAD'),
+        'original-topic': Buffer.from('orders.created'),
+      },
     }) as KafkaMessage;
 
   it('names the order of the payload first, then the aggregate, then the key', () => {
@@ -85,7 +88,7 @@ describe('readDeadLetter', () => {
       partition: 2,
       offset: '3',
       reason: 'INVALID_PAYLOAD',
-      originalTopic: 'orders.events',
+      originalTopic: 'orders.created',
       type: null,
       orderId: 'k',
     });

@@ -46,7 +46,7 @@ describe('formatAuditReport', () => {
       partition: 0,
       offset: '4',
       reason: 'INVALID_JSON',
-      originalTopic: 'orders.events',
+      originalTopic: 'orders.created',
       type: null,
       orderId: null,
       accounting: 'unparseable input naming no known order',

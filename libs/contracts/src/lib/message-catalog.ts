@@ -23,15 +23,15 @@ import { Topics, type Topic } from './topics.js';
 
 /** Every message type: the topic it travels on, its payload schema, and its schema version. */
 export const messageCatalog = {
-  OrderCreated: { topic: Topics.orderEvents, schema: OrderCreated, schemaVersion: 1 },
-  OrderConfirmed: { topic: Topics.orderEvents, schema: OrderConfirmed, schemaVersion: 1 },
-  OrderCancelled: { topic: Topics.orderEvents, schema: OrderCancelled, schemaVersion: 1 },
-  StockReserved: { topic: Topics.inventoryEvents, schema: StockReserved, schemaVersion: 1 },
-  StockUnavailable: { topic: Topics.inventoryEvents, schema: StockUnavailable, schemaVersion: 1 },
+  OrderCreated: { topic: Topics.orderCreated, schema: OrderCreated, schemaVersion: 1 },
+  OrderConfirmed: { topic: Topics.orderOutcomes, schema: OrderConfirmed, schemaVersion: 1 },
+  OrderCancelled: { topic: Topics.orderOutcomes, schema: OrderCancelled, schemaVersion: 1 },
+  StockReserved: { topic: Topics.stockReservations, schema: StockReserved, schemaVersion: 1 },
+  StockUnavailable: { topic: Topics.stockShortages, schema: StockUnavailable, schemaVersion: 1 },
   StockReleased: { topic: Topics.inventoryEvents, schema: StockReleased, schemaVersion: 1 },
   StockCommitted: { topic: Topics.inventoryEvents, schema: StockCommitted, schemaVersion: 1 },
-  PaymentAuthorized: { topic: Topics.paymentEvents, schema: PaymentAuthorized, schemaVersion: 1 },
-  PaymentDeclined: { topic: Topics.paymentEvents, schema: PaymentDeclined, schemaVersion: 1 },
+  PaymentAuthorized: { topic: Topics.paymentDecisions, schema: PaymentAuthorized, schemaVersion: 1 },
+  PaymentDeclined: { topic: Topics.paymentDecisions, schema: PaymentDeclined, schemaVersion: 1 },
   PaymentCaptured: { topic: Topics.paymentEvents, schema: PaymentCaptured, schemaVersion: 1 },
   PaymentVoided: { topic: Topics.paymentEvents, schema: PaymentVoided, schemaVersion: 1 },
   PaymentRefunded: { topic: Topics.paymentEvents, schema: PaymentRefunded, schemaVersion: 1 },

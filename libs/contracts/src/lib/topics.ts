@@ -1,10 +1,23 @@
-/** Kafka topics of the business flow. Every message is keyed by its order id. */
+/**
+ * Kafka topics of the business flow. Every message is keyed by its order id.
+ * Events that the same services consume share a topic, and no service is sent
+ * an event it does not handle: a consumer pays for every message it is
+ * delivered, handled or skipped.
+ */
 export const Topics = {
-  /** OrderCreated, OrderConfirmed, OrderCancelled: published by order. */
-  orderEvents: 'orders.events',
-  /** StockReserved, StockUnavailable, StockReleased, StockCommitted: published by inventory. */
+  /** OrderCreated, published by order: inventory starts a choreographed saga from it, the orchestrator an orchestrated one. */
+  orderCreated: 'orders.created',
+  /** OrderConfirmed, OrderCancelled, published by order: inventory and payment finish a choreographed saga. */
+  orderOutcomes: 'orders.outcomes',
+  /** StockReserved, published by inventory: payment authorises the order. */
+  stockReservations: 'inventory.reservations',
+  /** StockUnavailable, published by inventory: order cancels the order. */
+  stockShortages: 'inventory.shortages',
+  /** StockReleased, StockCommitted, published by inventory: what became of a reservation; no service consumes them. */
   inventoryEvents: 'inventory.events',
-  /** PaymentAuthorized, PaymentDeclined, PaymentCaptured, PaymentVoided, PaymentRefunded: published by payment. */
+  /** PaymentAuthorized, PaymentDeclined, published by payment: order confirms or cancels the order. */
+  paymentDecisions: 'payments.decisions',
+  /** PaymentCaptured, PaymentVoided, PaymentRefunded, published by payment: what became of an authorisation; no service consumes them. */
   paymentEvents: 'payments.events',
   /** ReserveStock, ReleaseStock, CommitStock: sent by the orchestrator. */
   inventoryCommands: 'inventory.commands',

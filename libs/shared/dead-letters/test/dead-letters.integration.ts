@@ -53,9 +53,9 @@ describe('dead letters on the real broker', () => {
       security: kafkaSecurityFromEnvironment(infrastructure.kafkaAccess.serviceEnvironment(CONSOLE_USER)),
     });
     await sendRecords(brokers, [
-      deadLetter(orders[0] as string, 'HANDLER_FAILED', `${prefix}orders.events`),
-      deadLetter(orders[1] as string, 'HANDLER_FAILED', `${prefix}orders.events`),
-      deadLetter(orders[2] as string, 'INVALID_PAYLOAD', 'another-deployment.orders.events'),
+      deadLetter(orders[0] as string, 'HANDLER_FAILED', `${prefix}orders.created`),
+      deadLetter(orders[1] as string, 'HANDLER_FAILED', `${prefix}orders.created`),
+      deadLetter(orders[2] as string, 'INVALID_PAYLOAD', 'another-deployment.orders.created'),
     ]);
   });
   after(async () => revokeKafkaAccess(prefix));
@@ -101,7 +101,7 @@ describe('dead letters on the real broker', () => {
     );
     const copies = await readTopics({
       brokers,
-      topics: [`${prefix}orders.events`],
+      topics: [`${prefix}orders.created`],
       until: (records) => records.length >= 2,
     });
     assert.deepEqual(

@@ -34,7 +34,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
   let prefix: string;
   let dispatcher: MessageDispatcher | undefined;
 
-  const topic = () => `${prefix}orders.events`;
+  const topic = () => `${prefix}orders.outcomes`;
   const deadLetterTopic = () => `${prefix}test.dead-letters`;
   const confirmation = (orderId: string, lamport = 7): MessageEnvelope<'OrderConfirmed'> =>
     createMessage(

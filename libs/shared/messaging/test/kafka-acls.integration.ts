@@ -104,8 +104,8 @@ describe('Kafka credentials and ACLs on the real broker', () => {
   it('refuses a client without credentials: it cannot connect, and produces nothing', async () => {
     const anonymous = createKafkaClient({ clientId: uniqueName('anonymous'), brokers, retries: 1 });
     // The SASL listener answers nothing but the SASL handshake before authentication: it closes the connection.
-    await assert.rejects(send(anonymous, topic('orders.events'), 'anonymous'), /Closed connection/);
-    assert.equal(await messagesOn(topic('orders.events')), 0);
+    await assert.rejects(send(anonymous, topic('orders.created'), 'anonymous'), /Closed connection/);
+    assert.equal(await messagesOn(topic('orders.created')), 0);
   });
 
   it('refuses a wrong password with an authentication error', async () => {
@@ -115,7 +115,7 @@ describe('Kafka credentials and ACLs on the real broker', () => {
       security: { sasl: { mechanism: 'scram-sha-512', username: 'order', password: 'not-the-password' } },
       retries: 1,
     });
-    await assert.rejects(send(impostor, topic('orders.events'), 'impostor'), (error: unknown) => {
+    await assert.rejects(send(impostor, topic('orders.created'), 'impostor'), (error: unknown) => {
       assert.match(described(error), /KafkaJSSASLAuthenticationError.*invalid credentials/);
       return true;
     });
@@ -123,19 +123,19 @@ describe('Kafka credentials and ACLs on the real broker', () => {
 
   it("lets the order service's user produce to its own topics, and not to the payment service's events", async () => {
     const order = clientOf('order');
-    await send(order, topic('orders.events'), 'order created');
+    await send(order, topic('orders.created'), 'order created');
     await send(order, topic('orchestrator.replies'), 'order approved');
     await assert.rejects(send(order, topic('payments.events'), 'a forged payment'), authorizationFailed('TOPIC'));
-    assert.equal(await messagesOn(topic('orders.events')), 1);
+    assert.equal(await messagesOn(topic('orders.created')), 1);
     assert.equal(await messagesOn(topic('payments.events')), 0);
   });
 
   it("lets a service's user consume its topics in its own group, not in another service's group nor topics it does not read", async () => {
-    await send(clientOf('order'), topic('orders.events'), 'for inventory');
+    await send(clientOf('order'), topic('orders.created'), 'for inventory');
     const inventory = clientOf('inventory');
-    const read = await consume(inventory, topic('orders.events'), topic('inventory'), 1);
+    const read = await consume(inventory, topic('orders.created'), topic('inventory'), 1);
     assert.equal(read.length, 1);
-    const [committed] = await admin.fetchOffsets({ groupId: topic('inventory'), topics: [topic('orders.events')] });
+    const [committed] = await admin.fetchOffsets({ groupId: topic('inventory'), topics: [topic('orders.created')] });
     assert.ok(
       committed?.partitions.some((partition) => Number(partition.offset) > 0),
       'offsets committed in its group',
@@ -143,10 +143,10 @@ describe('Kafka credentials and ACLs on the real broker', () => {
 
     // kafkajs reports the broker's GROUP_AUTHORIZATION_FAILED as finding no coordinator for the group.
     await assert.rejects(
-      consume(inventory, topic('orders.events'), topic('payment'), 1),
+      consume(inventory, topic('orders.created'), topic('payment'), 1),
       /Failed to find group coordinator/,
     );
-    const [paymentGroup] = await admin.fetchOffsets({ groupId: topic('payment'), topics: [topic('orders.events')] });
+    const [paymentGroup] = await admin.fetchOffsets({ groupId: topic('payment'), topics: [topic('orders.created')] });
     assert.ok(
       paymentGroup?.partitions.every((partition) => partition.offset === '-1'),
       'nothing committed in it',
@@ -171,7 +171,10 @@ describe('Kafka credentials and ACLs on the real broker', () => {
     const coordinator = clientOf('coordinator').producer({ idempotent: true, maxInFlightRequests: 1 });
     await coordinator.connect();
     await coordinator.disconnect();
-    await assert.rejects(send(clientOf('coordinator'), topic('orders.events'), 'forged'), authorizationFailed('TOPIC'));
+    await assert.rejects(
+      send(clientOf('coordinator'), topic('orders.created'), 'forged'),
+      authorizationFailed('TOPIC'),
+    );
   });
 
   it('lets the inspector read any topic with a group of its own, and delete that group, but write nothing', async () => {
@@ -217,9 +220,9 @@ describe('Kafka credentials and ACLs on the real broker', () => {
   it("takes a deployment's rights away when they are revoked", async () => {
     const revoked = `${uniqueName('acl-revoked')}.`;
     await grantKafkaAccess(admin, revoked);
-    await send(clientOf('order'), `${revoked}orders.events`, 'while granted');
+    await send(clientOf('order'), `${revoked}orders.created`, 'while granted');
     await revokeKafkaAccess(admin, revoked);
-    await assert.rejects(send(clientOf('order'), `${revoked}orders.events`, 'after'), authorizationFailed('TOPIC'));
+    await assert.rejects(send(clientOf('order'), `${revoked}orders.created`, 'after'), authorizationFailed('TOPIC'));
     // The coordinator's right on the cluster is every deployment's on this broker: another one still has it.
     const { resources } = await admin.describeAcls({
       resourceType: kafkajs.AclResourceTypes.CLUSTER,

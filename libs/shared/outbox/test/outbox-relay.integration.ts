@@ -108,7 +108,11 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     const startedAt = Date.now();
     const [envelope] = await emitConfirmation(orderId);
 
-    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.outcomes`],
+      until: (read) => read.length >= 1,
+    });
     const elapsedMs = Date.now() - startedAt;
     await stopRelays();
 
@@ -144,7 +148,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     startRelay();
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.length >= 1,
       timeoutMs: 5_000,
     });
@@ -167,7 +171,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     startRelay();
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.length >= 100,
     });
     await stopRelays();
@@ -188,7 +192,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     });
     const before = randomUUID();
     await emitConfirmation(before);
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 1 });
     assert.ok(relay.isLeader);
 
     const orderId = randomUUID();
@@ -199,7 +203,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     }
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.length >= 21,
     });
     await stopRelays();
@@ -222,14 +226,14 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       onPublished: (lags, from) => sources.push(...lags.map(() => from)),
     });
     await emitConfirmation(randomUUID());
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 1 });
 
     const orderId = randomUUID();
     const startedAt = Date.now();
     await emitConfirmation(orderId);
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.some((record) => record.key === orderId),
     });
     const elapsedMs = Date.now() - startedAt;
@@ -245,13 +249,13 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     startRelay(publishWithProducer(producer), 60_000, { markIntervalMs: 60_000 });
     // Once this one is out, the relay leads and has read the table: what follows comes announced.
     await emitConfirmation(randomUUID());
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 1 });
     const ids: string[] = [];
     for (let index = 0; index < 10; index++) {
       const [envelope] = await emitConfirmation(randomUUID());
       ids.push(envelope?.id ?? '');
     }
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 11 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 11 });
     const marks = () =>
       pool.query<{ unmarked: string; times: string }>(
         `SELECT count(*) FILTER (WHERE published_at IS NULL) AS unmarked, count(DISTINCT published_at) AS times
@@ -278,13 +282,13 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
       { lingerMs: 1_000 },
     );
     await emitConfirmation(randomUUID());
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 1 });
 
     publications.length = 0;
     for (let index = 0; index < 5; index++) {
       await emitConfirmation(randomUUID());
     }
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 6 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 6 });
     await stopRelays();
     assert.deepEqual(publications, [5], 'five transactions, one publication');
   });
@@ -298,13 +302,13 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     await Promise.all(Array.from({ length: 300 }, () => emitConfirmation(randomUUID())));
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.length >= 300,
     });
     // Give a double publication time to show up before counting.
     const late = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => read.length > 300,
       timeoutMs: 3_000,
     });
@@ -321,7 +325,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     const second = startRelay(publishWithProducer(producer), 100);
     const before = randomUUID();
     await emitConfirmation(before);
-    await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 1 });
+    await readTopics({ brokers, topics: [`${topic}orders.outcomes`], until: (read) => read.length >= 1 });
     const leader = [first, second].filter((relay) => relay.isLeader);
     assert.equal(leader.length, 1, 'exactly one relay leads');
 
@@ -334,7 +338,7 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     await emitConfirmation(after);
     const records = await readTopics({
       brokers,
-      topics: [`${topic}orders.events`],
+      topics: [`${topic}orders.outcomes`],
       until: (read) => [before, after].every((key) => read.some((record) => record.key === key)),
     });
     await stopRelays();
@@ -367,7 +371,11 @@ describe('transactional outbox and its relay, on PostgreSQL and Kafka', () => {
     assert.equal(await pendingCount(), 1, 'the row is still pending after the crash');
 
     startRelay();
-    const records = await readTopics({ brokers, topics: [`${topic}orders.events`], until: (read) => read.length >= 2 });
+    const records = await readTopics({
+      brokers,
+      topics: [`${topic}orders.outcomes`],
+      until: (read) => read.length >= 2,
+    });
     await stopRelays();
     assert.deepEqual(envelopeIds(records), [envelope?.id, envelope?.id]);
     assert.equal(await pendingCount(), 0);

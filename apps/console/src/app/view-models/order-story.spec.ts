@@ -8,7 +8,7 @@ const message = (id: string, causationId: string | null, lamport: number, extra:
     id,
     type: `T${id}`,
     source: 'svc',
-    topic: 'p.orders.events',
+    topic: 'p.orders.created',
     partition: 0,
     offset: String(lamport),
     causationId,
@@ -36,11 +36,11 @@ describe('order story', () => {
     assert.deepEqual(
       rows.map((row) => [row.id, row.depth, row.copy, row.topic, row.deadLetter?.reason ?? '', row.replay?.by ?? '']),
       [
-        ['a', 0, 1, 'orders.events', '', ''],
+        ['a', 0, 1, 'orders.created', '', ''],
         ['b', 1, 1, 'inventory.dead-letters', 'HANDLER_FAILED', ''],
-        ['b', 1, 1, 'orders.events', '', ''],
-        ['b', 1, 2, 'orders.events', '', ''],
-        ['b', 1, 3, 'orders.events', '', 'admin'],
+        ['b', 1, 1, 'orders.created', '', ''],
+        ['b', 1, 2, 'orders.created', '', ''],
+        ['b', 1, 3, 'orders.created', '', 'admin'],
       ],
     );
     assert.equal(rows[0]?.summary, 'step="reserve-stock"');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { isMessageType, messageCatalog, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { inventoryHandlers } from './inventory-handlers.js';
 
@@ -8,10 +8,20 @@ describe('inventory subscriptions', () => {
   it('are exactly the topics of the messages inventory handles', () => {
     const handlers = inventoryHandlers();
     assert.ok(Object.keys(handlers).every(isMessageType));
-    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderEvents, Topics.inventoryCommands]));
+    assert.deepEqual(
+      new Set(topicsOf(handlers)),
+      new Set([Topics.orderCreated, Topics.orderOutcomes, Topics.inventoryCommands]),
+    );
   });
 
   it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
     assert.deepEqual(new Set(topicsOf(inventoryHandlers())), new Set(SERVICE_KAFKA_ACCESS.inventory.reads));
+  });
+
+  it('are sent no message it does not handle: every type on those topics has a handler', () => {
+    const handlers = inventoryHandlers();
+    const topics = new Set(topicsOf(handlers));
+    const delivered = Object.entries(messageCatalog).filter(([, entry]) => topics.has(entry.topic));
+    assert.deepEqual(delivered.map(([type]) => type).sort(), Object.keys(handlers).sort());
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createMessage, isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { createMessage, isMessageType, messageCatalog, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { orchestratorHandlers } from './orchestrator-handlers.js';
 
@@ -8,7 +8,7 @@ describe('orchestrator subscriptions', () => {
   it('are exactly the topics of the messages the orchestrator handles', () => {
     const handlers = orchestratorHandlers({ start: async () => [], reply: async () => [] });
     assert.ok(Object.keys(handlers).every(isMessageType));
-    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderEvents, Topics.sagaReplies]));
+    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderCreated, Topics.sagaReplies]));
   });
 
   it('start sagas only for orchestrated orders: the others are skipped before any transaction', () => {
@@ -29,5 +29,12 @@ describe('orchestrator subscriptions', () => {
       new Set(topicsOf(orchestratorHandlers({ start: async () => [], reply: async () => [] }))),
       new Set(SERVICE_KAFKA_ACCESS.orchestrator.reads),
     );
+  });
+
+  it('are sent no message it does not handle: every type on those topics has a handler', () => {
+    const handlers = orchestratorHandlers({ start: async () => [], reply: async () => [] });
+    const topics = new Set(topicsOf(handlers));
+    const delivered = Object.entries(messageCatalog).filter(([, entry]) => topics.has(entry.topic));
+    assert.deepEqual(delivered.map(([type]) => type).sort(), Object.keys(handlers).sort());
   });
 });

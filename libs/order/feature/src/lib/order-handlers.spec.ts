@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMessageType, Topics, topicsOf } from '@dtx/contracts';
+import { isMessageType, messageCatalog, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { orderHandlers } from './order-handlers.js';
 
@@ -10,11 +10,18 @@ describe('order subscriptions', () => {
     assert.ok(Object.keys(handlers).every(isMessageType));
     assert.deepEqual(
       new Set(topicsOf(handlers)),
-      new Set([Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands]),
+      new Set([Topics.stockShortages, Topics.paymentDecisions, Topics.orderCommands]),
     );
   });
 
   it('are the topics its Kafka user may read (libs/shared/messaging, kafka-acls.ts)', () => {
     assert.deepEqual(new Set(topicsOf(orderHandlers())), new Set(SERVICE_KAFKA_ACCESS.order.reads));
+  });
+
+  it('are sent no message it does not handle: every type on those topics has a handler', () => {
+    const handlers = orderHandlers();
+    const topics = new Set(topicsOf(handlers));
+    const delivered = Object.entries(messageCatalog).filter(([, entry]) => topics.has(entry.topic));
+    assert.deepEqual(delivered.map(([type]) => type).sort(), Object.keys(handlers).sort());
   });
 });

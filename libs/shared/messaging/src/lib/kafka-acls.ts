@@ -26,29 +26,35 @@ const none: readonly string[] = [];
  */
 export const SERVICE_KAFKA_ACCESS = {
   order: {
-    writes: [Topics.orderEvents, Topics.sagaReplies, deadLetterTopic('order')],
-    reads: [Topics.inventoryEvents, Topics.paymentEvents, Topics.orderCommands],
+    writes: [Topics.orderCreated, Topics.orderOutcomes, Topics.sagaReplies, deadLetterTopic('order')],
+    reads: [Topics.stockShortages, Topics.paymentDecisions, Topics.orderCommands],
     groups: ['order'],
     describesGroups: none,
     idempotentProducerWithoutTopics: false,
   },
   inventory: {
-    writes: [Topics.inventoryEvents, Topics.sagaReplies, deadLetterTopic('inventory')],
-    reads: [Topics.orderEvents, Topics.inventoryCommands],
+    writes: [
+      Topics.stockReservations,
+      Topics.stockShortages,
+      Topics.inventoryEvents,
+      Topics.sagaReplies,
+      deadLetterTopic('inventory'),
+    ],
+    reads: [Topics.orderCreated, Topics.orderOutcomes, Topics.inventoryCommands],
     groups: ['inventory'],
     describesGroups: none,
     idempotentProducerWithoutTopics: false,
   },
   payment: {
-    writes: [Topics.paymentEvents, Topics.sagaReplies, deadLetterTopic('payment')],
-    reads: [Topics.inventoryEvents, Topics.orderEvents, Topics.paymentCommands],
+    writes: [Topics.paymentDecisions, Topics.paymentEvents, Topics.sagaReplies, deadLetterTopic('payment')],
+    reads: [Topics.stockReservations, Topics.orderOutcomes, Topics.paymentCommands],
     groups: ['payment'],
     describesGroups: none,
     idempotentProducerWithoutTopics: false,
   },
   orchestrator: {
     writes: [Topics.inventoryCommands, Topics.paymentCommands, Topics.orderCommands, deadLetterTopic('orchestrator')],
-    reads: [Topics.orderEvents, Topics.sagaReplies],
+    reads: [Topics.orderCreated, Topics.sagaReplies],
     groups: ['orchestrator'],
     // Its saga timers ask whether a participant has consumed the command they wait on.
     describesGroups: ['order', 'inventory', 'payment'],

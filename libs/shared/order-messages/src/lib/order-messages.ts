@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaSecurity } from '@dtx/config';
+import { Topics } from '@dtx/contracts';
 import type { ObservedMessage } from '@dtx/inspection';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
 /** The topics of the system that carry an order's messages, without the deployment's prefix (dead letters aside). */
-export const BUSINESS_TOPICS: readonly string[] = [
-  'orders.events',
-  'inventory.events',
-  'payments.events',
-  'inventory.commands',
-  'payments.commands',
-  'orders.commands',
-  'orchestrator.replies',
-];
+export const BUSINESS_TOPICS: readonly string[] = Object.values(Topics);
 
 /** Of the broker's topics, those that hold an order's messages in the deployment of `prefix`: business topics and dead letters. */
 export function orderMessageTopics(allTopics: readonly string[], prefix: string): string[] {
