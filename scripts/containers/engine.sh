@@ -17,8 +17,10 @@ PID_FILE="$CONTAINERS_DIR/podman-service.pid"
 LOG_FILE="$CONTAINERS_DIR/podman-service.log"
 # What the engine needs on Debian 12 (ENVIRONMENT: crun refuses this kernel's
 # cgroup layout, so runc; netavark and aardvark-dns give networks service-name DNS;
+# netavark runs iptables, which neither it nor podman pulls in (without it a container
+# on a network fails to start: "netavark: No such file or directory");
 # catatonit is the init of `init: true` containers.
-PACKAGES=(podman buildah runc fuse-overlayfs slirp4netns uidmap netavark aardvark-dns catatonit debootstrap)
+PACKAGES=(podman buildah runc fuse-overlayfs slirp4netns uidmap netavark aardvark-dns iptables catatonit debootstrap)
 
 missing_packages() {
   local package
