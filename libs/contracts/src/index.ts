@@ -9,7 +9,14 @@ export {
   type ParseResult,
 } from './lib/envelope.js';
 export { kafkaHeadersOf, MessageHeaders, type TraceContext } from './lib/headers.js';
-export { isMessageType, messageCatalog, topicsOf, type MessageType, type PayloadOf } from './lib/message-catalog.js';
+export {
+  isMessageType,
+  messageCatalog,
+  messageTypesOn,
+  topicsOf,
+  type MessageType,
+  type PayloadOf,
+} from './lib/message-catalog.js';
 export {
   cancellationReasonSchema,
   customerIdSchema,

@@ -64,3 +64,12 @@ export function topicsOf(types: { readonly [Type in MessageType]?: unknown }): T
   });
   return [...new Set(topics)].sort();
 }
+
+/** The message types that travel on the given topics, sorted: what a consumer subscribed to them is delivered. */
+export function messageTypesOn(topics: readonly Topic[]): MessageType[] {
+  const wanted = new Set(topics);
+  return Object.keys(messageCatalog)
+    .filter(isMessageType)
+    .filter((type) => wanted.has(messageCatalog[type].topic))
+    .sort();
+}

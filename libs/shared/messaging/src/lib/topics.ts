@@ -21,6 +21,7 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<s
   if (missing.length === 0) {
     return [];
   }
+  const created = missing.map((spec) => spec.topic);
   // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers for a
   // topic the controller has created but whose metadata has not reached that broker yet.
   await admin.createTopics({
@@ -32,11 +33,8 @@ export async function ensureTopics(admin: Admin, topics: TopicSpec[]): Promise<s
       configEntries: spec.configEntries,
     })),
   });
-  await untilLed(
-    admin,
-    missing.map((spec) => spec.topic),
-  );
-  return missing.map((spec) => spec.topic);
+  await untilLed(admin, created);
+  return created;
 }
 
 /** Waits until the broker knows every partition of `topics` and each has a leader. */
