@@ -15,7 +15,7 @@ export const orchestratorEnvironment = serviceEnvironmentSchema(3004)
       .min(1)
       .max(10_000)
       .default(10),
-    SAGA_TIMER_POLL_INTERVAL_MS: milliseconds(200),
+    SAGA_TIMER_POLL_INTERVAL_MS: milliseconds(500),
   })
   .superRefine(requireJwks);
 

@@ -3,11 +3,9 @@ export { createInventoryDatabaseClient, type InventoryDatabaseClient } from './l
 export { findStockLevel, setAvailableStock, type StockLevel } from './lib/stock-levels.js';
 export {
   endReservation,
-  insertReservation,
-  lockAvailableStock,
-  moveToReserved,
-  removeReserved,
+  reserveAllOrNone,
   sellAllFromAvailable,
   type ReservationRow,
+  type ReservedLine,
   type ReservationStatus,
 } from './lib/stock.repository.js';

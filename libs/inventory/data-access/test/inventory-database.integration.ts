@@ -5,6 +5,8 @@ import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
 import {
   createInventoryDatabaseClient,
+  endReservation,
+  reserveAllOrNone,
   sellAllFromAvailable,
   setAvailableStock,
   type InventoryDatabaseClient,
@@ -133,4 +135,97 @@ describe('inventory database: generated client against the migrated schema', () 
       ],
     );
   });
+
+  it('reserves every line of a saga order or none, and records the reservation either way, in one statement', async () => {
+    await client.stockItem.createMany({
+      data: [
+        { sku: 'SKU-F', available: 5 },
+        { sku: 'SKU-G', available: 1 },
+      ],
+    });
+    const transaction = transactionRunner(pool);
+    const [reserved, short, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const reserve = (orderId: string, lines: { sku: string; quantity: number }[]) =>
+      transaction((tx) => reserveAllOrNone(tx, orderId, lines));
+
+    const lines = [
+      { sku: 'SKU-F', quantity: 2 },
+      { sku: 'SKU-G', quantity: 1 },
+    ];
+    assert.deepEqual(await reserve(reserved, lines), []);
+    assert.deepEqual(
+      await reserve(short, [
+        { sku: 'SKU-F', quantity: 1 },
+        { sku: 'SKU-G', quantity: 1 },
+      ]),
+      ['SKU-G'],
+    );
+    assert.deepEqual(
+      await reserve(unknown, [
+        { sku: 'NO-SUCH-SKU', quantity: 1 },
+        { sku: 'SKU-F', quantity: 9 },
+      ]),
+      ['NO-SUCH-SKU', 'SKU-F'],
+    );
+
+    assert.deepEqual(await stockOf('SKU-F', 'SKU-G'), [
+      ['SKU-F', 3, 2],
+      ['SKU-G', 0, 1],
+    ]);
+    const reservations = await client.reservation.findMany({ where: { orderId: { in: [reserved, short, unknown] } } });
+    assert.deepEqual(
+      new Map(reservations.map((reservation) => [reservation.orderId, [reservation.status, reservation.items]])),
+      new Map([
+        [reserved, ['RESERVED', lines]],
+        [short, ['REJECTED', []]],
+        [unknown, ['REJECTED', []]],
+      ]),
+    );
+  });
+
+  it('ends a reservation once: committed units leave the warehouse, released ones go back on sale', async () => {
+    await client.stockItem.createMany({
+      data: [
+        { sku: 'SKU-H', available: 10 },
+        { sku: 'SKU-I', available: 10 },
+      ],
+    });
+    const transaction = transactionRunner(pool);
+    const [sold, cancelled] = [randomUUID(), randomUUID()];
+    const lines = [
+      { sku: 'SKU-H', quantity: 3 },
+      { sku: 'SKU-I', quantity: 1 },
+    ];
+    await transaction((tx) => reserveAllOrNone(tx, sold, lines));
+    await transaction((tx) => reserveAllOrNone(tx, cancelled, [{ sku: 'SKU-H', quantity: 2 }]));
+    assert.deepEqual(await stockOf('SKU-H', 'SKU-I'), [
+      ['SKU-H', 5, 5],
+      ['SKU-I', 9, 1],
+    ]);
+
+    assert.deepEqual(await transaction((tx) => endReservation(tx, sold, 'COMMITTED')), lines);
+    assert.deepEqual(await transaction((tx) => endReservation(tx, cancelled, 'RELEASED')), [
+      { sku: 'SKU-H', quantity: 2 },
+    ]);
+    assert.equal(await transaction((tx) => endReservation(tx, sold, 'RELEASED')), undefined, 'already ended');
+    assert.equal(await transaction((tx) => endReservation(tx, randomUUID(), 'COMMITTED')), undefined, 'none');
+
+    assert.deepEqual(await stockOf('SKU-H', 'SKU-I'), [
+      ['SKU-H', 7, 0],
+      ['SKU-I', 9, 0],
+    ]);
+    const reservations = await client.reservation.findMany({ where: { orderId: { in: [sold, cancelled] } } });
+    assert.deepEqual(
+      new Map(reservations.map((reservation) => [reservation.orderId, reservation.status])),
+      new Map([
+        [sold, 'COMMITTED'],
+        [cancelled, 'RELEASED'],
+      ]),
+    );
+  });
+
+  async function stockOf(...skus: string[]) {
+    const items = await client.stockItem.findMany({ where: { sku: { in: skus } }, orderBy: { sku: 'asc' } });
+    return items.map((item) => [item.sku, item.available, item.reserved]);
+  }
 });

@@ -9,11 +9,11 @@ export {
   type SetBalanceOutcome,
 } from './lib/accounts.js';
 export {
-  adjustAccount,
   advancePayment,
+  authorizeIfCovered,
   captureIfCovered,
-  holdOnAccount,
-  insertPayment,
+  type AccountEffect,
   type PaymentRow,
   type PaymentStatus,
+  type PaymentTransition,
 } from './lib/payment.repository.js';

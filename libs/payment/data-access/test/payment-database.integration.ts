@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { transactionRunner } from '@dtx/sql';
-import { captureIfCovered, createPaymentDatabaseClient, setBalance, type PaymentDatabaseClient } from '../src/index.js';
+import {
+  advancePayment,
+  authorizeIfCovered,
+  captureIfCovered,
+  createPaymentDatabaseClient,
+  setBalance,
+  type PaymentDatabaseClient,
+} from '../src/index.js';
 import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
@@ -85,5 +92,54 @@ describe('payments database: generated client against the migrated schema', () =
       payments.map((payment) => [payment.orderId, payment.amount, payment.status]),
       [[covered, 700n, 'CAPTURED']],
     );
+  });
+
+  it('authorizes a saga payment by a hold when the spendable balance covers it, or records it declined', async () => {
+    await client.account.create({ data: { customerId: 'customer-5', balance: 1_000n, reserved: 300n } });
+    const transaction = transactionRunner(pool);
+    const [covered, short, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+    const authorize = (orderId: string, customerId: string, amount: number) =>
+      transaction((tx) => authorizeIfCovered(tx, { orderId, customerId, amount }));
+
+    assert.equal((await authorize(covered, 'customer-5', 700)).status, 'AUTHORIZED');
+    assert.equal((await authorize(short, 'customer-5', 1)).status, 'DECLINED', 'the rest is held');
+    assert.equal((await authorize(unknown, 'nobody', 1)).status, 'DECLINED');
+
+    const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-5' } });
+    assert.deepEqual([account.balance, account.reserved], [1_000n, 1_000n]);
+    const payments = await client.payment.findMany({ where: { orderId: { in: [covered, short, unknown] } } });
+    assert.deepEqual(
+      new Map(payments.map((payment) => [payment.orderId, [payment.amount, payment.status]])),
+      new Map([
+        [covered, [700n, 'AUTHORIZED']],
+        [short, [1n, 'DECLINED']],
+        [unknown, [1n, 'DECLINED']],
+      ]),
+    );
+  });
+
+  it('moves a payment to its next status and the account with it, in one statement, once', async () => {
+    await client.account.create({ data: { customerId: 'customer-6', balance: 1_000n } });
+    const transaction = transactionRunner(pool);
+    const [captured, voided, refunded] = [randomUUID(), randomUUID(), randomUUID()];
+    for (const orderId of [captured, voided, refunded]) {
+      await transaction((tx) => authorizeIfCovered(tx, { orderId, customerId: 'customer-6', amount: 100 }));
+    }
+    const capture = { AUTHORIZED: { to: 'CAPTURED', balance: -1, held: -1 } } as const;
+    const compensate = {
+      AUTHORIZED: { to: 'VOIDED', balance: 0, held: -1 },
+      CAPTURED: { to: 'REFUNDED', balance: 1, held: 0 },
+    } as const;
+
+    assert.equal((await transaction((tx) => advancePayment(tx, captured, capture)))?.status, 'CAPTURED');
+    assert.equal((await transaction((tx) => advancePayment(tx, refunded, capture)))?.status, 'CAPTURED');
+    assert.equal((await transaction((tx) => advancePayment(tx, voided, compensate)))?.status, 'VOIDED');
+    assert.equal((await transaction((tx) => advancePayment(tx, refunded, compensate)))?.status, 'REFUNDED');
+    assert.equal(await transaction((tx) => advancePayment(tx, voided, compensate)), undefined, 'already voided');
+    assert.equal(await transaction((tx) => advancePayment(tx, captured, capture)), undefined, 'already captured');
+
+    const account = await client.account.findUniqueOrThrow({ where: { customerId: 'customer-6' } });
+    // 100 captured; 100 held, then lifted; 100 captured, then refunded.
+    assert.deepEqual([account.balance, account.reserved], [900n, 0n]);
   });
 });

@@ -7,60 +7,80 @@ export interface ReservationRow {
   items: { sku: string; quantity: number }[];
 }
 
+/** A line of a reservation: at most one per SKU. */
+export type ReservedLine = ReservationRow['items'][number];
+
 /**
- * Ends the order's reservation with `status` if it is still RESERVED, in one
- * statement; returns its lines, or undefined when there was nothing to end.
+ * Reserves every line of an order or none, in one statement: locks the
+ * lines' stock rows (in SKU order, so two orders never deadlock), moves each
+ * line's units from available to reserved when every SKU is known and
+ * covered, and records the reservation: RESERVED with its lines, or REJECTED.
+ * Returns the SKUs that were unknown or short: none when it reserved.
+ */
+export async function reserveAllOrNone(
+  tx: SqlTransaction,
+  orderId: string,
+  lines: readonly ReservedLine[],
+): Promise<string[]> {
+  const rows = await tx.query<{ sku: string }>(
+    `WITH line AS (
+       SELECT * FROM unnest($2::text[], $3::int[]) AS line(sku, quantity)),
+     locked AS (
+       SELECT sku, available FROM stock_items WHERE sku = ANY($2::text[]) ORDER BY sku FOR UPDATE),
+     unavailable AS (
+       SELECT line.sku FROM line LEFT JOIN locked USING (sku) WHERE coalesce(locked.available, 0) < line.quantity),
+     reserved AS (
+       UPDATE stock_items s
+          SET available = s.available - line.quantity, reserved = s.reserved + line.quantity, updated_at = now()
+         FROM locked JOIN line USING (sku)
+        WHERE s.sku = locked.sku AND NOT EXISTS (SELECT FROM unavailable)),
+     recorded AS (
+       INSERT INTO reservations (order_id, status, items)
+       SELECT $1::uuid,
+              CASE WHEN EXISTS (SELECT FROM unavailable) THEN 'REJECTED' ELSE 'RESERVED' END,
+              CASE WHEN EXISTS (SELECT FROM unavailable) THEN '[]'::jsonb ELSE $4::jsonb END)
+     SELECT sku FROM unavailable ORDER BY sku`,
+    orderId,
+    lines.map((line) => line.sku),
+    lines.map((line) => line.quantity),
+    JSON.stringify(lines),
+  );
+  return rows.map((row) => row.sku);
+}
+
+/**
+ * Ends the order's reservation if it is still RESERVED, in one statement:
+ * COMMITTED takes its units out of the warehouse (they are sold), RELEASED
+ * puts them back on sale. Returns its lines, or undefined when there was
+ * nothing to end.
  */
 export async function endReservation(
   tx: SqlTransaction,
   orderId: string,
   status: 'COMMITTED' | 'RELEASED',
-): Promise<ReservationRow['items'] | undefined> {
+): Promise<ReservedLine[] | undefined> {
   const rows = await tx.query<Pick<ReservationRow, 'items'>>(
-    `UPDATE reservations SET status = $2, updated_at = now()
-      WHERE order_id = $1::uuid AND status = 'RESERVED'
-      RETURNING items`,
+    `WITH ended AS (
+       UPDATE reservations SET status = $2, updated_at = now()
+        WHERE order_id = $1::uuid AND status = 'RESERVED'
+       RETURNING items),
+     line AS (
+       SELECT item->>'sku' AS sku, (item->>'quantity')::int AS quantity
+         FROM ended, jsonb_array_elements(ended.items) AS item),
+     locked AS (
+       SELECT sku FROM stock_items WHERE sku IN (SELECT sku FROM line) ORDER BY sku FOR UPDATE),
+     moved AS (
+       UPDATE stock_items s
+          SET reserved = s.reserved - line.quantity,
+              available = s.available + CASE WHEN $2 = 'RELEASED' THEN line.quantity ELSE 0 END,
+              updated_at = now()
+         FROM locked JOIN line USING (sku)
+        WHERE s.sku = locked.sku)
+     SELECT items FROM ended`,
     orderId,
     status,
   );
   return rows[0]?.items;
-}
-
-export async function insertReservation(
-  tx: SqlTransaction,
-  orderId: string,
-  status: ReservationStatus,
-  items: ReservationRow['items'],
-): Promise<void> {
-  await tx.execute(
-    'INSERT INTO reservations (order_id, status, items) VALUES ($1::uuid, $2, $3::jsonb)',
-    orderId,
-    status,
-    JSON.stringify(items),
-  );
-}
-
-/** Locks the stock rows of `skus` (in the given, sorted order) and returns what is available. */
-export async function lockAvailableStock(tx: SqlTransaction, skus: string[]): Promise<Map<string, number>> {
-  const rows = await tx.query<{ sku: string; available: number }>(
-    'SELECT sku, available FROM stock_items WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
-    skus,
-  );
-  return new Map(rows.map((row) => [row.sku, row.available]));
-}
-
-/** Moves quantities between available and reserved; positive reserves, negative releases. */
-export async function moveToReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.execute(
-    `UPDATE stock_items SET available = available - $2, reserved = reserved + $2, updated_at = now() WHERE sku = $1`,
-    sku,
-    quantity,
-  );
-}
-
-/** A reservation becomes a sale: the reserved units leave the warehouse. */
-export async function removeReserved(tx: SqlTransaction, sku: string, quantity: number): Promise<void> {
-  await tx.execute(`UPDATE stock_items SET reserved = reserved - $2, updated_at = now() WHERE sku = $1`, sku, quantity);
 }
 
 /**

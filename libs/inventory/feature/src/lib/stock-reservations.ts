@@ -2,14 +2,8 @@ import type { inventoryParticipant, OrderLine } from '@dtx/contracts';
 import type { CommandResult } from '@dtx/participant';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import { decideReservation, demandPerSku } from './reservation-decision.js';
-import {
-  endReservation,
-  insertReservation,
-  lockAvailableStock,
-  moveToReserved,
-  removeReserved,
-} from '@dtx/inventory-data-access';
+import { endReservation, reserveAllOrNone } from '@dtx/inventory-data-access';
+import { demandPerSku } from './demand-per-sku.js';
 
 export interface ReservationRequest {
   orderId: string;
@@ -23,26 +17,15 @@ export async function reserveStock(
   tx: SqlTransaction,
   order: ReservationRequest,
 ): Promise<CommandResult<typeof inventoryParticipant.reserveStock>> {
-  const demand = demandPerSku(order.items);
-  const decision = decideReservation(demand, await lockAvailableStock(tx, [...demand.keys()]));
-  if (decision.kind === 'reject') {
-    await insertReservation(tx, order.orderId, 'REJECTED', []);
+  const lines = demandPerSku(order.items);
+  const unavailableSkus = await reserveAllOrNone(tx, order.orderId, lines);
+  if (unavailableSkus.length > 0) {
     return {
       outcome: 'StockUnavailable',
       reason: 'OUT_OF_STOCK',
-      events: [
-        outgoing('StockUnavailable', {
-          orderId: order.orderId,
-          reason: 'OUT_OF_STOCK',
-          unavailableSkus: decision.unavailableSkus,
-        }),
-      ],
+      events: [outgoing('StockUnavailable', { orderId: order.orderId, reason: 'OUT_OF_STOCK', unavailableSkus })],
     };
   }
-  for (const line of decision.lines) {
-    await moveToReserved(tx, line.sku, line.quantity);
-  }
-  await insertReservation(tx, order.orderId, 'RESERVED', decision.lines);
   return {
     outcome: 'StockReserved',
     events: [
@@ -62,14 +45,7 @@ export async function commitReservation(
   orderId: string,
 ): Promise<CommandResult<typeof inventoryParticipant.commitStock>> {
   const items = await endReservation(tx, orderId, 'COMMITTED');
-  if (!items) {
-    return { outcome: 'StockCommitted', events: [] };
-  }
-  // Items were stored sorted by SKU, so rows are locked in the same order as when reserving.
-  for (const line of items) {
-    await removeReserved(tx, line.sku, line.quantity);
-  }
-  return { outcome: 'StockCommitted', events: [outgoing('StockCommitted', { orderId, items })] };
+  return { outcome: 'StockCommitted', events: items ? [outgoing('StockCommitted', { orderId, items })] : [] };
 }
 
 /** The order is cancelled: reserved units go back to available. */
@@ -78,12 +54,5 @@ export async function releaseReservation(
   orderId: string,
 ): Promise<CommandResult<typeof inventoryParticipant.releaseStock>> {
   const items = await endReservation(tx, orderId, 'RELEASED');
-  if (!items) {
-    return { outcome: 'StockReleased', events: [] };
-  }
-  // Items were stored sorted by SKU, so rows are locked in the same order as when reserving.
-  for (const line of items) {
-    await moveToReserved(tx, line.sku, -line.quantity);
-  }
-  return { outcome: 'StockReleased', events: [outgoing('StockReleased', { orderId, items })] };
+  return { outcome: 'StockReleased', events: items ? [outgoing('StockReleased', { orderId, items })] : [] };
 }

@@ -1,6 +1,6 @@
 import type { TwoPhaseVote, TwoPhaseWork } from '@dtx/contracts';
 import type { SqlTransaction } from '@dtx/sql';
-import { demandPerSku } from './reservation-decision.js';
+import { demandPerSku } from './demand-per-sku.js';
 import { sellAllFromAvailable } from '@dtx/inventory-data-access';
 
 /**
@@ -9,7 +9,7 @@ import { sellAllFromAvailable } from '@dtx/inventory-data-access';
  * the row locks) until the coordinator's decision commits or rolls it back.
  */
 export async function prepareStockSale(tx: SqlTransaction, work: TwoPhaseWork): Promise<TwoPhaseVote> {
-  const lines = [...demandPerSku(work.items)].map(([sku, quantity]) => ({ sku, quantity }));
+  const lines = demandPerSku(work.items);
   return (await sellAllFromAvailable(tx, work.orderId, lines))
     ? { vote: 'YES' }
     : { vote: 'NO', reason: 'OUT_OF_STOCK' };

@@ -10,44 +10,79 @@ export interface PaymentRow {
   status: PaymentStatus;
 }
 
+/** What a payment's move does to its customer's account: the amount is added (1), taken (-1) or left (0). */
+export interface AccountEffect {
+  balance: -1 | 0 | 1;
+  held: -1 | 0 | 1;
+}
+
+/** A payment's move to its next status, and what that does to the account. */
+export type PaymentTransition = { to: PaymentStatus } & AccountEffect;
+
 /**
- * Moves the order's payment from one status to the next in one statement,
- * where it is in a `from` status; returns the payment as it now is, or
- * undefined when there was no such payment (nothing to do).
+ * Moves the order's payment from its status to the next, where `transitions`
+ * has one for it, and applies the move's effect to the customer's account,
+ * in one statement; returns the payment as it now is, or undefined when there
+ * was no such payment (nothing to do).
  */
 export async function advancePayment(
   tx: SqlTransaction,
   orderId: string,
-  transitions: Partial<Record<PaymentStatus, PaymentStatus>>,
+  transitions: Partial<Record<PaymentStatus, PaymentTransition>>,
 ): Promise<PaymentRow | undefined> {
-  const [from, to] = [Object.keys(transitions), Object.values(transitions)];
+  const moves = Object.entries(transitions);
   const rows = await tx.query<{ id: string; customer_id: string; amount: bigint; status: PaymentStatus }>(
-    `UPDATE payments AS p SET status = t.next, updated_at = now()
-       FROM unnest($2::text[], $3::text[]) AS t(current, next)
-      WHERE p.order_id = $1::uuid AND p.status = t.current
-      RETURNING p.id, p.customer_id, p.amount, p.status`,
+    `WITH moved AS (
+       UPDATE payments AS p SET status = t.next, updated_at = now()
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::int[]) AS t(current, next, balance, held)
+        WHERE p.order_id = $1::uuid AND p.status = t.current
+       RETURNING p.id, p.customer_id, p.amount, p.status, t.balance, t.held),
+     adjusted AS (
+       UPDATE accounts AS a
+          SET balance = a.balance + moved.balance * moved.amount, reserved = a.reserved + moved.held * moved.amount,
+              updated_at = now()
+         FROM moved
+        WHERE a.customer_id = moved.customer_id)
+     SELECT id, customer_id, amount, status FROM moved`,
     orderId,
-    from,
-    to,
+    moves.map(([from]) => from),
+    moves.map(([, move]) => move.to),
+    moves.map(([, move]) => move.balance),
+    moves.map(([, move]) => move.held),
   );
   const row = rows[0];
   return row && { id: row.id, customerId: row.customer_id, amount: Number(row.amount), status: row.status };
 }
 
-export async function insertPayment(
+/**
+ * Authorizes a saga's payment in one statement: holds `amount` on the
+ * account if its spendable balance (balance minus holds) covers it, and
+ * records the payment as AUTHORIZED, or as DECLINED when it does not (or
+ * there is no account). Returns the payment.
+ */
+export async function authorizeIfCovered(
   tx: SqlTransaction,
-  payment: { orderId: string; customerId: string; amount: number; status: PaymentStatus },
-): Promise<string> {
+  payment: { orderId: string; customerId: string; amount: number },
+): Promise<{ id: string; status: 'AUTHORIZED' | 'DECLINED' }> {
   const id = randomUUID();
-  await tx.execute(
-    'INSERT INTO payments (id, order_id, customer_id, amount, status) VALUES ($1::uuid, $2::uuid, $3, $4, $5)',
-    id,
+  const rows = await tx.query<{ status: 'AUTHORIZED' | 'DECLINED' }>(
+    `WITH held AS (
+       UPDATE accounts SET reserved = reserved + $3, updated_at = now()
+        WHERE customer_id = $2 AND balance - reserved >= $3
+       RETURNING customer_id)
+     INSERT INTO payments (id, order_id, customer_id, amount, status)
+     SELECT $4::uuid, $1::uuid, $2, $3, CASE WHEN EXISTS (SELECT FROM held) THEN 'AUTHORIZED' ELSE 'DECLINED' END
+     RETURNING status`,
     payment.orderId,
     payment.customerId,
     payment.amount,
-    payment.status,
+    id,
   );
-  return id;
+  const status = rows[0]?.status;
+  if (status === undefined) {
+    throw new Error(`payment of order ${payment.orderId} was not recorded`);
+  }
+  return { id, status };
 }
 
 /**
@@ -73,33 +108,4 @@ export async function captureIfCovered(
     randomUUID(),
   );
   return captured === 1;
-}
-
-/**
- * Holds `amount` on the account if its spendable balance (balance minus
- * holds) covers it, in one statement; false when it does not, or there is no
- * account.
- */
-export async function holdOnAccount(tx: SqlTransaction, customerId: string, amount: number): Promise<boolean> {
-  const held = await tx.execute(
-    `UPDATE accounts SET reserved = reserved + $2, updated_at = now()
-      WHERE customer_id = $1 AND balance - reserved >= $2`,
-    customerId,
-    amount,
-  );
-  return held === 1;
-}
-
-/** Changes an account's balance and held amount together (the checks in the table forbid going below zero). */
-export async function adjustAccount(
-  tx: SqlTransaction,
-  customerId: string,
-  change: { balance: number; reserved: number },
-): Promise<void> {
-  await tx.execute(
-    'UPDATE accounts SET balance = balance + $2, reserved = reserved + $3, updated_at = now() WHERE customer_id = $1',
-    customerId,
-    change.balance,
-    change.reserved,
-  );
 }

@@ -2,7 +2,7 @@ import type { paymentParticipant } from '@dtx/contracts';
 import type { CommandResult } from '@dtx/participant';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import { adjustAccount, advancePayment, holdOnAccount, insertPayment } from '@dtx/payment-data-access';
+import { advancePayment, authorizeIfCovered, type PaymentRow } from '@dtx/payment-data-access';
 
 export interface AuthorizationRequest {
   orderId: string;
@@ -20,18 +20,19 @@ export async function authorizePayment(
   request: AuthorizationRequest,
 ): Promise<CommandResult<typeof paymentParticipant.authorizePayment>> {
   const { orderId, customerId, amount } = request;
-  if (!(await holdOnAccount(tx, customerId, amount))) {
-    const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'DECLINED' });
+  const payment = await authorizeIfCovered(tx, request);
+  if (payment.status === 'DECLINED') {
     return {
       outcome: 'PaymentDeclined',
       reason: 'PAYMENT_DECLINED',
-      events: [outgoing('PaymentDeclined', { orderId, paymentId, customerId, amount, reason: 'PAYMENT_DECLINED' })],
+      events: [
+        outgoing('PaymentDeclined', { orderId, paymentId: payment.id, customerId, amount, reason: 'PAYMENT_DECLINED' }),
+      ],
     };
   }
-  const paymentId = await insertPayment(tx, { orderId, customerId, amount, status: 'AUTHORIZED' });
   return {
     outcome: 'PaymentAuthorized',
-    events: [outgoing('PaymentAuthorized', { orderId, paymentId, customerId, amount })],
+    events: [outgoing('PaymentAuthorized', { orderId, paymentId: payment.id, customerId, amount })],
   };
 }
 
@@ -40,13 +41,11 @@ export async function capturePayment(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof paymentParticipant.capturePayment>> {
-  const payment = await advancePayment(tx, orderId, { AUTHORIZED: 'CAPTURED' });
+  const payment = await advancePayment(tx, orderId, { AUTHORIZED: { to: 'CAPTURED', balance: -1, held: -1 } });
   if (!payment) {
     return { outcome: 'PaymentCaptured', events: [] };
   }
-  await adjustAccount(tx, payment.customerId, { balance: -payment.amount, reserved: -payment.amount });
-  const facts = { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
-  return { outcome: 'PaymentCaptured', events: [outgoing('PaymentCaptured', facts)] };
+  return { outcome: 'PaymentCaptured', events: [outgoing('PaymentCaptured', factsOf(orderId, payment))] };
 }
 
 /** The order is cancelled: lift a hold (void), or give captured money back (refund). */
@@ -54,15 +53,17 @@ export async function compensatePayment(
   tx: SqlTransaction,
   orderId: string,
 ): Promise<CommandResult<typeof paymentParticipant.voidPayment>> {
-  const payment = await advancePayment(tx, orderId, { AUTHORIZED: 'VOIDED', CAPTURED: 'REFUNDED' });
+  const payment = await advancePayment(tx, orderId, {
+    AUTHORIZED: { to: 'VOIDED', balance: 0, held: -1 },
+    CAPTURED: { to: 'REFUNDED', balance: 1, held: 0 },
+  });
   if (!payment) {
     return { outcome: 'PaymentVoided', events: [] };
   }
-  const facts = { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
-  if (payment.status === 'VOIDED') {
-    await adjustAccount(tx, payment.customerId, { balance: 0, reserved: -payment.amount });
-    return { outcome: 'PaymentVoided', events: [outgoing('PaymentVoided', facts)] };
-  }
-  await adjustAccount(tx, payment.customerId, { balance: payment.amount, reserved: 0 });
-  return { outcome: 'PaymentVoided', events: [outgoing('PaymentRefunded', facts)] };
+  const event = payment.status === 'VOIDED' ? 'PaymentVoided' : 'PaymentRefunded';
+  return { outcome: 'PaymentVoided', events: [outgoing(event, factsOf(orderId, payment))] };
+}
+
+function factsOf(orderId: string, payment: PaymentRow) {
+  return { orderId, paymentId: payment.id, customerId: payment.customerId, amount: payment.amount };
 }
