@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The local cluster's own images, built here because no registry can be reached: the pod
+# sandbox (a static build of Kubernetes' pause.c), CoreDNS and local-path-provisioner (Go,
+# pinned by infra/kubernetes/*/go.mod), each a single static binary on an empty image,
+# built with the local engine (scripts/containers/engine.sh) and saved as an archive in
+# .local/k8s/images for `ctr images import`, with the project's Debian base for
+# local-path-provisioner's helper pods. An archive already saved is kept.
+set -euo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$REPO_ROOT/scripts/lib/k8s.sh"
+source "$REPO_ROOT/scripts/lib/containers.sh"
+
+build_dir="$K8S_STATE_DIR/images/build"
+mkdir -p "$build_dir"
+
+# <name> <tag> <binary path>: an image of the one static binary, as its entrypoint.
+image_archive() {
+  local name="$1" tag="$2" binary="$3" context="$build_dir/$1"
+  rm -rf "$context" && mkdir -p "$context"
+  cp "$binary" "$context/$name"
+  printf 'FROM scratch\nCOPY %s /%s\nUSER 65535:65535\nENTRYPOINT ["/%s"]\n' "$name" "$name" "$name" > "$context/Containerfile"
+  [[ "$name" == local-path-provisioner ]] && sed -i '/^USER/d' "$context/Containerfile" # it creates host folders as root
+  podman build --quiet --format docker -t "$tag" -f "$context/Containerfile" "$context" > /dev/null
+  podman save --format docker-archive -o "$(k8s_image_archive "$name")" "$tag" > /dev/null
+  echo "k8s images: $tag ($(du -h "$(k8s_image_archive "$name")" | cut -f1))"
+}
+
+needed=()
+for name in pause coredns local-path-provisioner debian; do
+  [[ -f "$(k8s_image_archive "$name")" ]] || needed+=("$name")
+done
+if [[ ${#needed[@]} -eq 0 ]]; then
+  echo "k8s images: saved in $K8S_STATE_DIR/images"
+  exit 0
+fi
+bash "$REPO_ROOT/scripts/containers/engine.sh" up > /dev/null
+
+for name in "${needed[@]}"; do
+  case "$name" in
+    pause)
+      pause_source="$(cd "$REPO_ROOT/infra/kubernetes/build" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+      gcc -Os -static -Wall -Werror -DVERSION="v$K8S_PAUSE_VERSION" -o "$build_dir/pause.bin" "$pause_source"
+      image_archive pause "$K8S_PAUSE_IMAGE" "$build_dir/pause.bin"
+      ;;
+    coredns)
+      (cd "$REPO_ROOT/infra/kubernetes/coredns" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$build_dir/coredns.bin" github.com/coredns/coredns)
+      image_archive coredns "$K8S_COREDNS_IMAGE" "$build_dir/coredns.bin"
+      ;;
+    debian)
+      # local-path-provisioner's helper pods (mkdir and rm -rf of a volume's folder) need a shell.
+      bash "$REPO_ROOT/scripts/containers/bases.sh" debian
+      podman save --format docker-archive -o "$(k8s_image_archive debian)" docker.io/library/debian:bookworm > /dev/null
+      echo "k8s images: docker.io/library/debian:bookworm ($(du -h "$(k8s_image_archive debian)" | cut -f1))"
+      ;;
+    local-path-provisioner)
+      (cd "$REPO_ROOT/infra/kubernetes/local-path-provisioner" \
+        && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$build_dir/local-path-provisioner.bin" github.com/rancher/local-path-provisioner)
+      image_archive local-path-provisioner "$K8S_LOCAL_PATH_IMAGE" "$build_dir/local-path-provisioner.bin"
+      ;;
+  esac
+done

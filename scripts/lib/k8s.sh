@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# The local Kubernetes cluster's settings, shared by scripts/k8s/*.sh. Every address is
+# on interfaces and namespaces the cluster creates itself; from the host, the deployment
+# is reached through 127.0.0.1 only (NodePorts bound there).
+K8S_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+K8S_STATE_DIR="${K8S_STATE_DIR:-$K8S_REPO_ROOT/.local/k8s}"
+export K8S_STATE_DIR
+K8S_BIN="$K8S_STATE_DIR/bin"
+K8S_ROOT="$K8S_STATE_DIR/root"
+K8S_RUN="$K8S_STATE_DIR/run"
+K8S_LOGS="$K8S_STATE_DIR/logs"
+K8S_PKI="$K8S_STATE_DIR/pki"
+export KUBECONFIG="$K8S_STATE_DIR/admin.kubeconfig"
+
+K8S_NODE_NAME="dtx-node"
+# The node's address, on a veth pair of its own (the kernel has no dummy interfaces).
+K8S_NODE_IP="10.201.0.1"
+K8S_NODE_PEER_IP="10.201.0.2"
+K8S_NODE_LINK="dtxk8s0"
+K8S_NODE_PEER_LINK="dtxk8s1"
+K8S_POD_CIDR="10.202.0.0/24"
+K8S_POD_BRIDGE="dtxk8sbr0"
+K8S_SERVICE_CIDR="10.203.0.0/24"
+K8S_API_SERVICE_IP="10.203.0.1"
+K8S_DNS_IP="10.203.0.10"
+K8S_API_PORT="${K8S_API_PORT:-6443}"
+K8S_ETCD_PORT="${K8S_ETCD_PORT:-2479}"
+K8S_ETCD_PEER_PORT="${K8S_ETCD_PEER_PORT:-2480}"
+K8S_NODEPORT_RANGE="30000-32767"
+
+K8S_PAUSE_VERSION="3.10.1"
+K8S_PAUSE_IMAGE="localhost/k8s/pause:$K8S_PAUSE_VERSION"
+K8S_COREDNS_IMAGE="localhost/k8s/coredns:v1.14.7"
+K8S_LOCAL_PATH_IMAGE="localhost/k8s/local-path-provisioner:v0.0.30"
+
+k8s_image_archive() { echo "$K8S_STATE_DIR/images/$1.tar"; }
+
+export PATH="$K8S_BIN:$K8S_ROOT/usr/bin:$K8S_ROOT/usr/sbin:$PATH"
