@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys k8s/overlays/dev, unchanged, on the local cluster (scripts/k8s/cluster.sh):
 # loads the images it names into the cluster's containerd (the project's, built by
-# `npm run images`, and the bases of PostgreSQL, Kafka and Jaeger), creates the Secrets
+# `npm run images` if missing, and the bases of PostgreSQL, Kafka and Jaeger), creates the Secrets
 # the overlay asks for (random passwords; the local token issuer's keys), applies it and
 # waits until every workload is ready.
 #
@@ -77,8 +77,21 @@ create_secrets() {
     --from-file="$K8S_REPO_ROOT/.local/auth/signing-key.jwk.json"
 }
 
+# The images the engine lacks: the project's built by `npm run images`, the bases by bases.sh.
+build_missing_images() {
+  local targets=() image
+  for image in "${PROJECT_IMAGES[@]}"; do
+    podman image exists "localhost/dtx/$image:local" || targets+=("$image")
+  done
+  if [[ ${#targets[@]} -gt 0 ]]; then
+    bash "$K8S_REPO_ROOT/scripts/containers/images.sh" "${targets[@]}"
+  fi
+  bash "$K8S_REPO_ROOT/scripts/containers/bases.sh" postgres kafka jaeger
+}
+
 started=$SECONDS
 bash "$K8S_REPO_ROOT/scripts/containers/engine.sh" up > /dev/null
+build_missing_images
 load_images
 create_secrets
 kubectl apply -k "$K8S_REPO_ROOT/k8s/overlays/dev" > /dev/null

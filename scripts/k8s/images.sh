@@ -33,6 +33,7 @@ if [[ ${#needed[@]} -eq 0 ]]; then
   echo "k8s images: saved in $K8S_STATE_DIR/images"
   exit 0
 fi
+bash "$REPO_ROOT/scripts/containers/engine.sh" install > /dev/null
 bash "$REPO_ROOT/scripts/containers/engine.sh" up > /dev/null
 
 for name in "${needed[@]}"; do
