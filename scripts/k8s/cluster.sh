@@ -197,11 +197,11 @@ start_components() {
   start kube-proxy kube-proxy --config "$K8S_STATE_DIR/kube-proxy.yaml"
 }
 
-# Loads every image archive in .local/k8s/images that containerd does not hold yet.
+# Loads the cluster's own images (scripts/k8s/images.sh) into containerd, whose state starts empty after a down.
 load_images() {
   local archive
   for archive in "$K8S_STATE_DIR"/images/*.tar; do
-    ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import --no-unpack=false "$archive" > /dev/null
+    ctr --address "$CONTAINERD_SOCKET" -n k8s.io images import "$archive" > /dev/null
   done
 }
 
