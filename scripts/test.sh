@@ -23,6 +23,7 @@ mkdir -p "$REPORTS"
 passed=0
 failed=0
 checks_failed=()
+failed_phases=()
 notices=()
 RUN_ENV=()
 # Run through Testcontainers when the engine answers: PostgreSQL and Kafka in containers.
@@ -61,6 +62,13 @@ run_tests() { # <phase> <concurrency> <glob...>; RUN_ENV=(env arguments) changes
   fi
   passed=$((passed + phase_passed))
   failed=$((failed + phase_failed))
+  if ((phase_failed > 0)); then failed_phases+=("$phase"); fi
+}
+
+# The spec reporter's list of failures, repeated at the end where a reader of the run's tail finds it.
+failures_of() { # <phase>
+  echo "== $1: failing tests (whole log: .local/test-reports/$1.log)"
+  sed -n '/^✖ failing tests:/,$p' "$REPORTS/$1.log" | grep -v '^ℹ ' | head -80
 }
 
 # The images and every base: built here, or awaited where .ci/run builds them beside the
@@ -96,7 +104,8 @@ dependency_audit() {
 }
 
 finish() {
-  local notice
+  local notice phase_name
+  for phase_name in "${failed_phases[@]}"; do failures_of "$phase_name"; done
   for notice in "${notices[@]}"; do echo "$notice"; done
   if ((${#checks_failed[@]} > 0)); then
     echo "failed checks: ${checks_failed[*]}"

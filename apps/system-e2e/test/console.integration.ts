@@ -134,8 +134,7 @@ describe('the operator console, in a browser', () => {
     assert.match((await page.textContent('.error-box')) ?? '', /no admin scope/);
 
     await page.fill('#token', await issuer.issue({ subject: 'operator-ada', scopes: ['admin'], ttlSeconds: 3_600 }));
-    await page.click('button[type=submit]');
-    assert.match(page.url(), /\/orders$/);
+    await navigatedBy(() => page.click('button[type=submit]'), /\/orders$/);
     assert.match((await page.textContent('header .who')) ?? '', /operator-ada/);
     const cookie = (await browser.cookies(consoleUrl)).find((found) => found.name === 'dtx_console_session');
     assert.equal(cookie?.httpOnly, true);
@@ -147,7 +146,7 @@ describe('the operator console, in a browser', () => {
     assert.deepEqual(listed.slice(0, 3), [orders.twoPhase, orders.choreographed, orders.compensated], 'newest first');
     assert.equal(await page.textContent('[data-count=CANCELLED]'), '2');
     await page.selectOption('select[name=mode]', '2pc');
-    await page.click('form.filters button[type=submit]');
+    await navigatedBy(() => page.click('form.filters button[type=submit]'), /[?&]mode=2pc/);
     const filtered = await page.$$eval('#orders tbody tr td:first-child a', (links) =>
       links.map((link) => link.textContent),
     );
@@ -157,7 +156,7 @@ describe('the operator console, in a browser', () => {
   });
 
   it("shows a compensated orchestrated order's steps in order, its messages in causal order and its trace", async () => {
-    await page.click(`#orders a[href="/orders/${orders.compensated}"]`);
+    await navigatedBy(() => page.click(`#orders a[href="/orders/${orders.compensated}"]`), /\/orders\/[^/?]+$/);
     assert.equal(await page.textContent('#order-id'), orders.compensated);
     assert.equal(await page.textContent('#reason'), 'PAYMENT_DECLINED');
     const steps = await page.$$eval('#saga-steps tbody tr', (rows) =>
@@ -292,9 +291,18 @@ describe('the operator console, in a browser', () => {
     }
     await screenshot('in-doubt');
 
-    await page.click('header button[type=submit]');
-    assert.match(page.url(), /\/sign-in$/);
+    await navigatedBy(() => page.click('header button[type=submit]'), /\/sign-in$/);
   });
+
+  /**
+   * Clicks, then waits until the page the click leads to has loaded: a click only waits for
+   * the navigation to start, and on a loaded machine reading the page at once can still
+   * read the one before it.
+   */
+  async function navigatedBy(click: () => Promise<void>, url: RegExp): Promise<void> {
+    await Promise.all([page.waitForURL(url, { waitUntil: 'load' }), click()]);
+    assert.match(page.url(), url);
+  }
 
   /** Reloads the order page until its trace's waterfall has spans of every service named (and a compensation, if asked). */
   async function waitForWaterfall(services: string[], compensation: boolean): Promise<void> {
