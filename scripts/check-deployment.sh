@@ -128,7 +128,7 @@ strimzi_schemas() {
 
 cloudnativepg_schemas() {
   local stamp="$SCHEMAS/.cnpg-stamp" want dir name file json_dir="$STATE/cnpg"
-  want="$(fingerprint "$TOOLS_SRC/schemas.py"; echo "$CNPG_VERSION ${CNPG_CRDS[*]}")"
+  want="$(fingerprint "$TOOLS_SRC/schemas.py"; echo "$CNPG_VERSION ${CNPG_CRDS[*]} with yaml")"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
   echo "check-deployment: fetching CloudNativePG $CNPG_VERSION's CRDs (Go module github.com/cloudnative-pg/cloudnative-pg)"
   dir="$(cd "$TOOLS_SRC" && go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
@@ -138,6 +138,7 @@ cloudnativepg_schemas() {
   for name in "${CNPG_CRDS[@]}"; do
     file="$dir/config/crd/bases/postgresql.cnpg.io_$name.yaml"
     "$BIN/deploy-lint" yaml2json "$file" "$json_dir/$(basename "${file%.yaml}").json"
+    cp "$file" "$json_dir/" # as it is, for scripts/k8s/dry-run-prod.sh to install
   done
   python3 "$TOOLS_SRC/schemas.py" crd "$SCHEMAS/crds" "$json_dir"/*.json
   echo "$want" > "$stamp"

@@ -6,12 +6,14 @@
 # DEPENDENCY_AUDIT_REQUIRED=true fails the run when no advisory data can be reached),
 # then runs the unit tests, the integration tests against the real
 # infrastructure (those that read traces last: Jaeger joins in the background),
-# and last, alone, the chaos smoke (it restarts Kafka and PostgreSQL).
+# and, alone, the chaos smoke (it restarts Kafka and PostgreSQL); then the container path
+# and the dev overlay on a local Kubernetes cluster.
 #
 #   test.sh              everything
 #   test.sh unit         unit tests only (no infrastructure needed)
 #   test.sh integration  integration tests only
 #   test.sh containers   the container path only: images, docker-compose.yml, Testcontainers
+#   test.sh kubernetes   the dev overlay on a local Kubernetes cluster only (root)
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node.sh"
 source "$REPO_ROOT/scripts/lib/deps.sh"
@@ -78,13 +80,27 @@ containers_built() {
     bash scripts/containers/images.sh && bash scripts/containers/bases.sh
     return
   fi
+  awaited_build "$CONTAINERS_BUILD_LOG"
+}
+
+awaited_build() { # <log of a background build, ended by a line "exit <status>">
   local waited=0
-  until grep -q '^exit [0-9]*$' "$CONTAINERS_BUILD_LOG" 2> /dev/null || ((waited >= 1800)); do
+  until grep -q '^exit [0-9]*$' "$1" 2> /dev/null || ((waited >= 1800)); do
     sleep 5
     waited=$((waited + 5))
   done
-  cat "$CONTAINERS_BUILD_LOG"
-  grep -qx 'exit 0' "$CONTAINERS_BUILD_LOG"
+  cat "$1"
+  grep -qx 'exit 0' "$1"
+}
+
+# The cluster's binaries and images: built here, or awaited where .ci/run builds them beside the
+# other phases (K8S_BUILD_LOG names its log; a line "exit <status>" ends it).
+kubernetes_built() {
+  if [[ -z "${K8S_BUILD_LOG:-}" ]]; then
+    bash scripts/k8s/packages.sh && bash scripts/k8s/build.sh && bash scripts/k8s/images.sh
+    return
+  fi
+  awaited_build "$K8S_BUILD_LOG"
 }
 
 check() { # <name> <command...>
@@ -192,6 +208,21 @@ if [[ "$phase" == all || "$phase" == containers ]]; then
     checks_failed+=(containers)
   else
     notices+=("containers: not run, no container engine answers (README, \"Containers\": npm run containers:setup)")
+  fi
+fi
+
+# The dev overlay on a real single-node Kubernetes (README, "A real cluster on this machine"),
+# last and alone: it needs root and the container engine's images. KUBERNETES_TESTS=required
+# (as .ci/run sets) fails the run when it cannot run.
+if [[ "$phase" == all || "$phase" == kubernetes ]]; then
+  if [[ "$(id -u)" -eq 0 && "$engine_answers" == true ]]; then
+    check kubernetes-build kubernetes_built
+    run_tests kubernetes 1 'apps/*/dist/test/**/*.kubernetes.js'
+  elif [[ "${KUBERNETES_TESTS:-}" == required ]]; then
+    echo "kubernetes: needs root and a container engine that answers (npm run containers:setup)" >&2
+    checks_failed+=(kubernetes)
+  else
+    notices+=("kubernetes: not run, it needs root and the container engine (README, \"A real cluster on this machine\")")
   fi
 fi
 finish

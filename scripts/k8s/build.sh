@@ -4,9 +4,9 @@
 # infra/kubernetes/build/go.mod, into .local/k8s/bin. A binary already built from the
 # same go.mod and go.sum is kept: only a changed pin rebuilds.
 set -euo pipefail
-REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-MODULE="$REPO_ROOT/infra/kubernetes/build"
-BIN_DIR="${K8S_STATE_DIR:-$REPO_ROOT/.local/k8s}/bin"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/k8s.sh"
+MODULE="$K8S_REPO_ROOT/infra/kubernetes/build"
+BIN_DIR="$K8S_BIN"
 COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
 
 version="$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$MODULE/go.mod")"
@@ -29,11 +29,11 @@ for package in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   version_flags+=" -X $package.gitVersion=$version -X $package.gitMajor=1 -X $package.gitMinor=$minor"
   version_flags+=" -X $package.gitTreeState=clean -X $package.buildDate=1970-01-01T00:00:00Z"
 done
-echo "k8s build: building Kubernetes $version (${COMMANDS[*]}); about 7 minutes on 2 cores when nothing is cached"
+echo "k8s build: building Kubernetes $version (${COMMANDS[*]}); about 8 minutes and 13 CPU minutes on 2 cores when nothing is cached"
 started=$SECONDS
-cd "$MODULE"
-for command in "${COMMANDS[@]}"; do
-  CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$version_flags" -o "$BIN_DIR/$command" "k8s.io/kubernetes/cmd/$command"
-  echo "k8s build: $command ($((SECONDS - started)) s)"
-done
+packages=()
+for command in "${COMMANDS[@]}"; do packages+=("k8s.io/kubernetes/cmd/$command"); done
+# One go build for all six: their shared packages compile once, in parallel.
+(cd "$MODULE" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$version_flags" -o "$BIN_DIR/" "${packages[@]}")
+echo "k8s build: built in $((SECONDS - started)) s"
 echo "$pin" > "$BIN_DIR/.pin"

@@ -272,10 +272,10 @@ down() {
     xargs sysctl -qw < "$K8S_STATE_DIR/sysctl.saved" || true
   fi
   local keep
-  for keep in bin root images; do [[ -d "$K8S_STATE_DIR/$keep" ]] && mv "$K8S_STATE_DIR/$keep" "$K8S_STATE_DIR.$keep"; done
+  for keep in bin root images go; do [[ -d "$K8S_STATE_DIR/$keep" ]] && mv "$K8S_STATE_DIR/$keep" "$K8S_STATE_DIR.$keep"; done
   rm -rf "$K8S_STATE_DIR"
   mkdir -p "$K8S_STATE_DIR"
-  for keep in bin root images; do [[ -d "$K8S_STATE_DIR.$keep" ]] && mv "$K8S_STATE_DIR.$keep" "$K8S_STATE_DIR/$keep"; done
+  for keep in bin root images go; do [[ -d "$K8S_STATE_DIR.$keep" ]] && mv "$K8S_STATE_DIR.$keep" "$K8S_STATE_DIR/$keep"; done
   log "stopped; interfaces, iptables rules, mounts, kernel settings and state removed"
 }
 

@@ -5,6 +5,9 @@
 # built with the local engine (scripts/containers/engine.sh) and saved as an archive in
 # .local/k8s/images for `ctr images import`, with the project's Debian base for
 # local-path-provisioner's helper pods. An archive already saved is kept.
+#
+#   images.sh              the binaries, then the images
+#   images.sh --binaries   the binaries only (no container engine needed)
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$REPO_ROOT/scripts/lib/k8s.sh"
@@ -25,10 +28,36 @@ image_archive() {
   echo "k8s images: $tag ($(du -h "$(k8s_image_archive "$name")" | cut -f1))"
 }
 
+# The static binaries first, which need no engine (images.sh --binaries builds only these).
+binary() { # <name>: its static binary in the build folder, built unless there
+  local name="$1" binary="$build_dir/$1.bin"
+  [[ -x "$binary" ]] && return
+  case "$name" in
+    pause)
+      local pause_source
+      pause_source="$(cd "$REPO_ROOT/infra/kubernetes/build" && go mod download k8s.io/kubernetes \
+        && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
+      gcc -Os -static -Wall -Werror -DVERSION="v$K8S_PAUSE_VERSION" -o "$binary" "$pause_source"
+      ;;
+    coredns | local-path-provisioner)
+      local module=github.com/coredns/coredns
+      [[ "$name" == local-path-provisioner ]] && module=github.com/rancher/local-path-provisioner
+      (cd "$REPO_ROOT/infra/kubernetes/$name" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$binary" "$module")
+      ;;
+  esac
+}
+
 needed=()
 for name in pause coredns local-path-provisioner debian; do
   [[ -f "$(k8s_image_archive "$name")" ]] || needed+=("$name")
 done
+for name in "${needed[@]}"; do
+  [[ "$name" == debian ]] || binary "$name"
+done
+if [[ "${1:-}" == --binaries ]]; then
+  echo "k8s images: binaries built in $build_dir"
+  exit 0
+fi
 if [[ ${#needed[@]} -eq 0 ]]; then
   echo "k8s images: saved in $K8S_STATE_DIR/images"
   exit 0
@@ -38,25 +67,16 @@ bash "$REPO_ROOT/scripts/containers/engine.sh" up > /dev/null
 
 for name in "${needed[@]}"; do
   case "$name" in
-    pause)
-      pause_source="$(cd "$REPO_ROOT/infra/kubernetes/build" && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
-      gcc -Os -static -Wall -Werror -DVERSION="v$K8S_PAUSE_VERSION" -o "$build_dir/pause.bin" "$pause_source"
-      image_archive pause "$K8S_PAUSE_IMAGE" "$build_dir/pause.bin"
-      ;;
-    coredns)
-      (cd "$REPO_ROOT/infra/kubernetes/coredns" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$build_dir/coredns.bin" github.com/coredns/coredns)
-      image_archive coredns "$K8S_COREDNS_IMAGE" "$build_dir/coredns.bin"
+    pause) image_archive pause "$K8S_PAUSE_IMAGE" "$build_dir/pause.bin" ;;
+    coredns) image_archive coredns "$K8S_COREDNS_IMAGE" "$build_dir/coredns.bin" ;;
+    local-path-provisioner)
+      image_archive local-path-provisioner "$K8S_LOCAL_PATH_IMAGE" "$build_dir/local-path-provisioner.bin"
       ;;
     debian)
       # local-path-provisioner's helper pods (mkdir and rm -rf of a volume's folder) need a shell.
       bash "$REPO_ROOT/scripts/containers/bases.sh" debian
       podman save --format docker-archive -o "$(k8s_image_archive debian)" docker.io/library/debian:bookworm > /dev/null
       echo "k8s images: docker.io/library/debian:bookworm ($(du -h "$(k8s_image_archive debian)" | cut -f1))"
-      ;;
-    local-path-provisioner)
-      (cd "$REPO_ROOT/infra/kubernetes/local-path-provisioner" \
-        && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$build_dir/local-path-provisioner.bin" github.com/rancher/local-path-provisioner)
-      image_archive local-path-provisioner "$K8S_LOCAL_PATH_IMAGE" "$build_dir/local-path-provisioner.bin"
       ;;
   esac
 done

@@ -35,4 +35,9 @@ K8S_LOCAL_PATH_IMAGE="localhost/k8s/local-path-provisioner:v0.0.30"
 
 k8s_image_archive() { echo "$K8S_STATE_DIR/images/$1.tar"; }
 
+# Go's caches for the cluster's builds, in the ignored state folder, which k8s:down keeps
+# (-modcacherw: the module cache stays deletable with plain rm -rf).
+export GOCACHE="$K8S_STATE_DIR/go/cache" GOMODCACHE="$K8S_STATE_DIR/go/mod"
+export GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN=local
+
 export PATH="$K8S_BIN:$K8S_ROOT/usr/bin:$K8S_ROOT/usr/sbin:$PATH"

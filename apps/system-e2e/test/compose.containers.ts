@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { LocalIssuer } from '@dtx/auth';
 import { issuedCredentials, ShopClient } from '@dtx/shop-client';
 import { freePorts, repositoryRoot } from '@dtx/testing';
+import { compensationSpansOf, DECLINED_ORCHESTRATION_COMPENSATIONS } from './support/jaeger.js';
 import { eventually } from './support/shop-client.js';
 
 const run = promisify(execFile);
@@ -149,25 +150,14 @@ describe('docker-compose.yml on a real container engine', () => {
       items: [{ sku, quantity: 1 }],
     });
     assert.equal((await shop.finalOrder(placed.body.orderId)).reason, 'PAYMENT_DECLINED');
-    const jaeger = `http://127.0.0.1:${port('JAEGER_UI_HOST_PORT')}/api/traces/${placed.body.traceId}`;
-    const compensations = async () => {
-      const answer = await fetch(jaeger).catch(() => undefined);
-      if (!answer?.ok) return [];
-      const body = (await answer.json()) as {
-        data: { spans: { operationName: string; tags: { key: string; value: unknown }[] }[] }[];
-      };
-      return body.data
-        .flatMap((trace) => trace.spans)
-        .filter((span) => span.tags.some((tag) => tag.key === 'saga.compensation' && tag.value === true))
-        .map((span) => span.operationName);
-    };
+    const jaeger = `http://127.0.0.1:${port('JAEGER_UI_HOST_PORT')}`;
     // Each service exports its spans on its own schedule: wait for the orchestrator's and the participant's.
-    const expected = [
-      'saga create-order compensate reserve-stock',
-      'saga create-order compensate create-order',
-      'compensate release-stock',
-    ];
-    const found = await eventually(compensations, (names) => expected.every((name) => names.includes(name)), 60_000);
+    const expected = DECLINED_ORCHESTRATION_COMPENSATIONS;
+    const found = await eventually(
+      () => compensationSpansOf(jaeger, placed.body.traceId),
+      (names) => expected.every((name) => names.includes(name)),
+      60_000,
+    );
     for (const name of expected) assert.ok(found.includes(name), `${name} missing from: ${found.join(', ')}`);
   });
 
