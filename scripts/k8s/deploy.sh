@@ -15,7 +15,6 @@ SERVICES=(order inventory payment orchestrator coordinator)
 KAFKA_USERS=(admin inspector console order inventory payment orchestrator coordinator)
 PROJECT_IMAGES=(order inventory payment orchestrator coordinator console migrate)
 BASE_IMAGES=(docker.io/library/postgres:15.17-bookworm docker.io/apache/kafka:4.1.2 docker.io/jaegertracing/jaeger:2.13.0)
-CONTAINERD=(ctr --address "$K8S_RUN/containerd.sock" -n k8s.io)
 
 log() { printf 'k8s deploy: %s\n' "$*"; }
 
@@ -24,27 +23,16 @@ if [[ "${1:-}" == delete ]]; then
   exit 0
 fi
 
-# Images the cluster's containerd does not hold yet, from the container engine, in one archive (shared layers once).
+# The images the overlay names, loaded from the container engine unless the cluster holds them.
 load_images() {
-  local held wanted=() image
-  held="$("${CONTAINERD[@]}" images ls -q)"
+  local images=() image
+  # The manifests name dtx/<service>, which Kubernetes reads as docker.io/dtx/<service>.
   for image in "${PROJECT_IMAGES[@]}"; do
-    # The manifests name dtx/<service>, which Kubernetes reads as docker.io/dtx/<service>.
-    grep -qx "docker.io/dtx/$image:local" <<< "$held" || wanted+=("localhost/dtx/$image:local")
+    k8s_holds_image "docker.io/dtx/$image:local" || images+=("localhost/dtx/$image:local")
   done
-  for image in "${BASE_IMAGES[@]}"; do
-    grep -qx "$image" <<< "$held" || wanted+=("$image")
-  done
-  if [[ ${#wanted[@]} -eq 0 ]]; then
-    return
-  fi
-  log "loading ${#wanted[@]} images into the cluster"
-  local archive="$K8S_STATE_DIR/images/deployment.tar"
-  podman save -m --format docker-archive -o "$archive" "${wanted[@]}" > /dev/null
-  "${CONTAINERD[@]}" images import "$archive" > /dev/null
-  rm -f "$archive"
+  k8s_load_images "${images[@]}" "${BASE_IMAGES[@]}"
   for image in "${PROJECT_IMAGES[@]}"; do
-    "${CONTAINERD[@]}" images tag --force "localhost/dtx/$image:local" "docker.io/dtx/$image:local" > /dev/null
+    "${K8S_CONTAINERD[@]}" images tag --force "localhost/dtx/$image:local" "docker.io/dtx/$image:local" > /dev/null
   done
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local cluster's own images, built here because no registry can be reached: the pod
-# sandbox (a static build of Kubernetes' pause.c), CoreDNS and local-path-provisioner (Go,
-# pinned by infra/kubernetes/*/go.mod), each a single static binary on an empty image,
+# sandbox (a static build of Kubernetes' pause.c), CoreDNS, local-path-provisioner and the
+# CloudNativePG operator (Go, pinned by infra/kubernetes/*/go.mod), each a single static
+# binary on an empty image,
 # built with the local engine (scripts/containers/engine.sh) and saved as an archive in
 # .local/k8s/images for `ctr images import`, with the project's Debian base for
 # local-path-provisioner's helper pods. An archive already saved is kept.
@@ -16,6 +17,14 @@ source "$REPO_ROOT/scripts/lib/containers.sh"
 build_dir="$K8S_STATE_DIR/images/build"
 mkdir -p "$build_dir"
 
+# <name> <tag>: the image of the Containerfile in the build folder <name>, saved as an archive.
+image_from_context() {
+  local name="$1" tag="$2" context="$build_dir/$1"
+  podman build --quiet --format docker -t "$tag" -f "$context/Containerfile" "$context" > /dev/null
+  podman save --quiet --format docker-archive -o "$(k8s_image_archive "$name")" "$tag"
+  echo "k8s images: $tag ($(du -h "$(k8s_image_archive "$name")" | cut -f1))"
+}
+
 # <name> <tag> <binary path>: an image of the one static binary, as its entrypoint.
 image_archive() {
   local name="$1" tag="$2" binary="$3" context="$build_dir/$1"
@@ -23,9 +32,21 @@ image_archive() {
   cp "$binary" "$context/$name"
   printf 'FROM scratch\nCOPY %s /%s\nUSER 65535:65535\nENTRYPOINT ["/%s"]\n' "$name" "$name" "$name" > "$context/Containerfile"
   [[ "$name" == local-path-provisioner ]] && sed -i '/^USER/d' "$context/Containerfile" # it creates host folders as root
-  podman build --quiet --format docker -t "$tag" -f "$context/Containerfile" "$context" > /dev/null
-  podman save --format docker-archive -o "$(k8s_image_archive "$name")" "$tag" > /dev/null
-  echo "k8s images: $tag ($(du -h "$(k8s_image_archive "$name")" | cut -f1))"
+  image_from_context "$name" "$tag"
+}
+
+# The operator's image laid out as upstream's: its binary per architecture under /operator (the
+# operator reads from those names which architectures its instances can run on), /manager a
+# link to it. The instances' init container copies /manager into them.
+cloudnative_pg_image() {
+  local context="$build_dir/cloudnative-pg" arch
+  arch="$(go env GOARCH)"
+  rm -rf "$context" && mkdir -p "$context/root/operator"
+  cp "$build_dir/cloudnative-pg.bin" "$context/root/operator/manager_$arch"
+  ln -s "operator/manager_$arch" "$context/root/manager"
+  tar -C "$context/root" -cf "$context/layout.tar" .
+  printf 'FROM scratch\nADD layout.tar /\nUSER 65532:65532\nENTRYPOINT ["/manager"]\n' > "$context/Containerfile"
+  image_from_context cloudnative-pg "$K8S_CNPG_IMAGE"
 }
 
 # The static binaries first, which need no engine (images.sh --binaries builds only these).
@@ -39,16 +60,17 @@ binary() { # <name>: its static binary in the build folder, built unless there
         && go list -m -f '{{.Dir}}' k8s.io/kubernetes)/build/pause/linux/pause.c"
       gcc -Os -static -Wall -Werror -DVERSION="v$K8S_PAUSE_VERSION" -o "$binary" "$pause_source"
       ;;
-    coredns | local-path-provisioner)
+    coredns | local-path-provisioner | cloudnative-pg)
       local module=github.com/coredns/coredns
       [[ "$name" == local-path-provisioner ]] && module=github.com/rancher/local-path-provisioner
+      [[ "$name" == cloudnative-pg ]] && module=github.com/cloudnative-pg/cloudnative-pg/cmd/manager
       (cd "$REPO_ROOT/infra/kubernetes/$name" && CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$binary" "$module")
       ;;
   esac
 }
 
 needed=()
-for name in pause coredns local-path-provisioner debian; do
+for name in pause coredns local-path-provisioner cloudnative-pg debian; do
   [[ -f "$(k8s_image_archive "$name")" ]] || needed+=("$name")
 done
 for name in "${needed[@]}"; do
@@ -72,10 +94,11 @@ for name in "${needed[@]}"; do
     local-path-provisioner)
       image_archive local-path-provisioner "$K8S_LOCAL_PATH_IMAGE" "$build_dir/local-path-provisioner.bin"
       ;;
+    cloudnative-pg) cloudnative_pg_image ;;
     debian)
       # local-path-provisioner's helper pods (mkdir and rm -rf of a volume's folder) need a shell.
       bash "$REPO_ROOT/scripts/containers/bases.sh" debian
-      podman save --format docker-archive -o "$(k8s_image_archive debian)" docker.io/library/debian:bookworm > /dev/null
+      podman save --quiet --format docker-archive -o "$(k8s_image_archive debian)" docker.io/library/debian:bookworm
       echo "k8s images: docker.io/library/debian:bookworm ($(du -h "$(k8s_image_archive debian)" | cut -f1))"
       ;;
   esac

@@ -32,8 +32,27 @@ K8S_PAUSE_VERSION="3.10.1"
 K8S_PAUSE_IMAGE="localhost/k8s/pause:$K8S_PAUSE_VERSION"
 K8S_COREDNS_IMAGE="localhost/k8s/coredns:v1.14.7"
 K8S_LOCAL_PATH_IMAGE="localhost/k8s/local-path-provisioner:v0.0.30"
+# infra/kubernetes/cloudnative-pg/go.mod: v1.30.0, the newest whose dependencies the Go module proxy serves.
+K8S_CNPG_IMAGE="localhost/k8s/cloudnative-pg:v1.30.0"
 
 k8s_image_archive() { echo "$K8S_STATE_DIR/images/$1.tar"; }
+
+# The cluster's containerd, in the namespace the kubelet uses.
+K8S_CONTAINERD=(ctr --address "$K8S_RUN/containerd.sock" -n k8s.io)
+k8s_holds_image() { "${K8S_CONTAINERD[@]}" images ls -q | grep -x "$1" > /dev/null; }
+
+# <image...>: those the cluster's containerd lacks, from the container engine in one archive
+# (shared layers once).
+k8s_load_images() {
+  local wanted=() image
+  for image in "$@"; do k8s_holds_image "$image" || wanted+=("$image"); done
+  if [[ ${#wanted[@]} -eq 0 ]]; then return; fi
+  echo "k8s: loading ${#wanted[@]} images into the cluster"
+  local archive="$K8S_STATE_DIR/images/loading.tar"
+  podman save --quiet -m --format docker-archive -o "$archive" "${wanted[@]}"
+  "${K8S_CONTAINERD[@]}" images import "$archive" > /dev/null
+  rm -f "$archive"
+}
 
 # Go's caches for the cluster's builds, in the ignored state folder, which k8s:down keeps
 # (-modcacherw: the module cache stays deletable with plain rm -rf).
