@@ -34,6 +34,8 @@ operator_manifest() {
 }
 
 operator_up() {
+  bash "$K8S_REPO_ROOT/scripts/k8s/images.sh" cloudnative-pg
+  k8s_holds_image "$K8S_CNPG_IMAGE" || "${K8S_CONTAINERD[@]}" images import "$(k8s_image_archive cloudnative-pg)" > /dev/null
   operator_manifest | kubectl apply --server-side --force-conflicts -f - > /dev/null
   kubectl -n cnpg-system rollout status deployment/cnpg-controller-manager --timeout=300s > /dev/null
   log "operator ready ($K8S_CNPG_IMAGE)"

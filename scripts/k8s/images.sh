@@ -7,8 +7,9 @@
 # .local/k8s/images for `ctr images import`, with the project's Debian base for
 # local-path-provisioner's helper pods. An archive already saved is kept.
 #
-#   images.sh              the binaries, then the images
-#   images.sh --binaries   the binaries only (no container engine needed)
+#   images.sh [name...]              the binaries, then the images (default: the cluster's four)
+#   images.sh --binaries [name...]   the binaries only (no container engine needed)
+#   images.sh cloudnative-pg         the CloudNativePG operator's (scripts/k8s/cloudnative-pg.sh)
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$REPO_ROOT/scripts/lib/k8s.sh"
@@ -69,14 +70,22 @@ binary() { # <name>: its static binary in the build folder, built unless there
   esac
 }
 
+binaries_only=false
+if [[ "${1:-}" == --binaries ]]; then
+  binaries_only=true
+  shift
+fi
+# The cluster's own by default; the CloudNativePG operator's when asked (scripts/k8s/cloudnative-pg.sh).
+names=("$@")
+if [[ ${#names[@]} -eq 0 ]]; then names=(pause coredns local-path-provisioner debian); fi
 needed=()
-for name in pause coredns local-path-provisioner cloudnative-pg debian; do
+for name in "${names[@]}"; do
   [[ -f "$(k8s_image_archive "$name")" ]] || needed+=("$name")
 done
 for name in "${needed[@]}"; do
   [[ "$name" == debian ]] || binary "$name"
 done
-if [[ "${1:-}" == --binaries ]]; then
+if [[ "$binaries_only" == true ]]; then
   echo "k8s images: binaries built in $build_dir"
   exit 0
 fi

@@ -209,23 +209,6 @@ describe('the dev overlay on a local Kubernetes cluster', () => {
     assert.doesNotMatch(output, /^Warning:/m, 'no warning from the API server (Pod Security "restricted" among them)');
   });
 
-  it('runs the prod overlay’s PostgreSQL for real under the CloudNativePG operator: three instances, a synchronous standby, its databases, TLS only', async () => {
-    const report = await k8sScript('cloudnative-pg.sh', 'up');
-    console.log(report.trim());
-    assert.match(report, /^instances ready: 3$/m, report);
-    // Quorum of one among the two standbys (method any, number 1): both stream, either may confirm a commit.
-    assert.match(report, /^standbys: dtx-postgres-\d streaming quorum, dtx-postgres-\d streaming quorum$/m, report);
-    assert.match(report, /^synchronous_standby_names: ANY 1 \(/m, report);
-    assert.match(report, /^max_prepared_transactions: 128$/m, report);
-    assert.match(
-      report,
-      /^databases: coordinator=coordinator_owner inventory=inventory_owner orchestrator=orchestrator_owner orders=order_owner payments=payment_owner$/m,
-      report,
-    );
-    assert.match(report, /statement_timeout=30s/, report);
-    assert.match(report, /^without TLS: pg_hba.conf rejects connection/m, report);
-  });
-
   it('k8s:down stops every process and removes every interface, iptables chain and rule, mount and kernel setting of the run', async () => {
     await stopForwards();
     console.log(timed('k8s:down', await measured(() => k8sScript('cluster.sh', 'down'))));
