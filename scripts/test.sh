@@ -158,7 +158,8 @@ if [[ "$phase" == all || "$phase" == integration ]]; then
     export TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$POSTGRES_PORT/postgres"
     export TEST_KAFKA_BROKERS="$KAFKA_BROKERS"
     export_test_kafka_credentials
-    bash scripts/infra/jaeger.sh up > "$REPORTS/jaeger-up.log" 2>&1 &
+    # As long as a build begun beside this run takes (a loaded 2-core machine: up to half an hour).
+    JAEGER_LOCK_WAIT_SECONDS=2400 bash scripts/infra/jaeger.sh up > "$REPORTS/jaeger-up.log" 2>&1 &
     jaeger_up_pid=$!
     jaeger_starting=true
   fi

@@ -66,7 +66,7 @@ usage() {
 lock() {
   mkdir -p "$STATE"
   exec 9>"$LOCKFILE"
-  flock -w 900 9 || die "another jaeger.sh is holding $LOCKFILE"
+  flock -w "${JAEGER_LOCK_WAIT_SECONDS:-900}" 9 || die "another jaeger.sh is holding $LOCKFILE"
 }
 
 # Jaeger module v1.N.0 is released together with Jaeger v2.(N-63).0 (v1.63.0 = v2.0.0).

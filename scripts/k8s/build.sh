@@ -19,12 +19,6 @@ built() {
 }
 packages=()
 for command in "${COMMANDS[@]}"; do packages+=("k8s.io/kubernetes/cmd/$command"); done
-# --download: only fetch the modules the build needs (network, little CPU), to build later.
-if [[ "${1:-}" == --download ]]; then
-  (cd "$MODULE" && CGO_ENABLED=0 go list -deps "${packages[@]}" > /dev/null)
-  echo "k8s build: the modules of Kubernetes $version are in $GOMODCACHE"
-  exit 0
-fi
 if built; then
   echo "k8s build: Kubernetes $version binaries are built ($BIN_DIR)"
   exit 0
