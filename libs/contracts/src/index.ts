@@ -29,7 +29,14 @@ export {
   type OrderLine,
   type OrderMode,
 } from './lib/primitives.js';
-export { deadLetterReplaysTopic, deadLetterTopic, Topics, type Topic } from './lib/topics.js';
+export {
+  consumerGroupOf,
+  deadLetterReplaysTopic,
+  deadLetterTopic,
+  Topics,
+  type ConsumerLane,
+  type Topic,
+} from './lib/topics.js';
 export {
   ACTION_REFUSED,
   inventoryParticipant,

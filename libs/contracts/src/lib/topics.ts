@@ -31,6 +31,20 @@ export const Topics = {
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
+/**
+ * A service consumes in up to two lanes, each its own consumer group:
+ * - `saga-steps`: what moves a saga on, which an order waits for; a fetch
+ *   answers as soon as a message arrives.
+ * - `settlement`: what follows an order's outcome (capturing its payment,
+ *   selling or releasing its stock), which no one waits for; the broker
+ *   gathers these for a while, and they are handled in larger batches.
+ */
+export type ConsumerLane = 'saga-steps' | 'settlement';
+
+/** A lane's consumer group: the service's name, `<service>.settlement` for settlement. */
+export const consumerGroupOf = (service: string, lane: ConsumerLane = 'saga-steps') =>
+  lane === 'settlement' ? `${service}.settlement` : service;
+
 /** Where a service's consumer puts the messages it cannot handle: `<service>.dead-letters`. */
 export const deadLetterTopic = (service: string) => `${service}.dead-letters`;
 

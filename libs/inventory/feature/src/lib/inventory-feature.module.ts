@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Messaging } from '@dtx/service-platform';
-import { inventoryHandlers } from './inventory-handlers.js';
+import { sagaStepHandlers, settlementHandlers } from './inventory-handlers.js';
 import { StockService } from './stock.service.js';
 
 @Module({
@@ -11,6 +11,7 @@ export class InventoryFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.consume(inventoryHandlers());
+    this.messaging.consume(sagaStepHandlers());
+    this.messaging.consume(settlementHandlers(), 'settlement');
   }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMessageType, messageTypesOn, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
-import { inventoryHandlers } from './inventory-handlers.js';
+import { inventoryHandlers, sagaStepHandlers, settlementHandlers } from './inventory-handlers.js';
 
 describe('inventory subscriptions', () => {
   it('are exactly the topics of the messages inventory handles', () => {
@@ -21,5 +21,10 @@ describe('inventory subscriptions', () => {
   it('are sent no message it does not handle: every type on those topics has a handler', () => {
     const handlers = inventoryHandlers();
     assert.deepEqual(messageTypesOn(topicsOf(handlers)), Object.keys(handlers).sort());
+  });
+
+  it("settle decided orders in a lane of their own, which reads only the orders' outcomes", () => {
+    assert.deepEqual(topicsOf(settlementHandlers()), [Topics.orderOutcomes]);
+    assert.ok(!topicsOf(sagaStepHandlers()).includes(Topics.orderOutcomes));
   });
 });

@@ -24,21 +24,30 @@ const stockCommit = participantStep({
   },
 });
 
-/** Inventory's part in the choreographed saga: it reacts to the order's events. */
-export function choreographyHandlers(): MessageHandlers {
+/** Its part in the choreographed saga that an order waits for: reserving the stock of a new order. */
+function choreographyStepHandlers(): MessageHandlers {
+  return { OrderCreated: choreographed(stockReservation.action, (order) => order) };
+}
+
+/** Inventory's part in the orchestrated saga: it answers the orchestrator's commands (the settling ones too: they travel with the others). */
+function orchestrationHandlers(): MessageHandlers {
+  return orchestrated(stockReservation, stockCommit);
+}
+
+/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
+export function sagaStepHandlers(): MessageHandlers {
+  return { ...choreographyStepHandlers(), ...orchestrationHandlers() };
+}
+
+/** Selling or releasing a decided order's stock, which no one waits for (the `settlement` lane). */
+export function settlementHandlers(): MessageHandlers {
   return {
-    OrderCreated: choreographed(stockReservation.action, (order) => order),
     OrderConfirmed: choreographed(stockCommit.action, ({ orderId }) => ({ orderId })),
     OrderCancelled: choreographed(stockReservation.compensation, ({ orderId }) => ({ orderId })),
   };
 }
 
-/** Inventory's part in the orchestrated saga: it answers the orchestrator's commands. */
-export function orchestrationHandlers(): MessageHandlers {
-  return orchestrated(stockReservation, stockCommit);
-}
-
 /** Everything inventory consumes. */
 export function inventoryHandlers(): MessageHandlers {
-  return { ...choreographyHandlers(), ...orchestrationHandlers() };
+  return { ...sagaStepHandlers(), ...settlementHandlers() };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isMessageType, messageTypesOn, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
-import { paymentHandlers } from './payment-handlers.js';
+import { paymentHandlers, sagaStepHandlers, settlementHandlers } from './payment-handlers.js';
 
 describe('payment subscriptions', () => {
   it('are exactly the topics of the messages payment handles', () => {
@@ -21,5 +21,10 @@ describe('payment subscriptions', () => {
   it('are sent no message it does not handle: every type on those topics has a handler', () => {
     const handlers = paymentHandlers();
     assert.deepEqual(messageTypesOn(topicsOf(handlers)), Object.keys(handlers).sort());
+  });
+
+  it("settle decided orders in a lane of their own, which reads only the orders' outcomes", () => {
+    assert.deepEqual(topicsOf(settlementHandlers()), [Topics.orderOutcomes]);
+    assert.ok(!topicsOf(sagaStepHandlers()).includes(Topics.orderOutcomes));
   });
 });

@@ -24,25 +24,36 @@ const paymentCapture = participantStep({
   },
 });
 
-/** Payment's part in the choreographed saga: it reacts to inventory's and the order's events. */
-export function choreographyHandlers(): MessageHandlers {
+/** Its part in the choreographed saga that an order waits for: authorising the payment of an order whose stock is reserved. */
+function choreographyStepHandlers(): MessageHandlers {
   return {
     StockReserved: choreographed(paymentAuthorization.action, ({ orderId, customerId, total }) => ({
       orderId,
       customerId,
       amount: total,
     })),
+  };
+}
+
+/** Payment's part in the orchestrated saga: it answers the orchestrator's commands (the settling ones too: they travel with the others). */
+function orchestrationHandlers(): MessageHandlers {
+  return orchestrated(paymentAuthorization, paymentCapture);
+}
+
+/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
+export function sagaStepHandlers(): MessageHandlers {
+  return { ...choreographyStepHandlers(), ...orchestrationHandlers() };
+}
+
+/** Capturing or voiding a decided order's payment, which no one waits for (the `settlement` lane). */
+export function settlementHandlers(): MessageHandlers {
+  return {
     OrderConfirmed: choreographed(paymentCapture.action, ({ orderId }) => ({ orderId })),
     OrderCancelled: choreographed(paymentAuthorization.compensation, ({ orderId }) => ({ orderId })),
   };
 }
 
-/** Payment's part in the orchestrated saga: it answers the orchestrator's commands. */
-export function orchestrationHandlers(): MessageHandlers {
-  return orchestrated(paymentAuthorization, paymentCapture);
-}
-
 /** Everything payment consumes. */
 export function paymentHandlers(): MessageHandlers {
-  return { ...choreographyHandlers(), ...orchestrationHandlers() };
+  return { ...sagaStepHandlers(), ...settlementHandlers() };
 }

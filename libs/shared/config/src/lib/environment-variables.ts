@@ -226,6 +226,17 @@ const serviceEnvironmentObject = (defaultPort: number) =>
       .max(30_000)
       .default(5_000),
     /**
+     * How long the broker gathers settlement messages (an order's outcome, which no one waits for
+     * to be handled) before answering the settlement consumer's fetch: larger batches, fewer
+     * transactions, for at most this much delay before a payment is captured or stock sold.
+     */
+    KAFKA_SETTLEMENT_FETCH_WAIT_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int()
+      .min(0)
+      .max(30_000)
+      .default(500),
+    /**
      * How long the outbox relay holds an announced message for others to leave with it: fewer, larger
      * publications, and larger batches for the consumers, for at most this much latency per hop.
      */

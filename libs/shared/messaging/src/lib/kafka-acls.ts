@@ -1,4 +1,4 @@
-import { deadLetterReplaysTopic, deadLetterTopic, Topics } from '@dtx/contracts';
+import { consumerGroupOf, deadLetterReplaysTopic, deadLetterTopic, Topics } from '@dtx/contracts';
 
 /** What one service's Kafka user may do, in topic and group names without the deployment's prefix. */
 export interface ServiceKafkaAccess {
@@ -20,8 +20,9 @@ const none: readonly string[] = [];
  * Each service's Kafka user (named as the service) and all it may do. A
  * service produces its events, its replies and its dead letters through the
  * outbox relay and its consumer, consumes the topics its handlers read (the
- * feature libraries' specs check that against the handlers), and joins one
- * group named after itself. The admin creates every topic beforehand, so no
+ * feature libraries' specs check that against the handlers), and joins a
+ * group named after itself, and inventory and payment a settlement group too
+ * (`consumerGroupOf`). The admin creates every topic beforehand, so no
  * service may create one.
  */
 export const SERVICE_KAFKA_ACCESS = {
@@ -41,14 +42,14 @@ export const SERVICE_KAFKA_ACCESS = {
       deadLetterTopic('inventory'),
     ],
     reads: [Topics.orderCreated, Topics.orderOutcomes, Topics.inventoryCommands],
-    groups: ['inventory'],
+    groups: [consumerGroupOf('inventory'), consumerGroupOf('inventory', 'settlement')],
     describesGroups: none,
     idempotentProducerWithoutTopics: false,
   },
   payment: {
     writes: [Topics.paymentDecisions, Topics.paymentEvents, Topics.sagaReplies, deadLetterTopic('payment')],
     reads: [Topics.stockReservations, Topics.orderOutcomes, Topics.paymentCommands],
-    groups: ['payment'],
+    groups: [consumerGroupOf('payment'), consumerGroupOf('payment', 'settlement')],
     describesGroups: none,
     idempotentProducerWithoutTopics: false,
   },

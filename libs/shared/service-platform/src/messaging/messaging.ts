@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { deadLetterTopic, topicsOf } from '@dtx/contracts';
+import { consumerGroupOf, deadLetterTopic, topicsOf, type ConsumerLane } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
 import { transactionRunner, type TransactionRunner } from '@dtx/sql';
@@ -17,6 +17,9 @@ import type pg from 'pg';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type PlatformOptions } from '../lib/tokens.js';
 import { MessagingMetrics } from './messaging-metrics.js';
+
+/** The largest KAFKA_FETCH_MIN_BYTES, far more than a settlement fetch gathers in its wait. */
+const MAX_FETCH_MIN_BYTES = 1_048_576;
 
 /**
  * A service's messaging: one transaction runner, the outbox and its relay,
@@ -87,13 +90,18 @@ export class Messaging
     return this.relay.backlog();
   }
 
-  /** Registers a consumer of the messages `handlers` handle, subscribed to the topics they travel on; it starts with the application. Call from onModuleInit. */
-  consume(handlers: MessageHandlers): void {
-    const { serviceName } = this.options;
+  /**
+   * Registers a consumer of the messages `handlers` handle, subscribed to the
+   * topics they travel on; it starts with the application. Call from
+   * onModuleInit, at most once per lane.
+   */
+  consume(handlers: MessageHandlers, lane: ConsumerLane = 'saga-steps'): void {
+    const { serviceName, config } = this.options;
+    const settlement = lane === 'settlement';
     this.dispatchers.push(
       new MessageDispatcher({
         // Prefixed like the topics, so deployments sharing a broker never share a group.
-        consumerGroup: this.topic(serviceName),
+        consumerGroup: this.topic(consumerGroupOf(serviceName, lane)),
         topics: topicsOf(handlers).map((topic) => this.topic(topic)),
         handlers,
         kafka: this.kafka,
@@ -104,13 +112,14 @@ export class Messaging
         logger: this.logger.logger,
         faults: this.faults,
         metrics: this.metrics.forDispatcher(),
-        partitionsConsumedConcurrently: this.options.config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
-        maxMessagesPerTransaction: this.options.config.MAX_MESSAGES_PER_TRANSACTION,
-        fetch: {
-          minBytes: this.options.config.KAFKA_FETCH_MIN_BYTES,
-          maxWaitTimeInMs: this.options.config.KAFKA_FETCH_MAX_WAIT_MS,
-        },
-        maxLamportJump: this.options.config.LAMPORT_MAX_JUMP,
+        partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+        maxMessagesPerTransaction: config.MAX_MESSAGES_PER_TRANSACTION,
+        // Settlement: the broker gathers messages for up to KAFKA_SETTLEMENT_FETCH_WAIT_MS (more than a
+        // fetch can ask for never arrives sooner), so they come in fewer, larger batches.
+        fetch: settlement
+          ? { minBytes: MAX_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_SETTLEMENT_FETCH_WAIT_MS }
+          : { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS },
+        maxLamportJump: config.LAMPORT_MAX_JUMP,
       }),
     );
   }
