@@ -33,6 +33,8 @@ export {
   consumerGroupOf,
   deadLetterReplaysTopic,
   deadLetterTopic,
+  laneOf,
+  settlementTopics,
   Topics,
   type ConsumerLane,
   type Topic,
