@@ -33,8 +33,6 @@ export {
   consumerGroupOf,
   deadLetterReplaysTopic,
   deadLetterTopic,
-  laneOf,
-  settlementTopics,
   Topics,
   type ConsumerLane,
   type Topic,

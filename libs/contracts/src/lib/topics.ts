@@ -7,7 +7,7 @@
 export const Topics = {
   /** OrderCreated, published by order: inventory starts a choreographed saga from it, the orchestrator an orchestrated one. */
   orderCreated: 'orders.created',
-  /** OrderConfirmed, OrderCancelled, published by order: inventory and payment settle a choreographed saga. */
+  /** OrderConfirmed, OrderCancelled, published by order: inventory and payment finish a choreographed saga. */
   orderOutcomes: 'orders.outcomes',
   /** StockReserved, published by inventory: payment authorises the order. */
   stockReservations: 'inventory.reservations',
@@ -19,14 +19,10 @@ export const Topics = {
   paymentDecisions: 'payments.decisions',
   /** PaymentCaptured, PaymentVoided, PaymentRefunded, published by payment: what became of an authorisation; no service consumes them. */
   paymentEvents: 'payments.events',
-  /** ReserveStock, ReleaseStock: sent by the orchestrator. */
+  /** ReserveStock, ReleaseStock, CommitStock: sent by the orchestrator. */
   inventoryCommands: 'inventory.commands',
-  /** CommitStock: sent by the orchestrator once the order's payment is authorised. */
-  inventorySettlements: 'inventory.settlements',
-  /** AuthorizePayment, VoidPayment: sent by the orchestrator. */
+  /** AuthorizePayment, VoidPayment, CapturePayment: sent by the orchestrator. */
   paymentCommands: 'payments.commands',
-  /** CapturePayment: sent by the orchestrator once the order's payment is authorised. */
-  paymentSettlements: 'payments.settlements',
   /** ApproveOrder, RejectOrder: sent by the orchestrator. */
   orderCommands: 'orders.commands',
   /** SagaReply: every participant's answer to a command. */
@@ -44,20 +40,6 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
  *   gathers these for a while, and they are handled in larger batches.
  */
 export type ConsumerLane = 'saga-steps' | 'settlement';
-
-/**
- * The topics of the settlement lane: an order's outcome, and the orchestrator's
- * commands after the pivot that only the saga's own completion waits for
- * (the order's approval, which the order waits for, stays a saga step).
- */
-export const settlementTopics: ReadonlySet<Topic> = new Set([
-  Topics.orderOutcomes,
-  Topics.inventorySettlements,
-  Topics.paymentSettlements,
-]);
-
-/** The lane whose consumers read `topic`. */
-export const laneOf = (topic: Topic): ConsumerLane => (settlementTopics.has(topic) ? 'settlement' : 'saga-steps');
 
 /** A lane's consumer group: the service's name, `<service>.settlement` for settlement. */
 export const consumerGroupOf = (service: string, lane: ConsumerLane = 'saga-steps') =>

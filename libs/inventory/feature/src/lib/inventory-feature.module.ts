@@ -12,6 +12,6 @@ export class InventoryFeatureModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.messaging.consume(sagaStepHandlers());
-    this.messaging.consume(settlementHandlers());
+    this.messaging.consume(settlementHandlers(), 'settlement');
   }
 }

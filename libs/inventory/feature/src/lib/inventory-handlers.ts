@@ -24,20 +24,26 @@ const stockCommit = participantStep({
   },
 });
 
-/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
-export function sagaStepHandlers(): MessageHandlers {
-  return {
-    OrderCreated: choreographed(stockReservation.action, (order) => order),
-    ...orchestrated(stockReservation),
-  };
+/** Its part in the choreographed saga that an order waits for: reserving the stock of a new order. */
+function choreographyStepHandlers(): MessageHandlers {
+  return { OrderCreated: choreographed(stockReservation.action, (order) => order) };
 }
 
-/** Settling a decided order's stock, which no one waits for (the `settlement` lane): selling or releasing it in choreography, selling it in orchestration. */
+/** Inventory's part in the orchestrated saga: it answers the orchestrator's commands (the settling ones too: they travel with the others). */
+function orchestrationHandlers(): MessageHandlers {
+  return orchestrated(stockReservation, stockCommit);
+}
+
+/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
+export function sagaStepHandlers(): MessageHandlers {
+  return { ...choreographyStepHandlers(), ...orchestrationHandlers() };
+}
+
+/** Selling or releasing a decided order's stock, which no one waits for (the `settlement` lane). */
 export function settlementHandlers(): MessageHandlers {
   return {
     OrderConfirmed: choreographed(stockCommit.action, ({ orderId }) => ({ orderId })),
     OrderCancelled: choreographed(stockReservation.compensation, ({ orderId }) => ({ orderId })),
-    ...orchestrated(stockCommit),
   };
 }
 

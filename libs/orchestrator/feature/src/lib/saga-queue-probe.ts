@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { consumerGroupOf, isMessageType, laneOf, messageCatalog, Topics, type Topic } from '@dtx/contracts';
+import { isMessageType, messageCatalog, Topics } from '@dtx/contracts';
 import type { QueueState } from '@dtx/saga';
 import { KAFKA, Messaging } from '@dtx/service-platform';
 import { errorMessage, withTimeout } from '@dtx/util';
@@ -72,14 +72,13 @@ export class SagaQueueProbe implements OnModuleDestroy {
     return queued;
   }
 
-  /** Whether the consumer group of `service` that reads `topic` (its lane's) has messages of it not consumed yet. */
-  private async lagged(service: string, topic: Topic): Promise<boolean> {
+  /** Whether `service`'s consumer group has messages of `topic` it has not consumed yet. */
+  private async lagged(service: string, topic: string): Promise<boolean> {
     const admin = await this.connectedAdmin();
     const prefixed = this.messaging.topic(topic);
-    const group = this.messaging.topic(consumerGroupOf(service, laneOf(topic)));
     const [ends, committed] = await Promise.all([
       admin.fetchTopicOffsets(prefixed),
-      admin.fetchOffsets({ groupId: group, topics: [prefixed] }),
+      admin.fetchOffsets({ groupId: this.messaging.topic(service), topics: [prefixed] }),
     ]);
     const committedByPartition = new Map(
       (committed[0]?.partitions ?? []).map((entry) => [entry.partition, Number(entry.offset)]),

@@ -12,6 +12,6 @@ export class PaymentFeatureModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.messaging.consume(sagaStepHandlers());
-    this.messaging.consume(settlementHandlers());
+    this.messaging.consume(settlementHandlers(), 'settlement');
   }
 }

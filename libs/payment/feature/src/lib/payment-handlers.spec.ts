@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMessageType, laneOf, messageTypesOn, Topics, topicsOf } from '@dtx/contracts';
+import { isMessageType, messageTypesOn, Topics, topicsOf } from '@dtx/contracts';
 import { SERVICE_KAFKA_ACCESS } from '@dtx/messaging';
 import { paymentHandlers, sagaStepHandlers, settlementHandlers } from './payment-handlers.js';
 
@@ -10,7 +10,7 @@ describe('payment subscriptions', () => {
     assert.ok(Object.keys(handlers).every(isMessageType));
     assert.deepEqual(
       new Set(topicsOf(handlers)),
-      new Set([Topics.stockReservations, Topics.orderOutcomes, Topics.paymentCommands, Topics.paymentSettlements]),
+      new Set([Topics.stockReservations, Topics.orderOutcomes, Topics.paymentCommands]),
     );
   });
 
@@ -23,9 +23,8 @@ describe('payment subscriptions', () => {
     assert.deepEqual(messageTypesOn(topicsOf(handlers)), Object.keys(handlers).sort());
   });
 
-  it('settle decided orders in a lane of their own: the settlement topics, and no other lane reads those', () => {
-    assert.deepEqual(topicsOf(settlementHandlers()), [Topics.orderOutcomes, Topics.paymentSettlements].sort());
-    assert.ok(topicsOf(settlementHandlers()).every((topic) => laneOf(topic) === 'settlement'));
-    assert.ok(topicsOf(sagaStepHandlers()).every((topic) => laneOf(topic) === 'saga-steps'));
+  it("settle decided orders in a lane of their own, which reads only the orders' outcomes", () => {
+    assert.deepEqual(topicsOf(settlementHandlers()), [Topics.orderOutcomes]);
+    assert.ok(!topicsOf(sagaStepHandlers()).includes(Topics.orderOutcomes));
   });
 });

@@ -24,24 +24,32 @@ const paymentCapture = participantStep({
   },
 });
 
-/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
-export function sagaStepHandlers(): MessageHandlers {
+/** Its part in the choreographed saga that an order waits for: authorising the payment of an order whose stock is reserved. */
+function choreographyStepHandlers(): MessageHandlers {
   return {
     StockReserved: choreographed(paymentAuthorization.action, ({ orderId, customerId, total }) => ({
       orderId,
       customerId,
       amount: total,
     })),
-    ...orchestrated(paymentAuthorization),
   };
 }
 
-/** Settling a decided order's payment, which no one waits for (the `settlement` lane): capturing or voiding it in choreography, capturing it in orchestration. */
+/** Payment's part in the orchestrated saga: it answers the orchestrator's commands (the settling ones too: they travel with the others). */
+function orchestrationHandlers(): MessageHandlers {
+  return orchestrated(paymentAuthorization, paymentCapture);
+}
+
+/** The saga steps an order waits for, in both flows (the `saga-steps` lane). */
+export function sagaStepHandlers(): MessageHandlers {
+  return { ...choreographyStepHandlers(), ...orchestrationHandlers() };
+}
+
+/** Capturing or voiding a decided order's payment, which no one waits for (the `settlement` lane). */
 export function settlementHandlers(): MessageHandlers {
   return {
     OrderConfirmed: choreographed(paymentCapture.action, ({ orderId }) => ({ orderId })),
     OrderCancelled: choreographed(paymentAuthorization.compensation, ({ orderId }) => ({ orderId })),
-    ...orchestrated(paymentCapture),
   };
 }
 

@@ -46,13 +46,7 @@ describe('the Kafka ACL table', () => {
     for (const topic of [Topics.paymentDecisions, Topics.paymentEvents]) {
       assert.deepEqual(writers(topic), ['payment'], topic);
     }
-    for (const topic of [
-      Topics.orderCommands,
-      Topics.inventoryCommands,
-      Topics.inventorySettlements,
-      Topics.paymentCommands,
-      Topics.paymentSettlements,
-    ]) {
+    for (const topic of [Topics.orderCommands, Topics.inventoryCommands, Topics.paymentCommands]) {
       assert.deepEqual(writers(topic), ['orchestrator'], topic);
     }
     assert.deepEqual(writers(Topics.sagaReplies), ['order', 'inventory', 'payment']);

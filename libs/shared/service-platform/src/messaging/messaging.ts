@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { consumerGroupOf, deadLetterTopic, laneOf, topicsOf } from '@dtx/contracts';
+import { consumerGroupOf, deadLetterTopic, topicsOf, type ConsumerLane } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
 import { transactionRunner, type TransactionRunner } from '@dtx/sql';
@@ -92,24 +92,17 @@ export class Messaging
 
   /**
    * Registers a consumer of the messages `handlers` handle, subscribed to the
-   * topics they travel on, all of one lane (`laneOf`); it starts with the
-   * application. Call from onModuleInit, at most once per lane.
+   * topics they travel on; it starts with the application. Call from
+   * onModuleInit, at most once per lane.
    */
-  consume(handlers: MessageHandlers): void {
+  consume(handlers: MessageHandlers, lane: ConsumerLane = 'saga-steps'): void {
     const { serviceName, config } = this.options;
-    const topics = topicsOf(handlers);
-    const [lane, ...others] = new Set(topics.map(laneOf));
-    if (lane === undefined || others.length > 0) {
-      throw new Error(
-        `a consumer reads topics of one lane: ${topics.map((topic) => `${topic} (${laneOf(topic)})`).join(', ')}`,
-      );
-    }
     const settlement = lane === 'settlement';
     this.dispatchers.push(
       new MessageDispatcher({
         // Prefixed like the topics, so deployments sharing a broker never share a group.
         consumerGroup: this.topic(consumerGroupOf(serviceName, lane)),
-        topics: topics.map((topic) => this.topic(topic)),
+        topics: topicsOf(handlers).map((topic) => this.topic(topic)),
         handlers,
         kafka: this.kafka,
         producer: this.producer,
