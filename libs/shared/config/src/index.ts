@@ -3,6 +3,7 @@ export {
   authenticationVariables,
   booleanVariable,
   checkKafkaSecurity,
+  KAFKA_MAX_FETCH_MIN_BYTES,
   kafkaBrokersVariable,
   kafkaSecurityVariables,
   logLevelVariable,

@@ -2,6 +2,9 @@ import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
 /** A TCP port number, given as a string in the environment. */
+/** The most a consumer may ask the broker to gather before answering a fetch (KAFKA_FETCH_MIN_BYTES). */
+export const KAFKA_MAX_FETCH_MIN_BYTES = 1_048_576;
+
 export const portVariable = (defaultPort: number) =>
   z.coerce
     .number({ error: 'must be a port number' })
@@ -216,7 +219,7 @@ const serviceEnvironmentObject = (defaultPort: number) =>
       .number({ error: 'must be a number of bytes' })
       .int()
       .min(1)
-      .max(1_048_576)
+      .max(KAFKA_MAX_FETCH_MIN_BYTES)
       .default(1),
     /** The longest the broker holds a fetch waiting for KAFKA_FETCH_MIN_BYTES. */
     KAFKA_FETCH_MAX_WAIT_MS: z.coerce
@@ -233,7 +236,8 @@ const serviceEnvironmentObject = (defaultPort: number) =>
     KAFKA_SETTLEMENT_FETCH_WAIT_MS: z.coerce
       .number({ error: 'must be a number of milliseconds' })
       .int()
-      .min(0)
+      // Every settlement fetch waits this long, even with nothing to read: less would keep an idle consumer busy.
+      .min(10, 'must be at least 10')
       .max(30_000)
       .default(500),
     /**

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { KAFKA_MAX_FETCH_MIN_BYTES } from '@dtx/config';
 import { consumerGroupOf, deadLetterTopic, topicsOf, type ConsumerLane } from '@dtx/contracts';
 import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
@@ -17,9 +18,6 @@ import type pg from 'pg';
 import { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { KAFKA, SERVICE_PLATFORM_OPTIONS, SQL_POOL, type PlatformOptions } from '../lib/tokens.js';
 import { MessagingMetrics } from './messaging-metrics.js';
-
-/** The largest KAFKA_FETCH_MIN_BYTES, far more than a settlement fetch gathers in its wait. */
-const MAX_FETCH_MIN_BYTES = 1_048_576;
 
 /**
  * A service's messaging: one transaction runner, the outbox and its relay,
@@ -35,6 +33,7 @@ export class Messaging
   private readonly producer: Producer;
   private readonly relay: OutboxRelay;
   private readonly dispatchers: MessageDispatcher[] = [];
+  private readonly lanes = new Set<ConsumerLane>();
   private producerConnected: Promise<void> | undefined;
   private stopping = false;
   private readonly metrics: MessagingMetrics;
@@ -97,6 +96,10 @@ export class Messaging
    */
   consume(handlers: MessageHandlers, lane: ConsumerLane = 'saga-steps'): void {
     const { serviceName, config } = this.options;
+    if (this.lanes.has(lane)) {
+      throw new Error(`${serviceName} already consumes in the ${lane} lane: one consumer group, one consumer`);
+    }
+    this.lanes.add(lane);
     const settlement = lane === 'settlement';
     this.dispatchers.push(
       new MessageDispatcher({
@@ -114,10 +117,10 @@ export class Messaging
         metrics: this.metrics.forDispatcher(),
         partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
         maxMessagesPerTransaction: config.MAX_MESSAGES_PER_TRANSACTION,
-        // Settlement: the broker gathers messages for up to KAFKA_SETTLEMENT_FETCH_WAIT_MS (more than a
-        // fetch can ask for never arrives sooner), so they come in fewer, larger batches.
+        // Settlement: asking for more bytes than a wait ever gathers, the broker answers when
+        // KAFKA_SETTLEMENT_FETCH_WAIT_MS is up, with whatever came meanwhile: fewer, larger batches.
         fetch: settlement
-          ? { minBytes: MAX_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_SETTLEMENT_FETCH_WAIT_MS }
+          ? { minBytes: KAFKA_MAX_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_SETTLEMENT_FETCH_WAIT_MS }
           : { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS },
         maxLamportJump: config.LAMPORT_MAX_JUMP,
       }),
