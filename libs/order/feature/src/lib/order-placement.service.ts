@@ -151,7 +151,12 @@ export class OrderPlacementService {
       if (!earlier) {
         const { orderId, customerId, mode, items, total } = order;
         const created = outgoing('OrderCreated', { orderId, customerId, mode, items, total });
-        await this.messaging.outbox.emit(tx, [created], { aggregateId: orderId, correlationId: orderId, trace });
+        // The transaction's last statement: where it can, its COMMIT travels with it.
+        await this.messaging.outbox.emit(tx.committing ?? tx, [created], {
+          aggregateId: orderId,
+          correlationId: orderId,
+          trace,
+        });
       }
       return earlier;
     });

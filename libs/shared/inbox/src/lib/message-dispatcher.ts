@@ -470,7 +470,8 @@ export class MessageDispatcher {
           });
           outcomes.push('handled');
         }
-        await this.options.outbox.emitAll(tx, emissions);
+        // The transaction's last statement: where it can, its COMMIT travels with it.
+        await this.options.outbox.emitAll(tx.committing ?? tx, emissions);
         return outcomes;
       });
     });

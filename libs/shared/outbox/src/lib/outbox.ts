@@ -105,7 +105,9 @@ export class Outbox {
     // network round trip and its system calls, the dominant cost of handling a message here.
     // Each row is announced by a notification that carries it, so the relay publishes it
     // without reading the table; notifications reach listeners only when, and in the order,
-    // their transactions commit.
+    // their transactions commit. Without the clock's row the stamp is null and the value
+    // column refuses the row: the statement fails, and the transaction with it, even when
+    // it carries the transaction's COMMIT (the check below would come too late for that).
     const [clock] = await tx.query<{ before: string }>(
       `WITH clock AS (
          UPDATE lamport_clock SET value = GREATEST(value, $7::bigint) + cardinality($1::uuid[])
@@ -115,8 +117,9 @@ export class Outbox {
          INSERT INTO outbox_messages (id, topic, message_key, message_type, headers, value)
          SELECT message.id, message.topic, message.key, message.type, message.headers,
                 jsonb_set(message.envelope, '{lamport}', to_jsonb(clock.before + message.position))::text
-           FROM clock, unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
                 WITH ORDINALITY AS message(id, topic, key, type, headers, envelope, position)
+                LEFT JOIN clock ON true
           ORDER BY message.position
          RETURNING id, sequence, topic, message_key, headers, value, created_at),
        announced AS (

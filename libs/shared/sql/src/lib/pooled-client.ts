@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { queryBracketed } from './bracketed-statement.js';
 import type { SqlExecutor, SqlTransaction, TransactionRunner } from './sql-transaction.js';
 
 /** Statement names by text, shared by every connection of the process. */
@@ -77,7 +78,85 @@ export function inTransaction<Result>(
   });
 }
 
-/** The TransactionRunner of a pool: BEGIN, work, COMMIT (ROLLBACK if work throws). */
+/**
+ * A transaction whose BEGIN travels with its first statement and whose
+ * COMMIT travels with the statement it is told is its last (`committing`):
+ * two round trips fewer than BEGIN, statements, COMMIT. A transaction that
+ * runs no statement sends nothing at all.
+ */
+class PipelinedTransaction implements SqlTransaction {
+  private state: 'not-begun' | 'open' | 'committed' = 'not-begun';
+  readonly committing: SqlExecutor = {
+    query: async (text, ...values) => (await this.run(text, values, true)).rows,
+    execute: async (text, ...values) => (await this.run(text, values, true)).rowCount ?? 0,
+  };
+
+  constructor(private readonly client: pg.PoolClient) {}
+
+  async query<Row>(text: string, ...values: unknown[]): Promise<Row[]> {
+    return (await this.run(text, values, false)).rows as Row[];
+  }
+
+  async execute(text: string, ...values: unknown[]): Promise<number> {
+    return (await this.run(text, values, false)).rowCount ?? 0;
+  }
+
+  /** Ends the transaction, unless its last statement already committed it. */
+  async commit(): Promise<void> {
+    if (this.state === 'open') {
+      await this.client.query('COMMIT');
+    }
+    this.state = 'committed';
+  }
+
+  async rollback(): Promise<void> {
+    if (this.state === 'open') {
+      await this.client.query('ROLLBACK');
+    }
+  }
+
+  private async run(text: string, values: unknown[], commit: boolean): Promise<pg.QueryResult> {
+    if (this.state === 'committed') {
+      throw new Error('the transaction is committed: no statement may follow its last one');
+    }
+    const config = prepared(text, values);
+    const begin = this.state === 'not-begun';
+    // Open (or, after an error, aborted) from here on: it ends with COMMIT or ROLLBACK.
+    this.state = 'open';
+    if (config.name === undefined) {
+      if (begin) {
+        await this.client.query('BEGIN');
+      }
+      const result = await this.client.query(config);
+      if (commit) {
+        await this.commit();
+      }
+      return result;
+    }
+    const result = await queryBracketed(this.client, { ...config, name: config.name }, { begin, commit });
+    if (commit) {
+      this.state = 'committed';
+    }
+    return result;
+  }
+}
+
+/**
+ * The TransactionRunner of a pool: BEGIN, work, COMMIT (ROLLBACK if work
+ * throws before its last statement committed), with BEGIN and COMMIT sent
+ * along with the statements next to them.
+ */
 export function transactionRunner(pool: pg.Pool): TransactionRunner {
-  return (work) => inTransaction(pool, async (tx) => ({ result: await work(tx), end: 'COMMIT' }));
+  return (work) =>
+    withPooledClient(pool, async (client) => {
+      const tx = new PipelinedTransaction(client);
+      try {
+        const result = await work(tx);
+        await tx.commit();
+        return result;
+      } catch (error) {
+        await tx.rollback().catch(() => undefined);
+        throw error;
+      }
+    });
 }

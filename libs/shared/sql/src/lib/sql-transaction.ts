@@ -13,7 +13,14 @@ export interface SqlExecutor {
  * A database transaction. Repositories take it explicitly, so a business write
  * and the messages it causes (outbox, inbox) commit or roll back together.
  */
-export type SqlTransaction = SqlExecutor;
+export interface SqlTransaction extends SqlExecutor {
+  /**
+   * Where the transaction can send its COMMIT with its last statement (one
+   * round trip fewer): runs that statement, then commits. Nothing may run in
+   * the transaction after it.
+   */
+  readonly committing?: SqlExecutor;
+}
 
 /** Runs work in one database transaction, committing if it resolves and rolling back if it throws. */
 export type TransactionRunner = <Result>(work: (tx: SqlTransaction) => Promise<Result>) => Promise<Result>;

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { createTestDatabase, type TestDatabase } from '@dtx/testing';
+import pg from 'pg';
+import { transactionRunner } from '../src/index.js';
+import type { TransactionRunner } from '../src/index.js';
+
+describe('the transaction runner, on PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let transaction: TransactionRunner;
+  /** How many times the server said it was ready for the next query: one per round trip. */
+  let roundTrips = 0;
+
+  const rows = async () =>
+    (await pool.query<{ value: string }>('SELECT value FROM entries ORDER BY value')).rows.map((row) => row.value);
+  const insert = 'INSERT INTO entries (value) VALUES ($1)';
+
+  before(async () => {
+    database = await createTestDatabase('sql');
+    // One connection, so that every transaction of a test runs on the one whose round trips are counted.
+    pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    pool.on('connect', (client) => {
+      (client as unknown as { connection: pg.Connection }).connection.on('readyForQuery', () => roundTrips++);
+    });
+    await pool.query('CREATE TABLE entries (value text PRIMARY KEY CHECK (value <> $$forbidden$$))');
+    transaction = transactionRunner(pool);
+  });
+
+  after(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await pool.query('TRUNCATE entries');
+    // Every statement text this suite sends once, so that each is parsed on the connection before it is counted.
+    await transaction(async (tx) => {
+      await tx.execute(insert, 'warm-up');
+      await tx.query('SELECT value FROM entries WHERE value = $1', 'warm-up');
+      await tx.committing?.query(`${insert} RETURNING value`, 'warm-up 2');
+    });
+    await pool.query('TRUNCATE entries');
+    roundTrips = 0;
+  });
+
+  it('sends BEGIN with the first statement and COMMIT with the last: one round trip per statement', async () => {
+    const answers = await transaction(async (tx) => {
+      const inserted = await tx.execute(insert, 'a');
+      const read = await tx.query<{ value: string }>('SELECT value FROM entries WHERE value = $1', 'a');
+      assert.ok(tx.committing, 'the runner sends COMMIT with a last statement');
+      const last = await tx.committing.query<{ value: string }>(`${insert} RETURNING value`, 'b');
+      return { inserted, read, last };
+    });
+    // Each statement answers for itself, not for the BEGIN or COMMIT sent with it.
+    assert.deepEqual(answers, { inserted: 1, read: [{ value: 'a' }], last: [{ value: 'b' }] });
+    assert.equal(roundTrips, 3);
+    assert.deepEqual(await rows(), ['a', 'b']);
+  });
+
+  it('sends COMMIT on its own when no statement was marked last', async () => {
+    await transaction(async (tx) => {
+      await tx.execute(insert, 'a');
+    });
+    assert.equal(roundTrips, 2);
+    assert.deepEqual(await rows(), ['a']);
+  });
+
+  it('sends nothing for a transaction that runs no statement', async () => {
+    assert.equal(await transaction(() => Promise.resolve('nothing')), 'nothing');
+    assert.equal(roundTrips, 0);
+  });
+
+  it('rolls everything back when the last statement fails: its COMMIT never runs', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        await tx.committing?.execute(insert, 'forbidden');
+      }),
+      /violates check constraint/,
+    );
+    assert.deepEqual(await rows(), []);
+  });
+
+  it('rolls everything back when the last statement cannot even be bound', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        // A text of its own: pg closes a statement whose values cannot be bound, and would not parse it again.
+        await tx.committing?.execute(`${insert} -- never bound`, {
+          toPostgres: () => {
+            throw new Error('no value for you');
+          },
+        });
+      }),
+      /no value for you/,
+    );
+    assert.deepEqual(await rows(), []);
+  });
+
+  it('rolls back when the work throws after its first statement', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        throw new Error('the work changed its mind');
+      }),
+      /changed its mind/,
+    );
+    assert.deepEqual(await rows(), []);
+  });
+
+  it('refuses a statement after the one that committed', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.committing?.execute(insert, 'a');
+        await tx.execute(insert, 'b');
+      }),
+      /no statement may follow its last one/,
+    );
+    assert.deepEqual(await rows(), ['a']);
+  });
+
+  it('keeps the connection usable after a first statement that does not parse', async () => {
+    const broken = 'SELECT value FROM no_such_table WHERE value = $1';
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await assert.rejects(
+        transaction((tx) => tx.query(broken, 'a')),
+        /relation "no_such_table" does not exist/,
+        `attempt ${attempt} fails for what it is, not for a statement the connection thinks it parsed`,
+      );
+    }
+    await transaction((tx) => tx.execute(insert, 'a'));
+    assert.deepEqual(await rows(), ['a']);
+  });
+});
