@@ -1,10 +1,10 @@
 import { accessSync, constants } from 'node:fs';
 import { z } from 'zod';
 
-/** A TCP port number, given as a string in the environment. */
 /** The most a consumer may ask the broker to gather before answering a fetch (KAFKA_FETCH_MIN_BYTES). */
 export const KAFKA_MAX_FETCH_MIN_BYTES = 1_048_576;
 
+/** A TCP port number, given as a string in the environment. */
 export const portVariable = (defaultPort: number) =>
   z.coerce
     .number({ error: 'must be a port number' })
