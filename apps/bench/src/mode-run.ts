@@ -50,7 +50,9 @@ export interface BenchSystem {
 export async function startBenchSystem(label: string, logDir: string): Promise<BenchSystem> {
   progress(`${label}: starting order, inventory, payment, orchestrator and coordinator on fresh databases`);
   const startedAt = performance.now();
-  const system = await startSystem([...SERVICE_NAMES], { environment: { LOG_LEVEL: 'error' } });
+  const system = await startSystem([...SERVICE_NAMES], {
+    environment: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' },
+  });
   const forget = onInterrupt(() => system.shutdown());
   return {
     system,

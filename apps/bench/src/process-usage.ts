@@ -15,6 +15,13 @@ export interface ProcessUsage {
   cpuMs: number;
   /** The largest resident memory sampled during the step, in MiB (children: their private memory only). */
   peakRssMb: number;
+  /**
+   * Read and write system calls over the step (`syscr` + `syscw` of
+   * /proc/<pid>/io): one pair per request answered on a socket read with
+   * read(2) and written with write(2) or writev(2), as Node.js and Java do.
+   * PostgreSQL's backends use recv(2) and send(2), which it does not count.
+   */
+  readWriteCalls: number;
 }
 
 const TICKS_PER_SECOND = clockTicks();
@@ -58,6 +65,17 @@ function residentKb(pid: number, line: 'VmRSS' | 'RssAnon'): number {
   }
 }
 
+/** syscr + syscw of /proc/<pid>/io: every read and write system call of the process's threads, live and exited. */
+function readWriteCallsOf(pid: number): number {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(io.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
+    return field('syscr') + field('syscw');
+  } catch {
+    return 0; // the process has exited, or its counters are not readable
+  }
+}
+
 function childrenOf(parents: Set<number>): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -86,6 +104,12 @@ function cpuTicks(process: WatchedProcess, children: readonly number[]): number 
   return ticks;
 }
 
+/** Read and write calls of a process and, if asked, of its live children. */
+function readWriteCalls(process: WatchedProcess, children: readonly number[]): number {
+  const own = readWriteCallsOf(process.pid);
+  return process.withChildren ? children.reduce((sum, child) => sum + readWriteCallsOf(child), own) : own;
+}
+
 /**
  * Measures, from /proc, the CPU time each watched process (and its children)
  * uses between `start()` and `stop()`, and samples their resident memory
@@ -94,6 +118,7 @@ function cpuTicks(process: WatchedProcess, children: readonly number[]): number 
  */
 export class ProcessUsageMeter {
   private readonly startTicks = new Map<string, number>();
+  private readonly startCalls = new Map<string, number>();
   private readonly peakKb = new Map<string, number>();
   private sampler: NodeJS.Timeout | undefined;
 
@@ -103,6 +128,7 @@ export class ProcessUsageMeter {
     const children = this.children();
     for (const process of this.processes) {
       this.startTicks.set(process.name, cpuTicks(process, children));
+      this.startCalls.set(process.name, readWriteCalls(process, children));
     }
     this.sample();
     this.sampler = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
@@ -118,6 +144,7 @@ export class ProcessUsageMeter {
         ((cpuTicks(process, children) - (this.startTicks.get(process.name) ?? 0)) * 1000) / TICKS_PER_SECOND,
       ),
       peakRssMb: Math.round((this.peakKb.get(process.name) ?? 0) / 102.4) / 10,
+      readWriteCalls: readWriteCalls(process, children) - (this.startCalls.get(process.name) ?? 0),
     }));
   }
 

@@ -41,8 +41,17 @@ export interface StepResult {
   cpuBusyShare: number | null;
   /** CPU time of every watched process (services, PostgreSQL, Kafka, Jaeger; not the load generator) per final order, ms. */
   cpuMsPerOrder: number | null;
-  /** Each watched process: CPU time over the step and its drain, per final order, and peak resident memory. */
-  processes: { name: string; cpuMs: number; cpuMsPerOrder: number | null; peakRssMb: number }[];
+  /** Read and write system calls of every watched process per final order (PostgreSQL's socket calls not counted). */
+  readWriteCallsPerOrder: number | null;
+  /** Each watched process: CPU time and read and write calls over the step and its drain, per final order, and peak resident memory. */
+  processes: {
+    name: string;
+    cpuMs: number;
+    cpuMsPerOrder: number | null;
+    readWriteCalls: number;
+    readWriteCallsPerOrder: number | null;
+    peakRssMb: number;
+  }[];
   passed: boolean;
   failedBecause: string[];
 }

@@ -106,15 +106,20 @@ export function summarizeStep(
   };
 }
 
-/** CPU per final order, in all and per process (to a tenth of a millisecond); null without final orders or processes. */
+/** CPU and read and write calls per final order, in all and per process (to a tenth); null without final orders or processes. */
 function perOrderUsage(
   processes: readonly ProcessUsage[],
   finalOrders: number,
-): Pick<StepResult, 'cpuMsPerOrder' | 'processes'> {
-  const perOrder = (cpuMs: number) => (finalOrders > 0 ? Math.round((cpuMs / finalOrders) * 10) / 10 : null);
-  const total = processes.reduce((sum, process) => sum + process.cpuMs, 0);
+): Pick<StepResult, 'cpuMsPerOrder' | 'readWriteCallsPerOrder' | 'processes'> {
+  const perOrder = (amount: number) => (finalOrders > 0 ? Math.round((amount / finalOrders) * 10) / 10 : null);
+  const sum = (of: (process: ProcessUsage) => number) => processes.reduce((total, process) => total + of(process), 0);
   return {
-    cpuMsPerOrder: processes.length > 0 ? perOrder(total) : null,
-    processes: processes.map((process) => ({ ...process, cpuMsPerOrder: perOrder(process.cpuMs) })),
+    cpuMsPerOrder: processes.length > 0 ? perOrder(sum((process) => process.cpuMs)) : null,
+    readWriteCallsPerOrder: processes.length > 0 ? perOrder(sum((process) => process.readWriteCalls)) : null,
+    processes: processes.map((process) => ({
+      ...process,
+      cpuMsPerOrder: perOrder(process.cpuMs),
+      readWriteCallsPerOrder: perOrder(process.readWriteCalls),
+    })),
   };
 }

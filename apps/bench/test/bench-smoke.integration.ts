@@ -85,9 +85,13 @@ function assertStep(step: StepResult, path: string): void {
   assert.equal(step.scheduled, step.accepted + step.errors, `${path}: every scheduled order is accepted or an error`);
   if (step.confirmed + step.cancelled > 0) {
     assert.ok((step.cpuMsPerOrder ?? 0) > 0, `${path}.cpuMsPerOrder is measured and positive`);
+    assert.ok((step.readWriteCallsPerOrder ?? 0) > 0, `${path}.readWriteCallsPerOrder is measured and positive`);
     for (const name of ['order', 'inventory', 'payment', 'orchestrator', 'coordinator', 'postgres', 'kafka']) {
       const process = step.processes.find((entry) => entry.name === name);
       assert.ok(process && process.peakRssMb > 0, `${path}: ${name}'s CPU and memory are measured`);
+      if (name === 'order' || name === 'kafka') {
+        assert.ok(process.readWriteCalls > 0, `${path}: ${name}'s reads and writes are counted`);
+      }
     }
   }
   assert.equal(typeof step.passed, 'boolean', `${path}.passed`);

@@ -340,18 +340,23 @@ function processSection(modes: readonly ModeResult[]): string {
   const names = [...new Set(measured.flatMap(({ step }) => step.processes.map((process) => process.name)))];
   const cell = (step: StepResult, name: string) => {
     const process = step.processes.find((entry) => entry.name === name);
-    return process ? `${num(process.cpuMsPerOrder)} ms, ${process.peakRssMb} MiB` : '–';
+    return process
+      ? `${num(process.cpuMsPerOrder)} ms, ${num(process.readWriteCallsPerOrder)} calls, ${process.peakRssMb} MiB`
+      : '–';
   };
   return [
     '## CPU and memory per process',
     '',
-    'At half load: CPU time (user + system, from `/proc/<pid>/stat`; PostgreSQL with its backends) over the step and its drain, divided by the orders that became final, and the peak resident memory sampled every 0.5 s (PostgreSQL backends: their private memory). The load generator is not counted.',
+    'At half load: CPU time (user + system, from `/proc/<pid>/stat`; PostgreSQL with its backends) and read and write system calls (`syscr` + `syscw` from `/proc/<pid>/io`: a request answered on a socket is about one of each; PostgreSQL’s backends use `recv` and `send`, which are not counted) over the step and its drain, divided by the orders that became final, and the peak resident memory sampled every 0.5 s (PostgreSQL backends: their private memory). The load generator is not counted. The calls move far less from run to run than the CPU time.',
     '',
     table(
       ['process', ...measured.map(({ mode, step }) => `${mode} @ ${step.offeredRate}/s`)],
       [
         ...names.map((name) => [name, ...measured.map(({ step }) => cell(step, name))]),
-        ['**all**', ...measured.map(({ step }) => `**${num(step.cpuMsPerOrder)} ms**`)],
+        [
+          '**all**',
+          ...measured.map(({ step }) => `**${num(step.cpuMsPerOrder)} ms, ${num(step.readWriteCallsPerOrder)} calls**`),
+        ],
       ],
     ),
   ].join('\n');

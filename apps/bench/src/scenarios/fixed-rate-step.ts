@@ -40,7 +40,10 @@ export function describeStep(mode: string, step: StepResult): string {
     latency.count === 0
       ? 'no order final'
       : `p50 ${latency.p50} ms, p99 ${latency.p99} ms, completed ${step.completedRate}/s`;
-  const perOrder = step.cpuMsPerOrder === null ? '' : `, ${step.cpuMsPerOrder} ms CPU/order`;
+  const perOrder =
+    step.cpuMsPerOrder === null
+      ? ''
+      : `, ${step.cpuMsPerOrder} ms CPU/order, ${step.readWriteCallsPerOrder} reads+writes/order`;
   const cpu = step.cpuBusyShare === null ? '' : `, CPU ${Math.round(step.cpuBusyShare * 100)}% busy${perOrder}`;
   const verdict = step.passed ? 'pass' : `fail: ${step.failedBecause.join('; ')}`;
   return `${mode} ${step.label}: offered ${step.offeredRate}/s for ${step.seconds}s, ${step.scheduled} sent, ${step.errors} errors, ${figures}${cpu} -> ${verdict}`;
