@@ -3,6 +3,7 @@ export { FaultInjector, InjectedFaultError, type FaultSettings } from './lib/fau
 export { recordInInbox } from './lib/inbox-record.js';
 export { DEFAULT_MAX_LAMPORT_JUMP } from './lib/lamport-bound.js';
 export {
+  type BatchLocks,
   defaultRetryPolicy,
   MessageDispatcher,
   onlyWhen,

@@ -103,6 +103,7 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     const owner = new pg.Client({ connectionString: database.ownerUrl });
     await owner.connect();
     await owner.query('CREATE TABLE test_effects (order_id uuid NOT NULL)');
+    await owner.query('CREATE TABLE test_claims (order_id uuid PRIMARY KEY, message_id uuid NOT NULL)');
     await owner.query(
       'CREATE TABLE test_batch_effects (sequence bigserial, order_id uuid NOT NULL, transaction_id bigint NOT NULL)',
     );
@@ -137,6 +138,47 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
     assert.equal(await effects(orderId), 1);
     const inbox = await pool.query('SELECT 1 FROM inbox_messages WHERE message_type = $1', ['OrderConfirmed']);
     assert.ok(inbox.rowCount && inbox.rowCount >= 2);
+  });
+
+  it('a first try that meets a unique key (a repeat it assumed absent) runs again the careful way, once', async () => {
+    const orderId = randomUUID();
+    const marker = randomUUID();
+    const tries: Array<{ messageId: string; assumeNew: boolean | undefined }> = [];
+    // Two messages (two ids, so the inbox takes both for new) that claim the same order's row.
+    const first = confirmation(orderId);
+    const second = confirmation(orderId);
+    await send(first);
+    await send(second);
+    await send(confirmation(marker), 1, orderId);
+    startDispatcher({
+      OrderConfirmed: async ({ tx, message, assumeNew }) => {
+        tries.push({ messageId: message.id, assumeNew });
+        await tx.execute(
+          `INSERT INTO test_claims (order_id, message_id) VALUES ($1, $2)${assumeNew ? '' : ' ON CONFLICT DO NOTHING'}`,
+          message.payload.orderId,
+          message.id,
+        );
+      },
+    });
+    await until(
+      async () => (await pool.query('SELECT 1 FROM test_claims WHERE order_id = $1', [marker])).rowCount === 1,
+    );
+    await dispatcher?.stop();
+
+    const claims = await pool.query<{ message_id: string }>('SELECT message_id FROM test_claims WHERE order_id = $1', [
+      orderId,
+    ]);
+    assert.deepEqual(
+      claims.rows.map((row) => row.message_id),
+      [first.id],
+    );
+    const secondTries = tries.filter(({ messageId }) => messageId === second.id).map(({ assumeNew }) => assumeNew);
+    assert.equal(secondTries.at(0), true, 'its first try assumed it new');
+    assert.equal(secondTries.at(-1), false, 'its last try was the careful one');
+    const inbox = await pool.query('SELECT 1 FROM inbox_messages WHERE message_id = ANY($1::text[])', [
+      [first.id, second.id],
+    ]);
+    assert.equal(inbox.rowCount, 2, 'both messages recorded as handled, none dead-lettered');
   });
 
   it('stores what a handler returns in the outbox, caused by the message and later in Lamport time', async () => {

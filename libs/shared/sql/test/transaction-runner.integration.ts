@@ -58,6 +58,98 @@ describe('the transaction runner, on PostgreSQL', () => {
     assert.deepEqual(await rows(), ['a', 'b']);
   });
 
+  it('sends a deferred statement with the next one, in its round trip, and in order', async () => {
+    const read = await transaction(async (tx) => {
+      await tx.execute(insert, 'a');
+      assert.ok(tx.defer, 'the runner defers statements');
+      tx.defer(insert, 'b');
+      tx.defer(insert, 'c');
+      const seen = await tx.query<{ value: string }>('SELECT value FROM entries WHERE value = $1', 'c');
+      await tx.committing?.query(`${insert} RETURNING value`, 'd');
+      return seen;
+    });
+    assert.deepEqual(read, [{ value: 'c' }], 'the statement after them sees what they wrote, and only its own rows');
+    assert.equal(roundTrips, 3);
+    assert.deepEqual(await rows(), ['a', 'b', 'c', 'd']);
+  });
+
+  it('sends deferred statements with the COMMIT when no statement follows them', async () => {
+    await transaction(async (tx) => {
+      await tx.execute(insert, 'a');
+      tx.defer?.(insert, 'b');
+    });
+    assert.equal(roundTrips, 2);
+    assert.deepEqual(await rows(), ['a', 'b']);
+  });
+
+  it('fails the next statement, and rolls back, when a deferred statement fails', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        tx.defer?.(insert, 'forbidden');
+        await tx.committing?.query(`${insert} RETURNING value`, 'b');
+      }),
+      /violates check constraint/,
+    );
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        tx.defer?.(insert, 'a');
+      }),
+      /duplicate key/,
+      'a deferred statement that fails with the COMMIT fails the transaction',
+    );
+    assert.deepEqual(await rows(), []);
+  });
+
+  it('runs a deferred statement not yet parsed on the connection on its own, first', async () => {
+    const text = `${insert} -- deferred, parsed here first`;
+    await transaction(async (tx) => {
+      await tx.execute(insert, 'a');
+      tx.defer?.(text, 'b');
+      await tx.committing?.query(`${insert} RETURNING value`, 'c');
+    });
+    assert.equal(roundTrips, 3, 'the first statement with BEGIN, the deferred one alone, the last with COMMIT');
+    roundTrips = 0;
+    await transaction(async (tx) => {
+      await tx.execute(insert, 'd');
+      tx.defer?.(text, 'e');
+      await tx.committing?.query(`${insert} RETURNING value`, 'f');
+    });
+    assert.equal(roundTrips, 2, 'parsed now, it travels with the next statement');
+    assert.deepEqual(await rows(), ['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('rolls back, and leaves the connection out of any transaction, when a deferred statement run on its own fails', async () => {
+    const text = `${insert} -- deferred, failing the first time it is parsed`;
+    await assert.rejects(
+      transaction(async (tx) => {
+        tx.defer?.(text, 'forbidden');
+        await tx.query('SELECT value FROM entries WHERE value = $1', 'a');
+      }),
+      /violates check constraint/,
+    );
+    const [status] = (await pool.query<{ open: boolean }>('SELECT now() <> statement_timestamp() AS open')).rows;
+    assert.equal(status?.open, false, 'the next statement on the connection runs outside a transaction');
+    await transaction((tx) => tx.execute(insert, 'a'));
+    assert.deepEqual(await rows(), ['a']);
+  });
+
+  it('refuses, where it is deferred, a value that cannot be sent', async () => {
+    await assert.rejects(
+      transaction(async (tx) => {
+        await tx.execute(insert, 'a');
+        tx.defer?.(insert, {
+          toPostgres: () => {
+            throw new Error('no value for you');
+          },
+        });
+      }),
+      /no value for you/,
+    );
+    assert.deepEqual(await rows(), []);
+  });
+
   it('sends COMMIT on its own when no statement was marked last', async () => {
     await transaction(async (tx) => {
       await tx.execute(insert, 'a');

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@dtx/sql';
+import { executeOrDefer, type SqlTransaction } from '@dtx/sql';
 import {
   highestAttempt,
   sagaTimer,
@@ -96,7 +96,9 @@ export async function saveSaga(
   saga: SagaInstance<unknown>,
   currentStep: string | null,
 ): Promise<void> {
-  await tx.execute(
+  // No answer is needed: it travels with the transaction's next statement where it can.
+  await executeOrDefer(
+    tx,
     `UPDATE saga_instances
         SET state = $4, current_step = $5, data = $6::jsonb, step_index = $7, attempt = $8, waiting_for = $9,
             deadline_at = $10::timestamptz, needs_attention = $11, history = $12::jsonb, steps_in_flight = $13::jsonb,

@@ -8,7 +8,13 @@ import {
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import { advanceLamportClock, readLamportClock, type Emission, type Outbox, type OutgoingMessage } from '@dtx/outbox';
-import { isDatabaseUnavailable, isTransactionConflict, type SqlTransaction, type TransactionRunner } from '@dtx/sql';
+import {
+  isDatabaseUnavailable,
+  isTransactionConflict,
+  isUniqueViolation,
+  type SqlTransaction,
+  type TransactionRunner,
+} from '@dtx/sql';
 import { backoffDelay, errorMessage, sleep, type RetryPolicy } from '@dtx/util';
 import {
   activeTraceHeaders,
@@ -22,13 +28,20 @@ import {
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, Producer } from 'kafkajs';
 import { DeadLetterPublisher, type DeadLetterReason, type Delivery } from './dead-letter-publisher.js';
 import type { FaultInjector } from './fault-injector.js';
-import { recordInInbox } from './inbox-record.js';
+import { recordAllAsNew, recordInInbox } from './inbox-record.js';
 import { DEFAULT_MAX_LAMPORT_JUMP, LamportBound } from './lamport-bound.js';
 
 export interface HandlerContext<Type extends MessageType> {
   /** The transaction that also records the message as handled and stores what the handler returns. */
   tx: SqlTransaction;
   message: MessageEnvelope<Type>;
+  /**
+   * True on a batch's first try. Repeats are rare, so work that a unique key
+   * guards may skip looking for a repeat and let the key tell: a repeat fails
+   * the transaction with a unique violation, and the batch runs again with
+   * `assumeNew` false. Absent: false.
+   */
+  assumeNew?: boolean;
 }
 
 /**
@@ -51,6 +64,17 @@ export function onlyWhen<Type extends MessageType>(
 }
 
 export type MessageHandlers = { [Type in MessageType]?: MessageHandler<Type> };
+
+/**
+ * Takes, before a batch's handlers run, the row locks they will take, in one
+ * order that every batch follows (by key, say), so that two batches holding
+ * locks of many orders (two lanes of one service, two replicas) never wait
+ * for each other in a circle: each handler's own statements lock in order,
+ * but a batch runs several of them one after another. Defer the statement
+ * where the transaction can (its answer is not needed): it then travels with
+ * the handlers' first statement, ahead of it.
+ */
+export type BatchLocks = (tx: SqlTransaction, messages: readonly AnyMessage[]) => Promise<void>;
 
 export interface DispatcherMetrics {
   handled(type: string): void;
@@ -82,6 +106,8 @@ export interface MessageDispatcherOptions {
   fetch?: { minBytes: number; maxWaitTimeInMs: number };
   /** How far ahead of the service's Lamport clock a message may be; one further ahead is dead-lettered. 0: no bound. */
   maxLamportJump?: number;
+  /** The row locks a batch takes before its handlers, in one order for all batches. */
+  lockFirst?: BatchLocks;
 }
 
 /** Handler runs before a message is dead-lettered, and the backoff between them. */
@@ -312,7 +338,7 @@ export class MessageDispatcher {
     if (work.length === 0) {
       return;
     }
-    const handled = await this.handleWithRetries(work, heartbeat);
+    const handled = await this.handleWithRetries(work, heartbeat, 'first-try');
     if (handled.outcome === 'failed') {
       // One bad message must not hold back the others: each alone, in order, so only it is dead-lettered.
       this.options.logger.warn(
@@ -320,7 +346,7 @@ export class MessageDispatcher {
         `a batch failed (${errorMessage(handled.error)}); handling its messages one by one`,
       );
       for (const handling of work) {
-        await this.handleWithRetries([handling], heartbeat);
+        await this.handleWithRetries([handling], heartbeat, 'retry');
       }
     }
   }
@@ -357,11 +383,12 @@ export class MessageDispatcher {
    * Handles messages in one transaction, retried while the database is
    * unavailable. A batch that fails otherwise is reported as failed, to be
    * handled one message at a time; a single message is retried with backoff,
-   * then dead-lettered.
+   * then dead-lettered. Only a batch's first try assumes its messages new.
    */
   private async handleWithRetries(
     work: Handling[],
     heartbeat: () => Promise<void>,
+    round: 'first-try' | 'retry',
   ): Promise<{ outcome: 'handled' | 'dead-lettered' } | { outcome: 'failed'; error: unknown }> {
     const startedAt = performance.now();
     for (let attempt = 1; ; attempt++) {
@@ -369,7 +396,7 @@ export class MessageDispatcher {
         throw new DispatcherStoppingError();
       }
       try {
-        const outcomes = await this.handleTogether(work);
+        const outcomes = await this.handleTogether(work, round === 'first-try' && attempt === 1);
         const seconds = (performance.now() - startedAt) / 1000;
         work.forEach(({ message }, index) => {
           if (outcomes[index] === 'duplicate') {
@@ -410,13 +437,20 @@ export class MessageDispatcher {
   }
 
   /**
-   * One attempt: in one transaction, the inbox records every message (one
-   * statement, which tells the duplicates), the handlers run in partition order,
-   * and everything they cause goes to the outbox (one statement). Each message
-   * gets a consumer span that continues its producer's trace; what it causes
-   * continues that span's trace.
+   * One attempt: in one transaction, the inbox records every message, the
+   * handlers run in partition order, and everything they cause goes to the
+   * outbox (one statement). Each message gets a consumer span that continues
+   * its producer's trace; what it causes continues that span's trace.
+   *
+   * Repeats are rare, so a first try assumes there are none (`assumeNew`):
+   * the inbox insert travels with the handlers' first statement, and the
+   * participant guard records a step without first looking for it; a
+   * message or a step handled before then fails the transaction on a unique
+   * key. Only then does the batch run again the careful way, which tells the
+   * repeats: the inbox insert in a round trip of its own, each step looked
+   * up before it runs.
    */
-  private async handleTogether(work: Handling[]): Promise<Array<'handled' | 'duplicate'>> {
+  private async handleTogether(work: Handling[], assumeNew: boolean): Promise<Array<'handled' | 'duplicate'>> {
     const spans = work.map(({ delivery, message }) =>
       startSpan(`process ${message.type}`, {
         kind: SpanKind.CONSUMER,
@@ -438,42 +472,66 @@ export class MessageDispatcher {
     );
     return closingSpans(spans, async () => {
       await this.options.faults?.delay();
-      return this.options.transaction(async (tx) => {
-        const fresh = await recordInInbox(
-          tx,
-          this.options.consumerGroup,
-          work.map(({ delivery, message }) => ({ message, coordinates: coordinatesOf(delivery) })),
-        );
-        const emissions: Emission[] = [];
-        const outcomes: Array<'handled' | 'duplicate'> = [];
-        for (const [index, { message, handler }] of work.entries()) {
-          const span = spans[index] as Span;
-          // The same message twice in one batch (published again by a relay) is new only the first time.
-          const isNew = fresh.delete(message.id);
-          span.setAttribute('messaging.duplicate', !isNew);
-          if (!isNew) {
-            outcomes.push('duplicate');
-            continue;
+      if (assumeNew) {
+        try {
+          return await this.handleInTransaction(work, spans, true);
+        } catch (error) {
+          if (!isUniqueViolation(error)) {
+            throw error;
           }
-          await withActiveSpan(span, async () => {
-            this.options.faults?.maybeFail();
-            const caused = (await handler({ tx, message })) ?? [];
-            emissions.push({
-              messages: caused,
-              causation: {
-                aggregateId: message.aggregateId,
-                correlationId: message.correlationId,
-                cause: message,
-                trace: activeTraceHeaders(),
-              },
-            });
-          });
-          outcomes.push('handled');
+          this.options.logger.debug(
+            { messages: work.length, err: error },
+            'a first try met a message or a step handled before; running the batch again the careful way',
+          );
         }
-        // The transaction's last statement: where it can, its COMMIT travels with it.
-        await this.options.outbox.emitAll(tx.committing ?? tx, emissions);
-        return outcomes;
-      });
+      }
+      return this.handleInTransaction(work, spans, false);
+    });
+  }
+
+  private handleInTransaction(
+    work: Handling[],
+    spans: Span[],
+    assumeNew: boolean,
+  ): Promise<Array<'handled' | 'duplicate'>> {
+    return this.options.transaction(async (tx) => {
+      const entries = work.map(({ delivery, message }) => ({ message, coordinates: coordinatesOf(delivery) }));
+      const fresh =
+        (assumeNew ? recordAllAsNew(tx, this.options.consumerGroup, entries) : undefined) ??
+        (await recordInInbox(tx, this.options.consumerGroup, entries));
+      await this.options.lockFirst?.(
+        tx,
+        work.map(({ message }) => message),
+      );
+      const emissions: Emission[] = [];
+      const outcomes: Array<'handled' | 'duplicate'> = [];
+      for (const [index, { message, handler }] of work.entries()) {
+        const span = spans[index] as Span;
+        // The same message twice in one batch (published again by a relay) is new only the first time.
+        const isNew = fresh.delete(message.id);
+        span.setAttribute('messaging.duplicate', !isNew);
+        if (!isNew) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        await withActiveSpan(span, async () => {
+          this.options.faults?.maybeFail();
+          const caused = (await handler({ tx, message, assumeNew })) ?? [];
+          emissions.push({
+            messages: caused,
+            causation: {
+              aggregateId: message.aggregateId,
+              correlationId: message.correlationId,
+              cause: message,
+              trace: activeTraceHeaders(),
+            },
+          });
+        });
+        outcomes.push('handled');
+      }
+      // The transaction's last statement: where it can, its COMMIT travels with it.
+      await this.options.outbox.emitAll(tx.committing ?? tx, emissions);
+      return outcomes;
     });
   }
 

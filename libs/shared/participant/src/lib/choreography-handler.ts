@@ -20,6 +20,7 @@ export function choreographed<Event extends MessageType, Type extends SagaComman
 ): MessageHandler<Event> {
   return onlyWhen<Event>(
     (message) => isChoreographed(message.payload),
-    async ({ tx, message }) => (await work.run(tx, input(message.payload), 'choreography')).events,
+    async ({ tx, message, assumeNew }) =>
+      (await work.run(tx, input(message.payload), 'choreography', assumeNew)).events,
   );
 }

@@ -1,6 +1,6 @@
 import { ACTION_REFUSED } from '@dtx/contracts';
 import type { OutgoingMessage } from '@dtx/outbox';
-import type { SqlTransaction } from '@dtx/sql';
+import { executeOrDefer, type SqlTransaction } from '@dtx/sql';
 import { withSpan, type Span } from '@dtx/telemetry';
 
 /** What a participant's action or compensation decided, and the events it causes (choreography). */
@@ -68,14 +68,23 @@ async function lockStep(tx: SqlTransaction, key: StepKey): Promise<ParticipantSt
  * - a duplicate (a retried command, a redelivered event) does nothing and
  *   gets the first outcome again;
  * - an action arriving after its compensation (hanging) is refused.
+ *
+ * With `assumeNew` (a batch's first try) it does not look for the step
+ * first: it runs the action and records the step, and if the step was done
+ * or compensated already, the record fails on the step's primary key, the
+ * transaction rolls back, and the careful try tells which.
  */
 export function guardAction<Outcome extends string>(
   tx: SqlTransaction,
   key: StepKey,
   trace: StepTrace,
   action: () => Promise<StepResult<Outcome>>,
+  assumeNew = false,
 ): Promise<StepResult<Outcome | typeof ACTION_REFUSED>> {
   return traced('step', key, trace, async (span): Promise<StepResult<Outcome | typeof ACTION_REFUSED>> => {
+    if (assumeNew) {
+      return recordAction(tx, key, await action());
+    }
     const step = await lockStep(tx, key);
     if (step?.state === 'COMPENSATED') {
       span.setAttribute('saga.hanging_action_refused', true);
@@ -91,8 +100,10 @@ export function guardAction<Outcome extends string>(
   });
 }
 
+/** The step's record (no `ON CONFLICT`: a step recorded already fails it): deferred to the transaction's next statement where it can be (no answer is needed). */
 async function recordAction<Result extends StepResult>(tx: SqlTransaction, key: StepKey, result: Result) {
-  await tx.execute(
+  await executeOrDefer(
+    tx,
     `INSERT INTO participant_steps (order_id, resource, state, action_outcome, action_reason)
      VALUES ($1::uuid, $2, 'ACTION_DONE', $3, $4)`,
     key.orderId,
@@ -130,7 +141,8 @@ export function guardCompensation<Outcome extends string>(
 }
 
 async function recordCompensation<Result extends StepResult>(tx: SqlTransaction, key: StepKey, result: Result) {
-  await tx.execute(
+  await executeOrDefer(
+    tx,
     `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
      VALUES ($1::uuid, $2, 'COMPENSATED', $3)
      ON CONFLICT (order_id, resource) DO UPDATE SET state = 'COMPENSATED', compensation_outcome = $3, updated_at = now()`,

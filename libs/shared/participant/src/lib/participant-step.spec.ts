@@ -15,7 +15,7 @@ interface StepRow {
   compensation_outcome: string | null;
 }
 
-/** participant_steps in memory: the guard's lookup, its action row and its compensation row. */
+/** participant_steps in memory: the guard's lookup, its action row (refused, as by the primary key, if the step has one) and its compensation row. */
 function stepsTable(): SqlTransaction {
   const rows = new Map<string, StepRow>();
   return {
@@ -26,6 +26,11 @@ function stepsTable(): SqlTransaction {
     execute: async (text: string, orderId: unknown, resource: unknown, outcome: unknown, reason: unknown) => {
       const id = `${orderId}/${resource}`;
       const before = rows.get(id) ?? { action_outcome: null, action_reason: null };
+      if (text.includes("'ACTION_DONE'") && rows.has(id)) {
+        throw Object.assign(new Error('duplicate key value violates unique constraint "participant_steps_pkey"'), {
+          code: '23505',
+        });
+      }
       rows.set(
         id,
         text.includes("'ACTION_DONE'")
@@ -78,6 +83,7 @@ async function handle<Type extends MessageType>(
   tx: SqlTransaction,
   type: Type,
   payload: PayloadOf<Type>,
+  assumeNew?: boolean,
 ) {
   const handler = handlers[type] as MessageHandler<Type> | undefined;
   assert.ok(handler, `a handler for ${type}`);
@@ -92,7 +98,7 @@ async function handle<Type extends MessageType>(
   if (handler.appliesTo?.(message) === false) {
     return [];
   }
-  return (await handler({ tx, message })) ?? [];
+  return (await handler({ tx, message, ...(assumeNew === undefined ? {} : { assumeNew }) })) ?? [];
 }
 
 const command = (attempt: number) => ({ sagaId, step: 'reserve-stock', attempt, orderId });
@@ -158,6 +164,48 @@ describe('orchestrated', () => {
       reply(1, 'ReserveStock', 'ActionRefused', 'the step was compensated before its action arrived'),
     ]);
     assert.deepEqual(runs, { reserve: 0, release: 0 });
+  });
+});
+
+describe('a first try that assumes the step new', () => {
+  it('runs a new action and records it as the careful try would', async () => {
+    const { step, runs } = stockStep();
+    const tx = stepsTable();
+    assert.deepEqual(await handle(orchestrated(step), tx, 'ReserveStock', { ...command(1), ...order }, true), [
+      reply(1, 'ReserveStock', 'StockReserved'),
+    ]);
+    assert.deepEqual(await handle(orchestrated(step), tx, 'ReserveStock', { ...command(2), ...order }), [
+      reply(2, 'ReserveStock', 'StockReserved'),
+    ]);
+    assert.equal(runs.reserve, 1, 'the careful try found the step');
+  });
+
+  it('fails on the step key for an action done already, and for one whose compensation came first', async () => {
+    const done = stockStep();
+    const tx = stepsTable();
+    await handle(orchestrated(done.step), tx, 'ReserveStock', { ...command(1), ...order });
+    await assert.rejects(
+      handle(orchestrated(done.step), tx, 'ReserveStock', { ...command(2), ...order }, true),
+      (error: { code?: string }) => error.code === '23505',
+    );
+    const compensated = stockStep();
+    const other = stepsTable();
+    await handle(orchestrated(compensated.step), other, 'ReleaseStock', command(1), true);
+    await assert.rejects(
+      handle(
+        { OrderCreated: choreographed(compensated.step.action, (created) => created) },
+        other,
+        'OrderCreated',
+        { ...order, mode: 'choreography' },
+        true,
+      ),
+      (error: { code?: string }) => error.code === '23505',
+    );
+    assert.deepEqual(
+      await handle(orchestrated(compensated.step), other, 'ReserveStock', { ...command(1), ...order }),
+      [reply(1, 'ReserveStock', 'ActionRefused', 'the step was compensated before its action arrived')],
+      'the careful try refuses it',
+    );
   });
 });
 

@@ -32,7 +32,8 @@ export interface StepWork<Type extends SagaCommandType, Success extends string, 
 export interface GuardedWork<Type extends SagaCommandType> {
   readonly command: Type;
   // A method, so that work for one command fits where work for any command is expected.
-  run(tx: SqlTransaction, input: CommandArguments<Type>, mode: SagaMode): Promise<StepResult>;
+  /** `assumeNew`: the handler's (see HandlerContext in @dtx/inbox); an action then records its step without looking for it first. */
+  run(tx: SqlTransaction, input: CommandArguments<Type>, mode: SagaMode, assumeNew?: boolean): Promise<StepResult>;
 }
 
 /** A participant's saga step: what it acts on (one guarded row per order), its action and, if it can be undone, its compensation. */
@@ -74,9 +75,13 @@ export function participantStep<
     resource,
     action: {
       command: action.command.type,
-      run: (tx, input, mode) =>
-        guardAction(tx, key(input), { name: action.name, mode }, () =>
-          action.run(tx, input as CommandArguments<Action>),
+      run: (tx, input, mode, assumeNew) =>
+        guardAction(
+          tx,
+          key(input),
+          { name: action.name, mode },
+          () => action.run(tx, input as CommandArguments<Action>),
+          assumeNew,
         ),
     },
     ...(compensation && {

@@ -9,14 +9,14 @@ import type { AnyParticipantStep, GuardedWork, SagaCommandType } from './partici
  * saga, step and attempt (so the orchestrator can fence it).
  */
 function sagaCommandHandler<Type extends SagaCommandType>(work: GuardedWork<Type>): MessageHandler<Type> {
-  return async ({ tx, message }) => {
+  return async ({ tx, message, assumeNew }) => {
     const command = message.payload as PayloadOf<Type> & {
       sagaId: string;
       step: string;
       attempt: number;
       orderId: string;
     };
-    const result = await work.run(tx, command as CommandArguments<Type>, 'orchestration');
+    const result = await work.run(tx, command as CommandArguments<Type>, 'orchestration', assumeNew);
     return [
       outgoing('SagaReply', {
         sagaId: command.sagaId,

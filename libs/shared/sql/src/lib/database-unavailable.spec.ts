@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isDatabaseUnavailable, isTransactionConflict } from './database-unavailable.js';
+import { isDatabaseUnavailable, isTransactionConflict, isUniqueViolation } from './database-unavailable.js';
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -36,5 +36,18 @@ describe('isTransactionConflict', () => {
     assert.equal(isTransactionConflict(withCode('duplicate key value', '23505')), false);
     assert.equal(isTransactionConflict(withCode('terminating connection', '57P01')), false);
     assert.equal(isTransactionConflict(new Error('handler bug')), false);
+  });
+});
+
+describe('isUniqueViolation', () => {
+  it('recognises a unique key refusing a row, also as a cause', () => {
+    assert.ok(isUniqueViolation(withCode('duplicate key value violates unique constraint', '23505')));
+    assert.ok(isUniqueViolation(new Error('handler failed', { cause: withCode('duplicate key value', '23505') })));
+  });
+
+  it('does not take other constraint failures or errors for it', () => {
+    assert.equal(isUniqueViolation(withCode('violates check constraint', '23514')), false);
+    assert.equal(isUniqueViolation(withCode('violates foreign key constraint', '23503')), false);
+    assert.equal(isUniqueViolation(new Error('duplicate key value')), false);
   });
 });

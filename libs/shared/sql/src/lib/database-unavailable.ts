@@ -10,6 +10,19 @@ const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT
 const LOST_CONNECTION =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
+/** The error and its causes (a driver adapter wraps the error), at most eight deep. */
+function* causeChain(error: unknown): Generator<Error & { code?: unknown }> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    yield current as Error & { code?: unknown };
+    current = current.cause;
+  }
+}
+
+/** Whether `error` or one of its causes carries a string SQLSTATE (or socket code) that `matches`. */
+function hasCode(error: unknown, matches: (code: string) => boolean): boolean {
+  return [...causeChain(error)].some(({ code }) => typeof code === 'string' && matches(code));
+}
+
 /**
  * Whether `error` (or anything in its `cause` chain) means the database was
  * unreachable or restarting: work that failed that way succeeds once the
@@ -17,20 +30,10 @@ const LOST_CONNECTION =
  * up on as if the work itself were at fault.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (
-      typeof code === 'string' &&
-      (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || SOCKET_ERRORS.has(code))
-    ) {
-      return true;
-    }
-    if (LOST_CONNECTION.test(current.message)) {
-      return true;
-    }
-    current = current.cause;
-  }
-  return false;
+  return (
+    hasCode(error, (code) => code.startsWith('08') || UNAVAILABLE_STATES.has(code) || SOCKET_ERRORS.has(code)) ||
+    [...causeChain(error)].some(({ message }) => LOST_CONNECTION.test(message))
+  );
 }
 
 /** SQLSTATEs of a transaction that lost a race with another (deadlock, serialization failure): run again, it succeeds. */
@@ -38,12 +41,10 @@ const CONFLICT_STATES = new Set(['40P01', '40001']);
 
 /** Whether `error` (or its cause) means the transaction was chosen to lose a deadlock or a serialization conflict. */
 export function isTransactionConflict(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && CONFLICT_STATES.has(code)) {
-      return true;
-    }
-    current = current.cause;
-  }
-  return false;
+  return hasCode(error, (code) => CONFLICT_STATES.has(code));
+}
+
+/** Whether `error` (or its cause) is a unique key refusing a row (23505): something was there already. */
+export function isUniqueViolation(error: unknown): boolean {
+  return hasCode(error, (code) => code === '23505');
 }

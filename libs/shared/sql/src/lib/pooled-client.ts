@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { queryBracketed } from './bracketed-statement.js';
+import { queryBracketed, wireValue, type ParsedStatement } from './bracketed-statement.js';
 import type { SqlExecutor, SqlTransaction, TransactionRunner } from './sql-transaction.js';
 
 /** Statement names by text, shared by every connection of the process. */
@@ -78,66 +78,128 @@ export function inTransaction<Result>(
   });
 }
 
+/** Named statements that have run on each connection, so are parsed there. */
+const parsedOn = new WeakMap<pg.ClientBase, Set<string>>();
+
 /**
- * A transaction whose BEGIN travels with its first statement and whose
- * COMMIT travels with the statement it is told is its last (`committing`):
- * two round trips fewer than BEGIN, statements, COMMIT. A transaction that
- * runs no statement sends nothing at all.
+ * A transaction that sends its BEGIN with its first statement, a deferred
+ * statement with the statement after it, and its COMMIT with the statement
+ * it is told is its last (`committing`), or with the last deferred one: a
+ * consumer's transaction of BEGIN, five statements and COMMIT is four round
+ * trips. A transaction that runs no statement sends nothing at all.
  */
 class PipelinedTransaction implements SqlTransaction {
   private state: 'not-begun' | 'open' | 'committed' = 'not-begun';
+  private deferred: { config: pg.QueryConfig; values: unknown[] }[] = [];
   readonly committing: SqlExecutor = {
-    query: async (text, ...values) => (await this.run(text, values, true)).rows,
-    execute: async (text, ...values) => (await this.run(text, values, true)).rowCount ?? 0,
+    query: async (text, ...values) => (await this.run(prepared(text, values), true)).rows,
+    execute: async (text, ...values) => (await this.run(prepared(text, values), true)).rowCount ?? 0,
   };
 
   constructor(private readonly client: pg.PoolClient) {}
 
   async query<Row>(text: string, ...values: unknown[]): Promise<Row[]> {
-    return (await this.run(text, values, false)).rows as Row[];
+    return (await this.run(prepared(text, values), false)).rows as Row[];
   }
 
   async execute(text: string, ...values: unknown[]): Promise<number> {
-    return (await this.run(text, values, false)).rowCount ?? 0;
+    return (await this.run(prepared(text, values), false)).rowCount ?? 0;
+  }
+
+  defer(text: string, ...values: unknown[]): void {
+    this.refuseIfCommitted();
+    // Converted now, so that a value that cannot be sent fails here, in its caller.
+    const wire = values.map(wireValue);
+    this.deferred.push({ config: prepared(text, wire), values: wire });
   }
 
   /** Ends the transaction, unless its last statement already committed it. */
   async commit(): Promise<void> {
-    if (this.state === 'open') {
+    const last = this.deferred.pop();
+    if (last) {
+      await this.run(last.config, true);
+    } else if (this.state === 'open') {
       await this.client.query('COMMIT');
     }
     this.state = 'committed';
   }
 
   async rollback(): Promise<void> {
+    this.deferred = [];
     if (this.state === 'open') {
       await this.client.query('ROLLBACK');
     }
   }
 
-  private async run(text: string, values: unknown[], commit: boolean): Promise<pg.QueryResult> {
-    if (this.state === 'committed') {
-      throw new Error('the transaction is committed: no statement may follow its last one');
-    }
-    const config = prepared(text, values);
+  private async run(config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult> {
+    this.refuseIfCommitted();
+    const deferred = await this.takeDeferred();
     const begin = this.state === 'not-begun';
     // Open (or, after an error, aborted) from here on: it ends with COMMIT or ROLLBACK.
     this.state = 'open';
-    if (config.name === undefined) {
-      if (begin) {
-        await this.client.query('BEGIN');
-      }
-      const result = await this.client.query(config);
+    const name = config.name;
+    if (name === undefined) {
+      const result = await this.alone(config, begin);
       if (commit) {
         await this.commit();
       }
       return result;
     }
-    const result = await queryBracketed(this.client, { ...config, name: config.name }, { begin, commit });
+    const result = await queryBracketed(this.client, { ...config, name }, { begin, deferred, commit });
+    this.parsed().add(name);
     if (commit) {
       this.state = 'committed';
     }
     return result;
+  }
+
+  /** The deferred statements that can travel with the next one; those not yet parsed on this connection run first, on their own. */
+  private async takeDeferred(): Promise<ParsedStatement[]> {
+    const waiting = this.deferred;
+    this.deferred = [];
+    const parsed = this.parsed();
+    const ready: ParsedStatement[] = [];
+    for (const { config, values } of waiting) {
+      if (config.name !== undefined && parsed.has(config.name)) {
+        ready.push({ name: config.name, values });
+        continue;
+      }
+      const begin = this.state === 'not-begun';
+      // Open before it is sent: if it fails, the transaction must still be rolled back.
+      this.state = 'open';
+      await this.alone(config, begin, ready);
+      if (config.name !== undefined) {
+        parsed.add(config.name);
+      }
+      ready.length = 0;
+    }
+    return ready;
+  }
+
+  /** A statement in a round trip of its own, after the deferred statements ready before it. */
+  private async alone(config: pg.QueryConfig, begin: boolean, deferred: ParsedStatement[] = []) {
+    if (begin) {
+      await this.client.query('BEGIN');
+    }
+    for (const statement of deferred) {
+      await this.client.query({ name: statement.name, text: '', values: statement.values });
+    }
+    return this.client.query(config);
+  }
+
+  private parsed(): Set<string> {
+    let names = parsedOn.get(this.client);
+    if (names === undefined) {
+      names = new Set();
+      parsedOn.set(this.client, names);
+    }
+    return names;
+  }
+
+  private refuseIfCommitted(): void {
+    if (this.state === 'committed') {
+      throw new Error('the transaction is committed: no statement may follow its last one');
+    }
   }
 }
 

@@ -20,6 +20,21 @@ export interface SqlTransaction extends SqlExecutor {
    * the transaction after it.
    */
   readonly committing?: SqlExecutor;
+  /**
+   * Where the transaction can: sends a statement whose answer the caller does
+   * not need with the transaction's next statement (or its COMMIT), in the
+   * same round trip. If it fails, that statement fails with its error.
+   */
+  defer?(text: string, ...values: unknown[]): void;
+}
+
+/** Runs a statement whose answer is not needed: deferred where the transaction can, at once where it cannot. */
+export async function executeOrDefer(tx: SqlTransaction, text: string, ...values: unknown[]): Promise<void> {
+  if (tx.defer) {
+    tx.defer(text, ...values);
+  } else {
+    await tx.execute(text, ...values);
+  }
 }
 
 /** Runs work in one database transaction, committing if it resolves and rolling back if it throws. */
