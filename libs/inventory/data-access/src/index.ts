@@ -3,6 +3,7 @@ export { createInventoryDatabaseClient, type InventoryDatabaseClient } from './l
 export { findStockLevel, setAvailableStock, type StockLevel } from './lib/stock-levels.js';
 export {
   endReservation,
+  lockStockRowsFirst,
   reserveAllOrNone,
   sellAllFromAvailable,
   type ReservationRow,

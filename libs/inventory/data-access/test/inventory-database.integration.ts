@@ -6,12 +6,13 @@ import { transactionRunner } from '@dtx/sql';
 import {
   createInventoryDatabaseClient,
   endReservation,
+  lockStockRowsFirst,
   reserveAllOrNone,
   sellAllFromAvailable,
   setAvailableStock,
   type InventoryDatabaseClient,
 } from '../src/index.js';
-import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, rowsLockedElsewhere, type TestDatabase } from '@dtx/testing';
 
 describe('inventory database: generated client against the migrated schema', () => {
   let database: TestDatabase;
@@ -222,6 +223,25 @@ describe('inventory database: generated client against the migrated schema', () 
         [cancelled, 'RELEASED'],
       ]),
     );
+  });
+
+  it('locks first, before a batch, the stock rows of its SKUs and of its orders still reserved, and only those', async () => {
+    await client.stockItem.createMany({
+      data: ['SKU-J', 'SKU-K', 'SKU-L', 'SKU-M', 'SKU-N'].map((sku) => ({ sku, available: 10 })),
+    });
+    const transaction = transactionRunner(pool);
+    const [reserved, committed] = [randomUUID(), randomUUID()];
+    await transaction((tx) => reserveAllOrNone(tx, reserved, [{ sku: 'SKU-K', quantity: 1 }]));
+    await transaction((tx) => reserveAllOrNone(tx, committed, [{ sku: 'SKU-L', quantity: 1 }]));
+    await transaction((tx) => endReservation(tx, committed, 'COMMITTED'));
+
+    const locked = await transaction(async (tx) => {
+      await lockStockRowsFirst(tx, ['SKU-J'], [reserved, committed, randomUUID()]);
+      // Travels (deferred) with the statement after it, as it does before a batch's first handler.
+      await tx.query('SELECT 1');
+      return rowsLockedElsewhere(pool, 'stock_items', 'sku', ['SKU-J', 'SKU-K', 'SKU-L', 'SKU-M']);
+    });
+    assert.deepEqual(locked, ['SKU-J', 'SKU-K'], "its SKU and its reserved order's, not an ended reservation's");
   });
 
   async function stockOf(...skus: string[]) {

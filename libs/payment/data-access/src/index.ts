@@ -12,6 +12,7 @@ export {
   advancePayment,
   authorizeIfCovered,
   captureIfCovered,
+  lockAccountsFirst,
   type AccountEffect,
   type PaymentRow,
   type PaymentStatus,

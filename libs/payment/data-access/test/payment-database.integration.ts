@@ -8,10 +8,11 @@ import {
   authorizeIfCovered,
   captureIfCovered,
   createPaymentDatabaseClient,
+  lockAccountsFirst,
   setBalance,
   type PaymentDatabaseClient,
 } from '../src/index.js';
-import { createMigratedTestDatabase, type TestDatabase } from '@dtx/testing';
+import { createMigratedTestDatabase, rowsLockedElsewhere, type TestDatabase } from '@dtx/testing';
 
 describe('payments database: generated client against the migrated schema', () => {
   let database: TestDatabase;
@@ -116,6 +117,23 @@ describe('payments database: generated client against the migrated schema', () =
         [unknown, [1n, 'DECLINED']],
       ]),
     );
+  });
+
+  it("locks first, before a batch, the accounts of its customers and of its orders' payers, and only those", async () => {
+    await client.account.createMany({
+      data: ['customer-7', 'customer-8', 'customer-9'].map((customerId) => ({ customerId, balance: 1_000n })),
+    });
+    const transaction = transactionRunner(pool);
+    const paid = randomUUID();
+    await transaction((tx) => authorizeIfCovered(tx, { orderId: paid, customerId: 'customer-8', amount: 10 }));
+
+    const locked = await transaction(async (tx) => {
+      await lockAccountsFirst(tx, ['customer-7'], [paid, randomUUID()]);
+      // Travels (deferred) with the statement after it, as it does before a batch's first handler.
+      await tx.query('SELECT 1');
+      return rowsLockedElsewhere(pool, 'accounts', 'customer_id', ['customer-7', 'customer-8', 'customer-9']);
+    });
+    assert.deepEqual(locked, ['customer-7', 'customer-8']);
   });
 
   it('moves a payment to its next status and the account with it, in one statement, once', async () => {

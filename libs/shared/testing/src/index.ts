@@ -18,3 +18,4 @@ export { grantKafkaAccess, revokeKafkaAccess } from './lib/kafka-access.js';
 export { testKafkaAccess, type TestKafkaAccess } from './lib/test-kafka.js';
 export { createMigratedTestDatabase, startSystem, type RunningSystem } from './lib/running-system.js';
 export { startConsoleProcess } from './lib/console-process.js';
+export { rowsLockedElsewhere } from './lib/row-locks.js';

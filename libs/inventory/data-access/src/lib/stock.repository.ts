@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '@dtx/sql';
+import { executeOrDefer, type SqlTransaction } from '@dtx/sql';
 
 export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'REJECTED' | 'CANCELLED';
 
@@ -9,6 +9,31 @@ export interface ReservationRow {
 
 /** A line of a reservation: at most one per SKU. */
 export type ReservedLine = ReservationRow['items'][number];
+
+/**
+ * Locks, in SKU order, the stock rows of `skus` and of the lines of the
+ * orders' reservations still RESERVED (the rows their commit or release
+ * moves). A batch that takes these first takes no stock lock later that
+ * another batch could hold while waiting for one of its own. Deferred where
+ * the transaction can: no answer is needed.
+ */
+export async function lockStockRowsFirst(
+  tx: SqlTransaction,
+  skus: readonly string[],
+  orderIds: readonly string[],
+): Promise<void> {
+  await executeOrDefer(
+    tx,
+    `SELECT FROM stock_items
+      WHERE sku = ANY($1::text[])
+         OR sku IN (SELECT item->>'sku'
+                      FROM reservations, jsonb_array_elements(reservations.items) AS item
+                     WHERE order_id = ANY($2::uuid[]) AND status = 'RESERVED')
+      ORDER BY sku FOR UPDATE`,
+    [...skus],
+    [...orderIds],
+  );
+}
 
 /**
  * Reserves every line of an order or none, in one statement: locks the

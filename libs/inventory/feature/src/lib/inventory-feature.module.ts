@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { Messaging } from '@dtx/service-platform';
-import { sagaStepHandlers, settlementHandlers } from './inventory-handlers.js';
+import { lockStockFirst, sagaStepHandlers, settlementHandlers } from './inventory-handlers.js';
 import { StockService } from './stock.service.js';
 
 @Module({
@@ -11,7 +11,7 @@ export class InventoryFeatureModule implements OnModuleInit {
   constructor(private readonly messaging: Messaging) {}
 
   onModuleInit(): void {
-    this.messaging.consume(sagaStepHandlers());
-    this.messaging.consume(settlementHandlers(), 'settlement');
+    this.messaging.consume(sagaStepHandlers(), 'saga-steps', lockStockFirst);
+    this.messaging.consume(settlementHandlers(), 'settlement', lockStockFirst);
   }
 }

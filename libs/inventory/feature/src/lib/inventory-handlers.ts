@@ -1,5 +1,6 @@
 import { inventoryParticipant } from '@dtx/contracts';
-import type { MessageHandlers } from '@dtx/inbox';
+import type { BatchLocks, MessageHandlers } from '@dtx/inbox';
+import { lockStockRowsFirst } from '@dtx/inventory-data-access';
 import { choreographed, orchestrated, participantStep } from '@dtx/participant';
 import { commitReservation, releaseReservation, reserveStock } from './stock-reservations.js';
 
@@ -51,3 +52,22 @@ export function settlementHandlers(): MessageHandlers {
 export function inventoryHandlers(): MessageHandlers {
   return { ...sagaStepHandlers(), ...settlementHandlers() };
 }
+
+/**
+ * A batch of either lane takes the stock rows of all its orders first, in
+ * SKU order: a reservation locks its own SKUs in order, but a batch of them
+ * next to a batch of commits (the other lane, or another replica) would
+ * otherwise lock SKU-3 then SKU-5 while the other locks SKU-5 then SKU-3.
+ * A batch of one message locks in order already.
+ */
+export const lockStockFirst: BatchLocks = async (tx, messages) => {
+  if (messages.length < 2) {
+    return;
+  }
+  const payloads = messages.map(({ payload }) => payload as { orderId?: string; items?: { sku: string }[] });
+  await lockStockRowsFirst(
+    tx,
+    payloads.flatMap(({ items }) => items?.map(({ sku }) => sku) ?? []),
+    payloads.flatMap(({ orderId }) => (orderId ? [orderId] : [])),
+  );
+};

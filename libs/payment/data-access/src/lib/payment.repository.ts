@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SqlTransaction } from '@dtx/sql';
+import { executeOrDefer, type SqlTransaction } from '@dtx/sql';
 
 export type PaymentStatus = 'AUTHORIZED' | 'CAPTURED' | 'REFUNDED' | 'VOIDED' | 'DECLINED';
 
@@ -18,6 +18,29 @@ export interface AccountEffect {
 
 /** A payment's move to its next status, and what that does to the account. */
 export type PaymentTransition = { to: PaymentStatus } & AccountEffect;
+
+/**
+ * Locks, in customer order, the accounts of `customerIds` and of the
+ * customers who pay the orders (the accounts their payments' moves change).
+ * A batch that takes these first takes no account lock later that another
+ * batch could hold while waiting for one of its own. Deferred where the
+ * transaction can: no answer is needed.
+ */
+export async function lockAccountsFirst(
+  tx: SqlTransaction,
+  customerIds: readonly string[],
+  orderIds: readonly string[],
+): Promise<void> {
+  await executeOrDefer(
+    tx,
+    `SELECT FROM accounts
+      WHERE customer_id = ANY($1::text[])
+         OR customer_id IN (SELECT customer_id FROM payments WHERE order_id = ANY($2::uuid[]))
+      ORDER BY customer_id FOR UPDATE`,
+    [...customerIds],
+    [...orderIds],
+  );
+}
 
 /**
  * Moves the order's payment from its status to the next, where `transitions`

@@ -1,5 +1,6 @@
 import { paymentParticipant } from '@dtx/contracts';
-import type { MessageHandlers } from '@dtx/inbox';
+import type { BatchLocks, MessageHandlers } from '@dtx/inbox';
+import { lockAccountsFirst } from '@dtx/payment-data-access';
 import { choreographed, orchestrated, participantStep } from '@dtx/participant';
 import { authorizePayment, capturePayment, compensatePayment } from './payments.js';
 
@@ -57,3 +58,22 @@ export function settlementHandlers(): MessageHandlers {
 export function paymentHandlers(): MessageHandlers {
   return { ...sagaStepHandlers(), ...settlementHandlers() };
 }
+
+/**
+ * A batch of either lane takes the accounts of all its orders first, in
+ * customer order: each message moves one account, but a batch of
+ * authorizations next to a batch of captures (the other lane, or another
+ * replica) would otherwise lock customer A then B while the other locks B
+ * then A. A batch of one message locks one account.
+ */
+export const lockAccountsOfBatchFirst: BatchLocks = async (tx, messages) => {
+  if (messages.length < 2) {
+    return;
+  }
+  const payloads = messages.map(({ payload }) => payload as { orderId?: string; customerId?: string });
+  await lockAccountsFirst(
+    tx,
+    payloads.flatMap(({ customerId }) => (customerId ? [customerId] : [])),
+    payloads.flatMap(({ orderId }) => (orderId ? [orderId] : [])),
+  );
+};

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { KAFKA_MAX_FETCH_MIN_BYTES } from '@dtx/config';
 import { consumerGroupOf, deadLetterTopic, topicsOf, type ConsumerLane } from '@dtx/contracts';
-import { FaultInjector, MessageDispatcher, type MessageHandlers } from '@dtx/inbox';
+import { FaultInjector, MessageDispatcher, type BatchLocks, type MessageHandlers } from '@dtx/inbox';
 import { Outbox, OutboxRelay, publishWithProducer } from '@dtx/outbox';
 import { transactionRunner, type TransactionRunner } from '@dtx/sql';
 import { errorMessage, sleep } from '@dtx/util';
@@ -92,9 +92,10 @@ export class Messaging
   /**
    * Registers a consumer of the messages `handlers` handle, subscribed to the
    * topics they travel on; it starts with the application. Call from
-   * onModuleInit, at most once per lane.
+   * onModuleInit, at most once per lane. `lockFirst`: the row locks a batch
+   * takes before its handlers (see BatchLocks).
    */
-  consume(handlers: MessageHandlers, lane: ConsumerLane = 'saga-steps'): void {
+  consume(handlers: MessageHandlers, lane: ConsumerLane = 'saga-steps', lockFirst?: BatchLocks): void {
     const { serviceName, config } = this.options;
     if (this.lanes.has(lane)) {
       throw new Error(`${serviceName} already consumes in the ${lane} lane: one consumer group, one consumer`);
@@ -123,6 +124,7 @@ export class Messaging
           ? { minBytes: KAFKA_MAX_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_SETTLEMENT_FETCH_WAIT_MS }
           : { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS },
         maxLamportJump: config.LAMPORT_MAX_JUMP,
+        ...(lockFirst ? { lockFirst } : {}),
       }),
     );
   }
