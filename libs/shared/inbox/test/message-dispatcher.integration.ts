@@ -500,6 +500,44 @@ describe('message dispatcher: inbox, retries and dead letters on PostgreSQL and 
       assert.ok(transactions.size < rows.length / 4, `${rows.length} messages in ${transactions.size} transactions`);
     });
 
+    it("runs different orders' handlers side by side, their statements in shared round trips, and one order's in order", async () => {
+      const [first, second, third] = [randomUUID(), randomUUID(), randomUUID()];
+      // Two messages of the first order, apart in the batch; all on one partition, each keyed by its order.
+      const envelopes = [confirmation(first), confirmation(second), confirmation(first), confirmation(third)];
+      await producer.send({
+        topic: topic(),
+        messages: envelopes.map((envelope) => ({
+          key: envelope.aggregateId,
+          partition: 0,
+          value: JSON.stringify(envelope),
+          headers: kafkaHeadersOf(envelope),
+        })),
+      });
+      const label = new Map(envelopes.map((envelope, index) => [envelope.id, `${index}`]));
+      const events: string[] = [];
+      startDispatcher({
+        OrderConfirmed: async ({ tx, message }) => {
+          events.push(`ask ${label.get(message.id)}`);
+          await tx.execute(
+            'INSERT INTO test_batch_effects (order_id, transaction_id) VALUES ($1, txid_current())',
+            message.payload.orderId,
+          );
+          events.push(`answer ${label.get(message.id)}`);
+        },
+      });
+      const orderIds = [first, second, third];
+      await until(async () => (await batchEffects(orderIds)).length >= envelopes.length);
+      await dispatcher?.stop();
+
+      const rows = await batchEffects(orderIds);
+      assert.equal(new Set(rows.map((row) => row.transaction_id)).size, 1, 'one transaction');
+      assert.deepEqual(
+        events,
+        ['ask 0', 'ask 1', 'ask 3', 'answer 0', 'answer 1', 'answer 3', 'ask 2', 'answer 2'],
+        "three orders' first statements asked before any answer (one round trip); the first order's second message after its first",
+      );
+    });
+
     it('a poison message in the middle of a batch: the others are handled once and in order, only it is dead-lettered', async () => {
       const before = Array.from({ length: 5 }, () => randomUUID());
       const poison = randomUUID();

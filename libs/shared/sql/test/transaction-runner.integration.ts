@@ -102,25 +102,73 @@ describe('the transaction runner, on PostgreSQL', () => {
     assert.deepEqual(await rows(), []);
   });
 
-  it('runs a deferred statement not yet parsed on the connection on its own, first', async () => {
+  it('parses a statement not yet parsed on the connection in the round trip that runs it', async () => {
     const text = `${insert} -- deferred, parsed here first`;
-    await transaction(async (tx) => {
+    const select = 'SELECT value FROM entries WHERE value = $1 -- parsed here first';
+    const seen = await transaction(async (tx) => {
       await tx.execute(insert, 'a');
       tx.defer?.(text, 'b');
+      const read = await tx.query<{ value: string }>(select, 'b');
       await tx.committing?.query(`${insert} RETURNING value`, 'c');
+      return read;
     });
-    assert.equal(roundTrips, 3, 'the first statement with BEGIN, the deferred one alone, the last with COMMIT');
+    assert.deepEqual(seen, [{ value: 'b' }]);
+    assert.equal(roundTrips, 3, 'parsing costs no round trip of its own');
     roundTrips = 0;
     await transaction(async (tx) => {
       await tx.execute(insert, 'd');
       tx.defer?.(text, 'e');
-      await tx.committing?.query(`${insert} RETURNING value`, 'f');
+      await tx.query(select, 'e');
     });
-    assert.equal(roundTrips, 2, 'parsed now, it travels with the next statement');
-    assert.deepEqual(await rows(), ['a', 'b', 'c', 'd', 'e', 'f']);
+    assert.equal(roundTrips, 3, 'parsed once, each is only bound and run');
+    assert.deepEqual(await rows(), ['a', 'b', 'c', 'd', 'e']);
   });
 
-  it('rolls back, and leaves the connection out of any transaction, when a deferred statement run on its own fails', async () => {
+  it('sends the statements asked for side by side in one round trip, each answered for itself', async () => {
+    const select = 'SELECT value FROM entries WHERE value = $1';
+    const answers = await transaction(async (tx) => {
+      tx.defer?.(insert, 'a');
+      return Promise.all([
+        tx.query<{ value: string }>(select, 'a'),
+        tx.execute(insert, 'b'),
+        (async () => {
+          const inserted = await tx.execute(insert, 'c');
+          // Asked after its first answer: the next round trip, with whatever else is asked by then.
+          return [inserted, await tx.query<{ value: string }>(select, 'b')] as const;
+        })(),
+      ]);
+    });
+    assert.deepEqual(answers, [[{ value: 'a' }], 1, [1, [{ value: 'b' }]]]);
+    assert.equal(roundTrips, 3, 'BEGIN and three statements; one statement; COMMIT');
+    assert.deepEqual(await rows(), ['a', 'b', 'c']);
+  });
+
+  it('parses a new statement asked for several times in one round trip once', async () => {
+    const text = `${insert} -- new, asked for side by side`;
+    await transaction((tx) => Promise.all(['a', 'b', 'c'].map((value) => tx.execute(text, value))));
+    assert.equal(roundTrips, 2);
+    assert.deepEqual(await rows(), ['a', 'b', 'c']);
+  });
+
+  it('fails every statement of a round trip with the error of the one that failed, and every statement after it', async () => {
+    const select = 'SELECT value FROM entries WHERE value = $1';
+    let later: unknown;
+    const settled = await transaction(async (tx) => {
+      const side = await Promise.allSettled([
+        tx.execute(insert, 'a'),
+        tx.execute(insert, 'forbidden'),
+        tx.query(select, 'a'),
+      ]);
+      later = await tx.query(select, 'a').catch((error: unknown) => error);
+      return side;
+    }).catch((error: unknown) => error);
+    assert.ok(settled instanceof Error && /violates check constraint/.test(settled.message), 'the transaction fails');
+    assert.ok(later instanceof Error && /violates check constraint/.test(later.message), 'not "transaction aborted"');
+    assert.equal(roundTrips, 2, 'the failed round trip and the ROLLBACK');
+    assert.deepEqual(await rows(), []);
+  });
+
+  it('rolls back, and leaves the connection out of any transaction, when a statement parsed with its round trip fails', async () => {
     const text = `${insert} -- deferred, failing the first time it is parsed`;
     await assert.rejects(
       transaction(async (tx) => {
@@ -133,6 +181,28 @@ describe('the transaction runner, on PostgreSQL', () => {
     assert.equal(status?.open, false, 'the next statement on the connection runs outside a transaction');
     await transaction((tx) => tx.execute(insert, 'a'));
     assert.deepEqual(await rows(), ['a']);
+  });
+
+  it('remembers the statements a failed round trip parsed before its error, and parses no other', async () => {
+    const parsedFirst = 'SELECT value FROM entries WHERE value = $1 -- parsed, then the round trip fails';
+    const broken = 'SELECT value FROM no_such_table WHERE value = $1 -- fails to parse';
+    await assert.rejects(
+      transaction(async (tx) => {
+        tx.defer?.(parsedFirst, 'a');
+        await tx.query(broken, 'a');
+      }),
+      /relation "no_such_table" does not exist/,
+    );
+    roundTrips = 0;
+    await transaction(async (tx) => {
+      await tx.query(parsedFirst, 'a');
+    });
+    assert.equal(roundTrips, 2, 'bound and run, not parsed again (which would fail: it exists)');
+    await assert.rejects(
+      transaction((tx) => tx.query(broken, 'a')),
+      /relation "no_such_table" does not exist/,
+      'what did not parse is parsed again, and fails for what it is',
+    );
   });
 
   it('refuses, where it is deferred, a value that cannot be sent', async () => {

@@ -503,34 +503,45 @@ export class MessageDispatcher {
         tx,
         work.map(({ message }) => message),
       );
-      const emissions: Emission[] = [];
-      const outcomes: Array<'handled' | 'duplicate'> = [];
-      for (const [index, { message, handler }] of work.entries()) {
+      const emissions: Emission[][] = work.map(() => []);
+      const outcomes: Array<'handled' | 'duplicate'> = work.map(() => 'duplicate');
+      const handle = async (index: number) => {
+        const { message, handler } = work[index] as Handling;
         const span = spans[index] as Span;
         // The same message twice in one batch (published again by a relay) is new only the first time.
         const isNew = fresh.delete(message.id);
         span.setAttribute('messaging.duplicate', !isNew);
         if (!isNew) {
-          outcomes.push('duplicate');
-          continue;
+          return;
         }
         await withActiveSpan(span, async () => {
           this.options.faults?.maybeFail();
           const caused = (await handler({ tx, message, assumeNew })) ?? [];
-          emissions.push({
-            messages: caused,
-            causation: {
-              aggregateId: message.aggregateId,
-              correlationId: message.correlationId,
-              cause: message,
-              trace: activeTraceHeaders(),
+          emissions[index] = [
+            {
+              messages: caused,
+              causation: {
+                aggregateId: message.aggregateId,
+                correlationId: message.correlationId,
+                cause: message,
+                trace: activeTraceHeaders(),
+              },
             },
-          });
+          ];
         });
-        outcomes.push('handled');
-      }
+        outcomes[index] = 'handled';
+      };
+      // One order's messages one after another, in partition order; different orders' side by side, so that
+      // the statements they ask for in the same turn travel together: a batch's first statements, one round trip.
+      await allSettledOrFirstError(
+        indexesPerKey(work).map(async (indexes) => {
+          for (const index of indexes) {
+            await handle(index);
+          }
+        }),
+      );
       // The transaction's last statement: where it can, its COMMIT travels with it.
-      await this.options.outbox.emitAll(tx.committing ?? tx, emissions);
+      await this.options.outbox.emitAll(tx.committing ?? tx, emissions.flat());
       return outcomes;
     });
   }
@@ -565,6 +576,29 @@ function lamportOf(value: Buffer | null): number | undefined {
     return Number.isSafeInteger(lamport) && (lamport as number) > 0 ? (lamport as number) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The positions of the batch's messages, grouped by Kafka key (the order), each group in partition order. */
+function indexesPerKey(work: readonly Handling[]): number[][] {
+  const groups = new Map<string, number[]>();
+  work.forEach(({ delivery, message }, index) => {
+    const key = delivery.message.key?.toString() ?? message.aggregateId;
+    const group = groups.get(key);
+    if (group) {
+      group.push(index);
+    } else {
+      groups.set(key, [index]);
+    }
+  });
+  return [...groups.values()];
+}
+
+/** Waits for every task, so none is still running in the transaction when it ends; then fails with the first failure, if any. */
+async function allSettledOrFirstError(tasks: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((result) => result.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
   }
 }
 

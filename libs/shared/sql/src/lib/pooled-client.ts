@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { queryBracketed, wireValue, type ParsedStatement } from './bracketed-statement.js';
+import { queryPipelined, wireValue, type PipelinedStatement } from './statement-pipeline.js';
 import type { SqlExecutor, SqlTransaction, TransactionRunner } from './sql-transaction.js';
 
 /** Statement names by text, shared by every connection of the process. */
@@ -78,126 +78,180 @@ export function inTransaction<Result>(
   });
 }
 
-/** Named statements that have run on each connection, so are parsed there. */
-const parsedOn = new WeakMap<pg.ClientBase, Set<string>>();
+/** A statement asked for and not yet sent; one whose answer someone waits for has `settle`. */
+interface Waiting {
+  statement: PipelinedStatement;
+  settle?: { resolve(result: pg.QueryResult): void; reject(error: unknown): void };
+  /** The transaction's last statement: its COMMIT travels with it. */
+  last?: boolean;
+}
+
+const BEGIN: PipelinedStatement = { text: 'BEGIN', values: [] };
+const COMMIT: PipelinedStatement = { text: 'COMMIT', values: [] };
+
+/** A statement with its name, if it has one, and its values converted now: one that cannot be sent fails its caller. */
+function pipelined(text: string, values: unknown[]): PipelinedStatement {
+  const wire = values.map(wireValue);
+  const { name } = prepared(text, wire);
+  return name === undefined ? { text, values: wire } : { name, text, values: wire };
+}
 
 /**
- * A transaction that sends its BEGIN with its first statement, a deferred
- * statement with the statement after it, and its COMMIT with the statement
- * it is told is its last (`committing`), or with the last deferred one: a
- * consumer's transaction of BEGIN, five statements and COMMIT is four round
- * trips. A transaction that runs no statement sends nothing at all.
+ * A transaction that sends the statements asked for in one turn of the
+ * event loop together, in one round trip (`queryPipelined`), with what can
+ * travel with them: its BEGIN with its first statements, deferred
+ * statements with the statements after them, and its COMMIT with the
+ * statement it is told is its last (`committing`), or with the last
+ * deferred ones. Callers that ask one statement at a time get one round trip
+ * each; callers that run side by side (a batch's handlers, each for its own
+ * order) share them. A transaction that runs no statement sends nothing.
+ *
+ * Once a round trip fails, the transaction is aborted: every statement in it
+ * or asked for after it fails with that error, and the runner rolls back.
  */
 class PipelinedTransaction implements SqlTransaction {
   private state: 'not-begun' | 'open' | 'committed' = 'not-begun';
-  private deferred: { config: pg.QueryConfig; values: unknown[] }[] = [];
+  private waiting: Waiting[] = [];
+  /** Its last statement was asked for: nothing may follow. */
+  private ending = false;
+  private sending: Promise<void> | undefined;
+  private flushScheduled = false;
+  private failure: { error: unknown } | undefined;
   readonly committing: SqlExecutor = {
-    query: async (text, ...values) => (await this.run(prepared(text, values), true)).rows,
-    execute: async (text, ...values) => (await this.run(prepared(text, values), true)).rowCount ?? 0,
+    query: async (text, ...values) => (await this.ask(text, values, true)).rows,
+    execute: async (text, ...values) => (await this.ask(text, values, true)).rowCount ?? 0,
   };
 
   constructor(private readonly client: pg.PoolClient) {}
 
   async query<Row>(text: string, ...values: unknown[]): Promise<Row[]> {
-    return (await this.run(prepared(text, values), false)).rows as Row[];
+    return (await this.ask(text, values, false)).rows as Row[];
   }
 
   async execute(text: string, ...values: unknown[]): Promise<number> {
-    return (await this.run(prepared(text, values), false)).rowCount ?? 0;
+    return (await this.ask(text, values, false)).rowCount ?? 0;
   }
 
   defer(text: string, ...values: unknown[]): void {
-    this.refuseIfCommitted();
-    // Converted now, so that a value that cannot be sent fails here, in its caller.
-    const wire = values.map(wireValue);
-    this.deferred.push({ config: prepared(text, wire), values: wire });
+    this.refuseAfterLast();
+    this.waiting.push({ statement: pipelined(text, values) });
   }
 
   /** Ends the transaction, unless its last statement already committed it. */
   async commit(): Promise<void> {
-    const last = this.deferred.pop();
-    if (last) {
-      await this.run(last.config, true);
-    } else if (this.state === 'open') {
-      await this.client.query('COMMIT');
+    await this.idle();
+    if (this.state === 'committed') {
+      return;
+    }
+    this.rethrowFailure();
+    this.ending = true;
+    if (this.waiting.length > 0 || this.state === 'open') {
+      await this.send(this.takeWaiting(), true);
     }
     this.state = 'committed';
   }
 
   async rollback(): Promise<void> {
-    this.deferred = [];
+    await this.idle();
+    this.reject(this.takeWaiting(), new Error('the transaction rolled back'));
     if (this.state === 'open') {
       await this.client.query('ROLLBACK');
     }
   }
 
-  private async run(config: pg.QueryConfig, commit: boolean): Promise<pg.QueryResult> {
-    this.refuseIfCommitted();
-    const deferred = await this.takeDeferred();
+  private async ask(text: string, values: unknown[], last: boolean): Promise<pg.QueryResult> {
+    this.refuseAfterLast();
+    this.rethrowFailure();
+    const statement = pipelined(text, values);
+    this.ending ||= last;
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ statement, settle: { resolve, reject }, last });
+      this.scheduleFlush();
+    });
+  }
+
+  /** Sends at the end of this turn of the event loop, so that whatever else is asked for in it travels along. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.sending) {
+      return;
+    }
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      // Errors reach the callers waiting for the statements.
+      this.flush().catch(() => undefined);
+    });
+  }
+
+  /** Sends what is waiting, if anyone waits for an answer; deferred statements alone wait for the next statement. */
+  private async flush(): Promise<void> {
+    if (this.sending || !this.waiting.some(({ settle }) => settle)) {
+      return;
+    }
+    const batch = this.takeWaiting();
+    await this.send(batch, batch.at(-1)?.last === true);
+  }
+
+  private send(batch: Waiting[], commit: boolean): Promise<void> {
     const begin = this.state === 'not-begun';
-    // Open (or, after an error, aborted) from here on: it ends with COMMIT or ROLLBACK.
+    // Open before anything is sent: if it fails, the transaction must still be rolled back.
     this.state = 'open';
-    const name = config.name;
-    if (name === undefined) {
-      const result = await this.alone(config, begin);
-      if (commit) {
-        await this.commit();
-      }
-      return result;
-    }
-    const result = await queryBracketed(this.client, { ...config, name }, { begin, deferred, commit });
-    this.parsed().add(name);
-    if (commit) {
-      this.state = 'committed';
-    }
-    return result;
+    const statements = [
+      ...(begin ? [BEGIN] : []),
+      ...batch.map(({ statement }) => statement),
+      ...(commit ? [COMMIT] : []),
+    ];
+    const first = begin ? 1 : 0;
+    this.sending = queryPipelined(this.client, statements)
+      .then(
+        (results) => {
+          if (commit) {
+            this.state = 'committed';
+          }
+          batch.forEach(({ settle }, index) => settle?.resolve(results[first + index] as pg.QueryResult));
+        },
+        (error: unknown) => {
+          this.failure = { error };
+          this.reject([...batch, ...this.takeWaiting()], error);
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.sending = undefined;
+        if (this.waiting.some(({ settle }) => settle)) {
+          this.scheduleFlush();
+        }
+      });
+    return this.sending;
   }
 
-  /** The deferred statements that can travel with the next one; those not yet parsed on this connection run first, on their own. */
-  private async takeDeferred(): Promise<ParsedStatement[]> {
-    const waiting = this.deferred;
-    this.deferred = [];
-    const parsed = this.parsed();
-    const ready: ParsedStatement[] = [];
-    for (const { config, values } of waiting) {
-      if (config.name !== undefined && parsed.has(config.name)) {
-        ready.push({ name: config.name, values });
-        continue;
-      }
-      const begin = this.state === 'not-begun';
-      // Open before it is sent: if it fails, the transaction must still be rolled back.
-      this.state = 'open';
-      await this.alone(config, begin, ready);
-      if (config.name !== undefined) {
-        parsed.add(config.name);
-      }
-      ready.length = 0;
+  /** Once no round trip is in flight. */
+  private async idle(): Promise<void> {
+    while (this.sending) {
+      await this.sending.catch(() => undefined);
     }
-    return ready;
   }
 
-  /** A statement in a round trip of its own, after the deferred statements ready before it. */
-  private async alone(config: pg.QueryConfig, begin: boolean, deferred: ParsedStatement[] = []) {
-    if (begin) {
-      await this.client.query('BEGIN');
-    }
-    for (const statement of deferred) {
-      await this.client.query({ name: statement.name, text: '', values: statement.values });
-    }
-    return this.client.query(config);
+  private takeWaiting(): Waiting[] {
+    const waiting = this.waiting;
+    this.waiting = [];
+    return waiting;
   }
 
-  private parsed(): Set<string> {
-    let names = parsedOn.get(this.client);
-    if (names === undefined) {
-      names = new Set();
-      parsedOn.set(this.client, names);
+  private reject(waiting: Waiting[], error: unknown): void {
+    for (const { settle } of waiting) {
+      settle?.reject(error);
     }
-    return names;
   }
 
-  private refuseIfCommitted(): void {
-    if (this.state === 'committed') {
+  private rethrowFailure(): void {
+    if (this.failure) {
+      throw this.failure.error;
+    }
+  }
+
+  private refuseAfterLast(): void {
+    if (this.ending || this.state === 'committed') {
       throw new Error('the transaction is committed: no statement may follow its last one');
     }
   }
