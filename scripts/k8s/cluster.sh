@@ -280,16 +280,19 @@ down() {
 }
 
 # What the kubelet and the bridge plugin wrote to iptables and did not remove (kube-proxy cleans its own):
-# the kubelet's KUBE-FIREWALL, KUBE-KUBELET-CANARY and KUBE-IPTABLES-HINT chains, and the pod network's
-# CNI-* chains (named after the network, dtx-pods) with the POSTROUTING rules that jump to them.
+# the kubelet's KUBE-FIREWALL, KUBE-KUBELET-CANARY and KUBE-IPTABLES-HINT chains (IPv4 and, where the
+# host has IPv6, IPv6), and the pod network's CNI-* chains (named after the network, dtx-pods) with the
+# POSTROUTING rules that jump to them.
 remove_iptables_rules() {
-  local table rule chain
-  for table in filter nat mangle; do
-    while read -r rule; do
-      eval "iptables -t $table ${rule/-A /-D }" 2> /dev/null || true
-    done < <(iptables -t "$table" -S 2> /dev/null | grep -E -- '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-(FIREWALL|KUBELET-CANARY)$' || true)
-    for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT; do
-      iptables -t "$table" -F "$chain" 2> /dev/null && iptables -t "$table" -X "$chain" 2> /dev/null || true
+  local tool table rule chain
+  for tool in iptables ip6tables; do
+    for table in filter nat mangle; do
+      while read -r rule; do
+        eval "$tool -t $table ${rule/-A /-D }" 2> /dev/null || true
+      done < <("$tool" -t "$table" -S 2> /dev/null | grep -E -- '^-A (INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) .*-j KUBE-(FIREWALL|KUBELET-CANARY)$' || true)
+      for chain in KUBE-FIREWALL KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT; do
+        "$tool" -t "$table" -F "$chain" 2> /dev/null && "$tool" -t "$table" -X "$chain" 2> /dev/null || true
+      done
     done
   done
   while read -r rule; do

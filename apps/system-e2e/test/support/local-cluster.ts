@@ -118,6 +118,8 @@ const CHANGED_SYSCTLS = [
   'net/ipv4/conf/all/route_localnet',
 ];
 
+const BUILT_IN_CHAIN = /^:(INPUT|OUTPUT|FORWARD|PREROUTING|POSTROUTING) /;
+
 /**
  * What the host holds that a cluster makes: processes run from the cluster's
  * folders and containerd's shims, network interfaces, iptables chains and the
@@ -140,7 +142,10 @@ export async function hostState(): Promise<string[]> {
     let table = '';
     for (const line of rules.split('\n')) {
       if (line.startsWith('*')) table = line.slice(1);
-      else if (line.startsWith(':')) lines.add(`chain ${tool} ${table} ${line.slice(1).split(' ')[0]}`);
+      // A table's built-in chains appear once anything loads the table (the kubelet's canary does) and
+      // cannot be removed; they hold none of the run's rules, which are counted one by one.
+      else if (line.startsWith(':') && !BUILT_IN_CHAIN.test(line))
+        lines.add(`chain ${tool} ${table} ${line.slice(1).split(' ')[0]}`);
       else if (line.startsWith('-A') && /KUBE-|CNI-|dtx/.test(line)) lines.add(`rule ${tool} ${table} ${line}`);
     }
   }
