@@ -13,6 +13,7 @@ export {
   isMessageType,
   messageCatalog,
   messageTypesOn,
+  topicOfMessage,
   topicsOf,
   type MessageType,
   type PayloadOf,
@@ -35,6 +36,7 @@ export {
   deadLetterTopic,
   Topics,
   type ConsumerLane,
+  type SagaFlow,
   type Topic,
 } from './lib/topics.js';
 export {

@@ -14,6 +14,7 @@ export interface TrailMessage {
 /** The topics of the services' events (the commands and replies of orchestration aside). */
 export const businessTopics = [
   Topics.orderCreated,
+  Topics.orchestratedOrderCreated,
   Topics.orderOutcomes,
   Topics.stockReservations,
   Topics.stockShortages,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { messageTypesOn, topicsOf } from './message-catalog.js';
+import { createMessage } from './envelope.js';
+import { messageTypesOn, topicOfMessage, topicsOf } from './message-catalog.js';
 
 describe('topicsOf', () => {
   it('gives each topic the message types travel on once, sorted', () => {
@@ -9,7 +10,18 @@ describe('topicsOf', () => {
       'inventory.commands',
       'orchestrator.replies',
       'orders.created',
+      'orders.created.orchestrated',
       'orders.outcomes',
+    ]);
+  });
+
+  it("gives a handler of one flow only its flow's topic of a type with a topic per flow", () => {
+    const choreographed = Object.assign(() => undefined, { flow: 'choreography' });
+    const orchestrated = Object.assign(() => undefined, { flow: 'orchestration' });
+    assert.deepEqual(topicsOf({ OrderCreated: choreographed }), ['orders.created']);
+    assert.deepEqual(topicsOf({ OrderCreated: orchestrated, SagaReply: orchestrated }), [
+      'orchestrator.replies',
+      'orders.created.orchestrated',
     ]);
   });
 
@@ -22,6 +34,26 @@ describe('topicsOf', () => {
   });
 });
 
+describe('topicOfMessage', () => {
+  const orderId = '0b7d4c52-6f0e-4b8e-9d43-2a4f1c5e7a10';
+  const created = (mode: 'choreography' | 'orchestration' | '2pc') =>
+    createMessage(
+      'OrderCreated',
+      { orderId, customerId: 'alice', mode, items: [{ sku: 'BOOK', quantity: 1, unitPrice: 100 }], total: 100 },
+      { source: 'order', aggregateId: orderId, correlationId: orderId, causationId: null, lamport: 1 },
+    );
+
+  it("sends a message of a type with a topic per flow on its order's flow's topic", () => {
+    assert.equal(topicOfMessage('OrderCreated', created('choreography').payload), 'orders.created');
+    assert.equal(topicOfMessage('OrderCreated', created('orchestration').payload), 'orders.created.orchestrated');
+  });
+
+  it("sends every other message on its type's topic", () => {
+    assert.equal(topicOfMessage('OrderCreated', created('2pc').payload), 'orders.created');
+    assert.equal(topicOfMessage('OrderConfirmed', { orderId, mode: 'orchestration' }), 'orders.outcomes');
+  });
+});
+
 describe('messageTypesOn', () => {
   it('gives every message type that travels on the given topics, sorted', () => {
     assert.deepEqual(messageTypesOn(['orders.outcomes', 'inventory.reservations']), [
@@ -29,6 +61,10 @@ describe('messageTypesOn', () => {
       'OrderConfirmed',
       'StockReserved',
     ]);
+  });
+
+  it('gives a type with a topic per flow for either of them', () => {
+    assert.deepEqual(messageTypesOn(['orders.created.orchestrated']), ['OrderCreated']);
   });
 
   it('gives no type for no topic', () => {

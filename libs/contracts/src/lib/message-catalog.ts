@@ -19,11 +19,22 @@ import {
   SagaReply,
   VoidPayment,
 } from './saga-commands.js';
-import { Topics, type Topic } from './topics.js';
+import { Topics, type SagaFlow, type Topic } from './topics.js';
 
-/** Every message type: the topic it travels on, its payload schema, and its schema version. */
+/**
+ * Every message type: the topic it travels on, its payload schema, and its
+ * schema version. A type that both saga flows use, read by different
+ * services in each, has a topic per flow (`topicOfFlow`, chosen by its
+ * payload's `mode`), so that no service is delivered another flow's messages
+ * only to skip them.
+ */
 export const messageCatalog = {
-  OrderCreated: { topic: Topics.orderCreated, schema: OrderCreated, schemaVersion: 1 },
+  OrderCreated: {
+    topic: Topics.orderCreated,
+    topicOfFlow: { choreography: Topics.orderCreated, orchestration: Topics.orchestratedOrderCreated },
+    schema: OrderCreated,
+    schemaVersion: 1,
+  },
   OrderConfirmed: { topic: Topics.orderOutcomes, schema: OrderConfirmed, schemaVersion: 1 },
   OrderCancelled: { topic: Topics.orderOutcomes, schema: OrderCancelled, schemaVersion: 1 },
   StockReserved: { topic: Topics.stockReservations, schema: StockReserved, schemaVersion: 1 },
@@ -54,13 +65,28 @@ export function isMessageType(type: string): type is MessageType {
   return Object.hasOwn(messageCatalog, type);
 }
 
-/** The topics the given message types travel on (e.g. the keys of a handler map): what a consumer of them subscribes to. */
+/** The topic a message travels on: its flow's, for a type with a topic per flow, or its type's. */
+export function topicOfMessage<Type extends MessageType>(type: Type, payload: PayloadOf<Type>): Topic {
+  const byFlow = topicsByFlow(type);
+  const mode = (payload as { mode?: unknown }).mode;
+  return (
+    (byFlow && (mode === 'choreography' || mode === 'orchestration') ? byFlow[mode] : undefined) ??
+    messageCatalog[type].topic
+  );
+}
+
+/**
+ * The topics the given message types travel on (e.g. the keys of a handler
+ * map): what a consumer of them subscribes to. A handler that names the one
+ * saga flow it handles (`flow`, as `forFlow` in @dtx/inbox sets it) is
+ * subscribed to that flow's topic of a type with a topic per flow.
+ */
 export function topicsOf(types: { readonly [Type in MessageType]?: unknown }): Topic[] {
-  const topics = Object.keys(types).map((type) => {
+  const topics = Object.entries(types).flatMap(([type, handler]) => {
     if (!isMessageType(type)) {
       throw new Error(`${type} is not a message type`);
     }
-    return messageCatalog[type].topic;
+    return topicsOfType(type, flowOf(handler));
   });
   return [...new Set(topics)].sort();
 }
@@ -70,6 +96,25 @@ export function messageTypesOn(topics: readonly Topic[]): MessageType[] {
   const wanted = new Set(topics);
   return Object.keys(messageCatalog)
     .filter(isMessageType)
-    .filter((type) => wanted.has(messageCatalog[type].topic))
+    .filter((type) => topicsOfType(type).some((topic) => wanted.has(topic)))
     .sort();
+}
+
+/** Every topic a type travels on, or only the given flow's. */
+function topicsOfType(type: MessageType, flow?: SagaFlow): Topic[] {
+  const byFlow = topicsByFlow(type);
+  if (!byFlow) {
+    return [messageCatalog[type].topic];
+  }
+  return flow ? [byFlow[flow]] : [...new Set(Object.values(byFlow))];
+}
+
+function topicsByFlow(type: MessageType): Record<SagaFlow, Topic> | undefined {
+  const entry = messageCatalog[type];
+  return 'topicOfFlow' in entry ? entry.topicOfFlow : undefined;
+}
+
+function flowOf(handler: unknown): SagaFlow | undefined {
+  const flow = (handler as { flow?: unknown } | undefined)?.flow;
+  return flow === 'choreography' || flow === 'orchestration' ? flow : undefined;
 }

@@ -5,8 +5,10 @@
  * delivered, handled or skipped.
  */
 export const Topics = {
-  /** OrderCreated, published by order: inventory starts a choreographed saga from it, the orchestrator an orchestrated one. */
+  /** OrderCreated of a choreographed order, published by order: inventory starts the saga from it. */
   orderCreated: 'orders.created',
+  /** OrderCreated of an orchestrated order, published by order: the orchestrator starts the saga from it. */
+  orchestratedOrderCreated: 'orders.created.orchestrated',
   /** OrderConfirmed, OrderCancelled, published by order: inventory and payment finish a choreographed saga. */
   orderOutcomes: 'orders.outcomes',
   /** StockReserved, published by inventory: payment authorises the order. */
@@ -30,6 +32,9 @@ export const Topics = {
 } as const;
 
 export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** The two saga flows; a type both use, read by different services in each, travels on a topic per flow. */
+export type SagaFlow = 'choreography' | 'orchestration';
 
 /**
  * A service consumes in up to two lanes, each its own consumer group:

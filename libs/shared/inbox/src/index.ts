@@ -5,6 +5,8 @@ export { DEFAULT_MAX_LAMPORT_JUMP } from './lib/lamport-bound.js';
 export {
   type BatchLocks,
   defaultRetryPolicy,
+  forFlow,
+  isOfFlow,
   MessageDispatcher,
   onlyWhen,
   type DispatcherMetrics,

@@ -8,7 +8,7 @@ describe('orchestrator subscriptions', () => {
   it('are exactly the topics of the messages the orchestrator handles', () => {
     const handlers = orchestratorHandlers({ start: async () => [], reply: async () => [] });
     assert.ok(Object.keys(handlers).every(isMessageType));
-    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orderCreated, Topics.sagaReplies]));
+    assert.deepEqual(new Set(topicsOf(handlers)), new Set([Topics.orchestratedOrderCreated, Topics.sagaReplies]));
   });
 
   it('start sagas only for orchestrated orders: the others are skipped before any transaction', () => {

@@ -5,6 +5,7 @@ import {
   type AnyMessage,
   type MessageEnvelope,
   type MessageType,
+  type SagaFlow,
 } from '@dtx/contracts';
 import { ensureTopics, type StructuredLogger } from '@dtx/messaging';
 import { advanceLamportClock, readLamportClock, type Emission, type Outbox, type OutgoingMessage } from '@dtx/outbox';
@@ -53,7 +54,11 @@ export interface HandlerContext<Type extends MessageType> {
  */
 export type MessageHandler<Type extends MessageType> = ((
   context: HandlerContext<Type>,
-) => Promise<OutgoingMessage[] | void>) & { appliesTo?: (message: MessageEnvelope<Type>) => boolean };
+) => Promise<OutgoingMessage[] | void>) & {
+  appliesTo?: (message: MessageEnvelope<Type>) => boolean;
+  /** The one saga flow it handles (see `forFlow`). */
+  flow?: SagaFlow;
+};
 
 /** A handler that only runs for the messages `applies` accepts; the rest are skipped before any transaction. */
 export function onlyWhen<Type extends MessageType>(
@@ -61,6 +66,24 @@ export function onlyWhen<Type extends MessageType>(
   handler: MessageHandler<Type>,
 ): MessageHandler<Type> {
   return Object.assign(handler, { appliesTo: applies });
+}
+
+/**
+ * A handler of one saga flow's messages: those that name another mode are
+ * skipped, and for a type with a topic per flow (`OrderCreated`), its
+ * consumer subscribes to its own flow's topic only (`topicsOf`), so the
+ * other flow's messages never reach it.
+ */
+export function forFlow<Type extends MessageType>(flow: SagaFlow, handler: MessageHandler<Type>): MessageHandler<Type> {
+  return Object.assign(
+    onlyWhen<Type>((message) => isOfFlow(message.payload, flow), handler),
+    { flow },
+  );
+}
+
+/** Whether a message belongs to a saga flow: one that names its order's mode must name that flow. */
+export function isOfFlow(payload: object, flow: SagaFlow): boolean {
+  return !('mode' in payload) || payload.mode === flow;
 }
 
 export type MessageHandlers = { [Type in MessageType]?: MessageHandler<Type> };

@@ -37,7 +37,7 @@ describe('the Kafka ACL table', () => {
   });
 
   it('lets only its owner write a topic of events, only the orchestrator write commands, only the participants reply', () => {
-    for (const topic of [Topics.orderCreated, Topics.orderOutcomes]) {
+    for (const topic of [Topics.orderCreated, Topics.orchestratedOrderCreated, Topics.orderOutcomes]) {
       assert.deepEqual(writers(topic), ['order'], topic);
     }
     for (const topic of [Topics.stockReservations, Topics.stockShortages, Topics.inventoryEvents]) {

@@ -27,7 +27,13 @@ const none: readonly string[] = [];
  */
 export const SERVICE_KAFKA_ACCESS = {
   order: {
-    writes: [Topics.orderCreated, Topics.orderOutcomes, Topics.sagaReplies, deadLetterTopic('order')],
+    writes: [
+      Topics.orderCreated,
+      Topics.orchestratedOrderCreated,
+      Topics.orderOutcomes,
+      Topics.sagaReplies,
+      deadLetterTopic('order'),
+    ],
     reads: [Topics.stockShortages, Topics.paymentDecisions, Topics.orderCommands],
     groups: ['order'],
     describesGroups: none,
@@ -55,7 +61,7 @@ export const SERVICE_KAFKA_ACCESS = {
   },
   orchestrator: {
     writes: [Topics.inventoryCommands, Topics.paymentCommands, Topics.orderCommands, deadLetterTopic('orchestrator')],
-    reads: [Topics.orderCreated, Topics.sagaReplies],
+    reads: [Topics.orchestratedOrderCreated, Topics.sagaReplies],
     groups: ['orchestrator'],
     // Its saga timers ask whether a participant has consumed the command they wait on.
     describesGroups: ['order', 'inventory', 'payment'],

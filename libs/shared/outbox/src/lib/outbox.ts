@@ -1,7 +1,7 @@
 import {
   createMessage,
   kafkaHeadersOf,
-  messageCatalog,
+  topicOfMessage,
   type MessageEnvelope,
   type MessageType,
   type PayloadOf,
@@ -64,8 +64,9 @@ export class Outbox {
     return this.options.notifyChannel;
   }
 
-  topicOf(type: MessageType): string {
-    return `${this.options.topicPrefix ?? ''}${messageCatalog[type].topic}`;
+  /** The (prefixed) topic a message travels on: its type's, or its flow's for a type with a topic per flow. */
+  topicOf(envelope: MessageEnvelope): string {
+    return `${this.options.topicPrefix ?? ''}${topicOfMessage(envelope.type, envelope.payload)}`;
   }
 
   /** Stamps, validates and stores messages; they reach Kafka only if `tx` commits. */
@@ -127,7 +128,7 @@ export class Outbox {
            FROM (SELECT ${ANNOUNCEMENT_SQL} AS announcement FROM stored ORDER BY sequence) AS announcements)
        SELECT clock.before FROM clock, announced`,
       rows.map(({ envelope }) => envelope.id),
-      rows.map(({ envelope }) => this.topicOf(envelope.type)),
+      rows.map(({ envelope }) => this.topicOf(envelope)),
       rows.map(({ envelope }) => envelope.aggregateId),
       rows.map(({ envelope }) => envelope.type),
       rows.map(({ headers }) => JSON.stringify(headers)),

@@ -1,10 +1,10 @@
 import type { CommandArguments, MessageType, PayloadOf } from '@dtx/contracts';
-import { onlyWhen, type MessageHandler } from '@dtx/inbox';
+import { forFlow, isOfFlow, type MessageHandler } from '@dtx/inbox';
 import type { GuardedWork, SagaCommandType } from './participant-step.js';
 
 /** Whether an event belongs to the choreographed flow: events that name their order's mode must name choreography. */
 export function isChoreographed(event: object): boolean {
-  return !('mode' in event) || event.mode === 'choreography';
+  return isOfFlow(event, 'choreography');
 }
 
 /**
@@ -12,14 +12,15 @@ export function isChoreographed(event: object): boolean {
  * choreographed flow (the handler's key in the handler map); `input` turns
  * the event into the arguments the step's command would carry. The step runs
  * under the participant guard and its events are published; events of orders
- * in another mode are skipped before any transaction.
+ * in another mode are skipped before any transaction (and an event with a
+ * topic per flow is read from choreography's only).
  */
 export function choreographed<Event extends MessageType, Type extends SagaCommandType>(
   work: GuardedWork<Type>,
   input: (event: PayloadOf<Event>) => NoInfer<CommandArguments<Type>>,
 ): MessageHandler<Event> {
-  return onlyWhen<Event>(
-    (message) => isChoreographed(message.payload),
+  return forFlow<Event>(
+    'choreography',
     async ({ tx, message, assumeNew }) =>
       (await work.run(tx, input(message.payload), 'choreography', assumeNew)).events,
   );
