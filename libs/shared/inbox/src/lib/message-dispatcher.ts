@@ -526,7 +526,7 @@ export class MessageDispatcher {
         tx,
         work.map(({ message }) => message),
       );
-      const emissions: Emission[][] = work.map(() => []);
+      const emissions: (Emission | undefined)[] = work.map(() => undefined);
       const outcomes: Array<'handled' | 'duplicate'> = work.map(() => 'duplicate');
       const handle = async (index: number) => {
         const { message, handler } = work[index] as Handling;
@@ -540,17 +540,15 @@ export class MessageDispatcher {
         await withActiveSpan(span, async () => {
           this.options.faults?.maybeFail();
           const caused = (await handler({ tx, message, assumeNew })) ?? [];
-          emissions[index] = [
-            {
-              messages: caused,
-              causation: {
-                aggregateId: message.aggregateId,
-                correlationId: message.correlationId,
-                cause: message,
-                trace: activeTraceHeaders(),
-              },
+          emissions[index] = {
+            messages: caused,
+            causation: {
+              aggregateId: message.aggregateId,
+              correlationId: message.correlationId,
+              cause: message,
+              trace: activeTraceHeaders(),
             },
-          ];
+          };
         });
         outcomes[index] = 'handled';
       };
@@ -564,7 +562,11 @@ export class MessageDispatcher {
         }),
       );
       // The transaction's last statement: where it can, its COMMIT travels with it.
-      await this.options.outbox.emitAll(tx.committing ?? tx, emissions.flat());
+      // In partition order, whichever handler finished first.
+      await this.options.outbox.emitAll(
+        tx.committing ?? tx,
+        emissions.filter((emission) => emission !== undefined),
+      );
       return outcomes;
     });
   }
