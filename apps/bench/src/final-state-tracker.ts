@@ -31,11 +31,11 @@ export class FinalStateTracker {
     private readonly options: { pollIntervalMs: number; batchSize: number },
   ) {
     this.client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-final-state' });
+    this.client.on('error', (error) => (this.lastError = errorMessage(error)));
   }
 
   async start(): Promise<void> {
     await this.client.connect();
-    this.client.on('error', (error) => (this.lastError = errorMessage(error)));
     this.running = true;
     this.loop = this.pollUntilStopped();
   }

@@ -1,9 +1,10 @@
+import { errorMessage } from '@dtx/util';
 import { progress } from './progress.js';
 
 type Cleanup = () => Promise<void>;
 const cleanups: Cleanup[] = [];
 
-/** Registers work to do if the run is interrupted (last registered runs first); returns a function that unregisters it. */
+/** Registers work to do if the run is interrupted or crashes (last registered runs first); returns a function that unregisters it. */
 export function onInterrupt(cleanup: Cleanup): () => void {
   cleanups.push(cleanup);
   return () => {
@@ -14,22 +15,33 @@ export function onInterrupt(cleanup: Cleanup): () => void {
   };
 }
 
-/** On SIGINT or SIGTERM: resume what was paused, stop the services, drop their databases, exit 130. */
+/**
+ * On SIGINT or SIGTERM (exit 130), and on an error nothing handled (exit 1):
+ * resume what was paused, stop the services, drop their databases. Without
+ * it a crash (a connection PostgreSQL ended, say) would leave the services
+ * it started running.
+ */
 export function installInterruptHandlers(): void {
-  let interrupted = false;
-  const handle = (signal: NodeJS.Signals) => {
-    if (interrupted) {
+  let stopping = false;
+  const stop = (reason: string, exitCode: number) => {
+    if (stopping) {
       return;
     }
-    interrupted = true;
-    progress(`${signal}: stopping the services and dropping the run's databases`);
+    stopping = true;
+    progress(`${reason}: stopping the services and dropping the run's databases`);
     void (async () => {
       for (const cleanup of [...cleanups].reverse()) {
         await cleanup().catch((error: unknown) => progress(`cleanup failed: ${String(error)}`));
       }
-      process.exit(130);
+      process.exit(exitCode);
     })();
   };
-  process.on('SIGINT', handle);
-  process.on('SIGTERM', handle);
+  const crash = (error: unknown) => {
+    console.error(error);
+    stop(`crashed (${errorMessage(error)})`, 1);
+  };
+  process.on('SIGINT', () => stop('SIGINT', 130));
+  process.on('SIGTERM', () => stop('SIGTERM', 130));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 }

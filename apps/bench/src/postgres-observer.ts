@@ -19,6 +19,8 @@ export class PostgresObserver {
     private readonly databases: string[],
   ) {
     this.client = new pg.Client({ connectionString: adminUrl, application_name: 'bench-observer' });
+    // A connection the server ends (a restart) fails the queries after it; it must not end the run unhandled.
+    this.client.on('error', () => undefined);
   }
 
   connect(): Promise<void> {
