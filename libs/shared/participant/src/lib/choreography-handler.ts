@@ -1,11 +1,6 @@
 import type { CommandArguments, MessageType, PayloadOf } from '@dtx/contracts';
-import { forFlow, isOfFlow, type MessageHandler } from '@dtx/inbox';
+import { forFlow, type MessageHandler } from '@dtx/inbox';
 import type { GuardedWork, SagaCommandType } from './participant-step.js';
-
-/** Whether an event belongs to the choreographed flow: events that name their order's mode must name choreography. */
-export function isChoreographed(event: object): boolean {
-  return isOfFlow(event, 'choreography');
-}
 
 /**
  * Binds a step's action or compensation to the event that triggers it in the

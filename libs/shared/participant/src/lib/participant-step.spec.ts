@@ -4,7 +4,7 @@ import { createMessage, inventoryParticipant, type MessageType, type PayloadOf }
 import type { MessageHandler, MessageHandlers } from '@dtx/inbox';
 import { outgoing } from '@dtx/outbox';
 import type { SqlTransaction } from '@dtx/sql';
-import { choreographed, isChoreographed } from './choreography-handler.js';
+import { choreographed } from './choreography-handler.js';
 import { participantStep } from './participant-step.js';
 import { orchestrated } from './saga-command-handler.js';
 
@@ -252,14 +252,5 @@ describe('choreographed', () => {
       reply(1, 'ReserveStock', 'StockReserved'),
     ]);
     assert.equal(runs.reserve, 1);
-  });
-});
-
-describe('isChoreographed', () => {
-  it('holds for events of choreographed orders and events that name no mode', () => {
-    assert.equal(isChoreographed({ orderId, mode: 'choreography' }), true);
-    assert.equal(isChoreographed({ orderId }), true);
-    assert.equal(isChoreographed({ orderId, mode: 'orchestration' }), false);
-    assert.equal(isChoreographed({ orderId, mode: '2pc' }), false);
   });
 });

@@ -7,17 +7,23 @@ const statementNames = new Map<string, string>();
 /** A bound on distinct statement texts named; beyond it, statements are sent unnamed. */
 const MAX_NAMED_STATEMENTS = 500;
 
+/** The name a statement text is prepared under, the same on every connection; none once the bound is reached. */
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `dtx_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /**
  * The statement as a named (prepared) one: each connection parses and plans it
  * the first time and afterwards only binds and runs it, which saves the server
  * work on every message.
  */
 function prepared(text: string, values: unknown[]): pg.QueryConfig {
-  let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `dtx_${statementNames.size + 1}`;
-    statementNames.set(text, name);
-  }
+  const name = statementName(text);
   return name === undefined ? { text, values } : { name, text, values };
 }
 
@@ -92,7 +98,7 @@ const COMMIT: PipelinedStatement = { text: 'COMMIT', values: [] };
 /** A statement with its name, if it has one, and its values converted now: one that cannot be sent fails its caller. */
 function pipelined(text: string, values: unknown[]): PipelinedStatement {
   const wire = values.map(wireValue);
-  const { name } = prepared(text, wire);
+  const name = statementName(text);
   return name === undefined ? { text, values: wire } : { name, text, values: wire };
 }
 
