@@ -139,9 +139,10 @@ ensure_built() {
   mkdir -p "$BIN_DIR" "$LOGS" "$GOCACHE" "$GOMODCACHE"
   local v2 started=$SECONDS jobs=()
   v2=$(jaeger_v2_version)
-  write_status building
   # Stopped half-way (npm start's Ctrl-C stops the build by PID): say so rather than "building" forever.
+  # Set before "building" is written, so a stop that follows the first sight of "building" meets it.
   trap 'write_status failed "the build was stopped before it finished; the next start builds again"; exit 143' TERM INT
+  write_status building
   [[ -n ${JAEGER_BUILD_JOBS:-} ]] && jobs=(-p "$JAEGER_BUILD_JOBS")
   log "building Jaeger $v2 (module $JAEGER_MODULE_VERSION) into $SHOWN_STATE/bin (cold build takes minutes)..."
   local vpkg=github.com/jaegertracing/jaeger/internal/version
