@@ -120,6 +120,11 @@ async function recordAction<Result extends StepResult>(tx: SqlTransaction, key: 
  * - before the action (null compensation): succeeds with `nullOutcome` and
  *   records that the action must not run later;
  * - again (duplicate): does nothing and gets the first outcome again.
+ *
+ * An action that commits while a null compensation runs (its row was not
+ * there to lock, then appears) is undone, not overwritten: the null
+ * compensation's record yields to the action's row, which is then locked
+ * and compensated like any other.
  */
 export function guardCompensation<Outcome extends string>(
   tx: SqlTransaction,
@@ -129,23 +134,49 @@ export function guardCompensation<Outcome extends string>(
   compensation: () => Promise<StepResult<Outcome>>,
 ): Promise<StepResult<Outcome>> {
   return traced('compensate', key, trace, async (span): Promise<StepResult<Outcome>> => {
-    const step = await lockStep(tx, key);
-    if (step?.state === 'COMPENSATED') {
+    let step = await lockStep(tx, key);
+    if (!step) {
+      const nullResult: StepResult<Outcome> = { outcome: nullOutcome, events: [] };
+      if (await recordNullCompensation(tx, key, nullResult)) {
+        span.setAttribute('saga.null_compensation', true);
+        return nullResult;
+      }
+      // The row that stopped the record is committed (the insert waited for it), so this sees it.
+      step = await lockStep(tx, key);
+      if (!step) {
+        throw new Error(`participant step ${key.resource} of order ${key.orderId} neither recorded nor found`);
+      }
+    }
+    if (step.state === 'COMPENSATED') {
       span.setAttribute('saga.duplicate', true);
       // Recorded by this step's own compensation, so one of its outcomes.
       return { outcome: (step.compensation_outcome ?? nullOutcome) as Outcome, events: [] };
     }
-    span.setAttribute('saga.null_compensation', !step);
-    return recordCompensation(tx, key, step ? await compensation() : { outcome: nullOutcome, events: [] });
+    span.setAttribute('saga.null_compensation', false);
+    return recordCompensation(tx, key, await compensation());
   });
 }
 
+/** Records a compensation that came first, unless a row for the step appeared since the lookup; says whether it did. */
+async function recordNullCompensation(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<boolean> {
+  const recorded = await tx.query(
+    `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
+     VALUES ($1::uuid, $2, 'COMPENSATED', $3)
+     ON CONFLICT (order_id, resource) DO NOTHING
+     RETURNING order_id`,
+    key.orderId,
+    key.resource,
+    result.outcome,
+  );
+  return recorded.length === 1;
+}
+
+/** The compensation of a step whose row this transaction holds locked: deferred to the transaction's next statement where it can be. */
 async function recordCompensation<Result extends StepResult>(tx: SqlTransaction, key: StepKey, result: Result) {
   await executeOrDefer(
     tx,
-    `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
-     VALUES ($1::uuid, $2, 'COMPENSATED', $3)
-     ON CONFLICT (order_id, resource) DO UPDATE SET state = 'COMPENSATED', compensation_outcome = $3, updated_at = now()`,
+    `UPDATE participant_steps SET state = 'COMPENSATED', compensation_outcome = $3, updated_at = now()
+      WHERE order_id = $1::uuid AND resource = $2`,
     key.orderId,
     key.resource,
     result.outcome,

@@ -15,33 +15,49 @@ interface StepRow {
   compensation_outcome: string | null;
 }
 
-/** participant_steps in memory: the guard's lookup, its action row (refused, as by the primary key, if the step has one) and its compensation row. */
+/** participant_steps in memory: the guard's lookup, its action row (refused, as by the primary key, if the step has one), its null compensation's row (only if the step has none) and its compensation's update. */
 function stepsTable(): SqlTransaction {
   const rows = new Map<string, StepRow>();
+  const compensated = (outcome: unknown): StepRow => ({
+    state: 'COMPENSATED',
+    action_outcome: null,
+    action_reason: null,
+    compensation_outcome: String(outcome),
+  });
   return {
-    query: async <Row>(_text: string, orderId: unknown, resource: unknown) => {
-      const row = rows.get(`${orderId}/${resource}`);
+    query: async <Row>(text: string, orderId: unknown, resource: unknown, outcome?: unknown) => {
+      const id = `${orderId}/${resource}`;
+      const row = rows.get(id);
+      if (text.startsWith('INSERT')) {
+        if (row) {
+          return [];
+        }
+        rows.set(id, compensated(outcome));
+        return [{ order_id: orderId }] as Row[];
+      }
       return (row ? [row] : []) as Row[];
     },
     execute: async (text: string, orderId: unknown, resource: unknown, outcome: unknown, reason: unknown) => {
       const id = `${orderId}/${resource}`;
-      const before = rows.get(id) ?? { action_outcome: null, action_reason: null };
-      if (text.includes("'ACTION_DONE'") && rows.has(id)) {
-        throw Object.assign(new Error('duplicate key value violates unique constraint "participant_steps_pkey"'), {
-          code: '23505',
+      const before = rows.get(id);
+      if (text.includes("'ACTION_DONE'")) {
+        if (before) {
+          throw Object.assign(new Error('duplicate key value violates unique constraint "participant_steps_pkey"'), {
+            code: '23505',
+          });
+        }
+        rows.set(id, {
+          state: 'ACTION_DONE',
+          action_outcome: String(outcome),
+          action_reason: reason ? String(reason) : null,
+          compensation_outcome: null,
         });
+        return 1;
       }
-      rows.set(
-        id,
-        text.includes("'ACTION_DONE'")
-          ? {
-              state: 'ACTION_DONE',
-              action_outcome: String(outcome),
-              action_reason: reason ? String(reason) : null,
-              compensation_outcome: null,
-            }
-          : { ...before, state: 'COMPENSATED', compensation_outcome: String(outcome) },
-      );
+      if (!before) {
+        return 0;
+      }
+      rows.set(id, { ...before, state: 'COMPENSATED', compensation_outcome: String(outcome) });
       return 1;
     },
   };
