@@ -28,8 +28,8 @@ function canListenOn(port: number): Promise<boolean> {
   });
 }
 
-/** `count` distinct free ports, chosen at random where the kernel never picks ports itself. */
-async function choosePorts(count: number): Promise<number[]> {
+/** `count` distinct free ports (see freePort), chosen at random where the kernel never picks ports itself. */
+export async function freePorts(count: number): Promise<number[]> {
   const highest = Math.min(NODE_PORTS_START, ephemeralRangeStart()) - 1;
   const chosen = new Set<number>();
   for (let attempt = 0; chosen.size < count; attempt++) {
@@ -51,14 +51,9 @@ async function choosePorts(count: number): Promise<number[]> {
  * Kafka client's, say, before the process listens on it (EADDRINUSE).
  */
 export async function freePort(): Promise<number> {
-  const [port] = await choosePorts(1);
+  const [port] = await freePorts(1);
   if (port === undefined) {
     throw new Error('no free port');
   }
   return port;
-}
-
-/** `count` distinct free ports (see freePort). */
-export function freePorts(count: number): Promise<number[]> {
-  return choosePorts(count);
 }
