@@ -136,10 +136,9 @@ export function guardCompensation<Outcome extends string>(
   return traced('compensate', key, trace, async (span): Promise<StepResult<Outcome>> => {
     let step = await lockStep(tx, key);
     if (!step) {
-      const nullResult: StepResult<Outcome> = { outcome: nullOutcome, events: [] };
-      if (await recordNullCompensation(tx, key, nullResult)) {
+      if (await recordNullCompensation(tx, key, nullOutcome)) {
         span.setAttribute('saga.null_compensation', true);
-        return nullResult;
+        return { outcome: nullOutcome, events: [] };
       }
       // The row that stopped the record is committed (the insert waited for it), so this sees it.
       step = await lockStep(tx, key);
@@ -158,7 +157,7 @@ export function guardCompensation<Outcome extends string>(
 }
 
 /** Records a compensation that came first, unless a row for the step appeared since the lookup; says whether it did. */
-async function recordNullCompensation(tx: SqlTransaction, key: StepKey, result: StepResult): Promise<boolean> {
+async function recordNullCompensation(tx: SqlTransaction, key: StepKey, outcome: string): Promise<boolean> {
   const recorded = await tx.query(
     `INSERT INTO participant_steps (order_id, resource, state, compensation_outcome)
      VALUES ($1::uuid, $2, 'COMPENSATED', $3)
@@ -166,7 +165,7 @@ async function recordNullCompensation(tx: SqlTransaction, key: StepKey, result: 
      RETURNING order_id`,
     key.orderId,
     key.resource,
-    result.outcome,
+    outcome,
   );
   return recorded.length === 1;
 }
