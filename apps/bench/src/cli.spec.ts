@@ -11,7 +11,7 @@ describe('bench command line', () => {
     assert.equal(config.seed, '1');
     assert.equal(config.outDir, 'results/bench/2030-01-02T03-04-05-678Z');
     assert.equal(config.smoke, false);
-    assert.equal(config.stepSeconds, 5);
+    assert.equal(config.stepSeconds, 30);
   });
 
   it('takes the smoke configuration with overrides', () => {

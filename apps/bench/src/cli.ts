@@ -18,7 +18,7 @@ open-loop load generator; writes results.json, report.md and SVG charts.
 
   --seed <text>           seeds customer, SKU and decline choices (default 1)
   --modes <list>          comma-separated: choreography,orchestration,2pc (default all three)
-  --step-seconds <n>      duration of each step of the maximum-rate search (default 5; smoke 1)
+  --step-seconds <n>      duration of each step of the maximum-rate search (default 30; smoke 1)
   --rates <list>          offered rates to step through, orders/s (default 10,25,50,100,...,2000; smoke 5,10,20)
   --refine <n>            bisection steps after the first failing rate (default 2; smoke 0)
   --pause-seconds <n>     how long payment is stopped (default 10; smoke 2)
